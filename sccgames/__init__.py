@@ -1,0 +1,87 @@
+"""sccgames: a behavioural game theory sandbox for social credit systems.
+
+Agents act from five motives (rational calculation, habit, moral norm, emotion, evolved
+sociality) and meet under incentive regimes that watch, score, reward and fine; the package
+asks what happens to cooperation and trust, and whether a purely rational model explains it.
+
+>>> import sccgames as scc
+>>> [cls.name for cls in scc.motive_strategies][:2]
+['Homo Economicus', 'Subgame Perfect']
+"""
+
+from sccgames.agents import (
+    Citizen,
+    ConditionalCooperator,
+    Empath,
+    Habitual,
+    HomoEconomicus,
+    Moralist,
+    MotiveAgent,
+    SocialAnimal,
+    SubgamePerfect,
+    motive_strategies,
+)
+from sccgames.bibliography import BIBLIOGRAPHY
+from sccgames.decision import Context, Observation, State, p_cooperate
+from sccgames.games import (
+    LostWallet,
+    harmony,
+    payoff_matrices,
+    prisoners_dilemma,
+    snowdrift,
+    stag_hunt,
+)
+from sccgames.ledger import Ledger
+from sccgames.match import Match
+from sccgames.profiles import (
+    EmotionParams,
+    HabitParams,
+    Horizon,
+    LegitimacyParams,
+    MoralParams,
+    Profile,
+    RationalParams,
+    SocialParams,
+    Weights,
+)
+from sccgames.regimes import NoRegime, SocialCredit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BIBLIOGRAPHY",
+    "Citizen",
+    "ConditionalCooperator",
+    "Context",
+    "EmotionParams",
+    "Empath",
+    "HabitParams",
+    "Habitual",
+    "HomoEconomicus",
+    "Horizon",
+    "Ledger",
+    "LegitimacyParams",
+    "LostWallet",
+    "Match",
+    "MoralParams",
+    "Moralist",
+    "MotiveAgent",
+    "NoRegime",
+    "Observation",
+    "Profile",
+    "RationalParams",
+    "SocialAnimal",
+    "SocialCredit",
+    "SocialParams",
+    "State",
+    "SubgamePerfect",
+    "Weights",
+    "__version__",
+    "harmony",
+    "motive_strategies",
+    "p_cooperate",
+    "payoff_matrices",
+    "prisoners_dilemma",
+    "snowdrift",
+    "stag_hunt",
+]

@@ -1,0 +1,105 @@
+"""The one bibliography every docstring cites from.
+
+Docstrings cite a source as ``[<key>]_`` (the numpydoc/axelrod "Names:" convention); a test
+checks that every key cited anywhere in the package resolves here.
+"""
+
+from __future__ import annotations
+
+import re
+
+BIBLIOGRAPHY: dict[str, str] = {
+    "Andreoni1990": (
+        "Andreoni, J. (1990). Impure altruism and donations to public goods: a theory of "
+        "warm-glow giving. The Economic Journal 100(401), 464-477."
+    ),
+    "Axelrod1984": "Axelrod, R. (1984). The Evolution of Cooperation. Basic Books.",
+    "BenabouTirole2006": (
+        "Bénabou, R. & Tirole, J. (2006). Incentives and prosocial behavior. American "
+        "Economic Review 96(5), 1652-1678."
+    ),
+    "Bicchieri2006": (
+        "Bicchieri, C. (2006). The Grammar of Society: The Nature and Dynamics of Social "
+        "Norms. Cambridge University Press."
+    ),
+    "BowlesGintis2011": (
+        "Bowles, S. & Gintis, H. (2011). A Cooperative Species: Human Reciprocity and Its "
+        "Evolution. Princeton University Press."
+    ),
+    "BowlesPolaniaReyes2012": (
+        "Bowles, S. & Polanía-Reyes, S. (2012). Economic incentives and social preferences: "
+        "substitutes or complements? Journal of Economic Literature 50(2), 368-425."
+    ),
+    "Cohn2019": (
+        "Cohn, A., Maréchal, M. A., Tannenbaum, D. & Zünd, C. L. (2019). Civic honesty "
+        "around the globe. Science 365(6448), 70-73."
+    ),
+    "FehrGachter2000": (
+        "Fehr, E. & Gächter, S. (2000). Cooperation and punishment in public goods "
+        "experiments. American Economic Review 90(4), 980-994."
+    ),
+    "FehrSchmidt1999": (
+        "Fehr, E. & Schmidt, K. M. (1999). A theory of fairness, competition, and "
+        "cooperation. Quarterly Journal of Economics 114(3), 817-868."
+    ),
+    "FischbacherGachter2010": (
+        "Fischbacher, U. & Gächter, S. (2010). Social preferences, beliefs, and the dynamics "
+        "of free riding in public goods experiments. American Economic Review 100(1), 541-556."
+    ),
+    "FreyJegen2001": (
+        "Frey, B. S. & Jegen, R. (2001). Motivation crowding theory. Journal of Economic "
+        "Surveys 15(5), 589-611."
+    ),
+    "GneezyRustichini2000": (
+        "Gneezy, U. & Rustichini, A. (2000). A fine is a price. Journal of Legal Studies "
+        "29(1), 1-17."
+    ),
+    "Ledyard1995": (
+        "Ledyard, J. O. (1995). Public goods: a survey of experimental research. In Kagel, "
+        "J. & Roth, A. (eds.), Handbook of Experimental Economics, 111-194. Princeton "
+        "University Press."
+    ),
+    "McKelveyPalfrey1995": (
+        "McKelvey, R. D. & Palfrey, T. R. (1995). Quantal response equilibria for normal "
+        "form games. Games and Economic Behavior 10(1), 6-38."
+    ),
+    "MillerShenhavLudvig2019": (
+        "Miller, K. J., Shenhav, A. & Ludvig, E. A. (2019). Habits without values. "
+        "Psychological Review 126(2), 292-311."
+    ),
+    "NowakSigmund1998": (
+        "Nowak, M. A. & Sigmund, K. (1998). Evolution of indirect reciprocity by image "
+        "scoring. Nature 393, 573-577."
+    ),
+    "OhtsukiIwasa2004": (
+        "Ohtsuki, H. & Iwasa, Y. (2004). How should we define goodness? Reputation dynamics "
+        "in indirect reciprocity. Journal of Theoretical Biology 231(1), 107-120."
+    ),
+    "Putnam2000": (
+        "Putnam, R. D. (2000). Bowling Alone: The Collapse and Revival of American "
+        "Community. Simon & Schuster."
+    ),
+}
+
+CITATION = re.compile(r"\[([A-Za-z][A-Za-z0-9]+)\]_")
+
+
+def cited_keys(text: str) -> set[str]:
+    """Return the bibliography keys cited as ``[<key>]_`` in ``text``."""
+    return set(CITATION.findall(text or ""))
+
+
+def reference(key: str) -> str:
+    """Return the full reference for ``key``.
+
+    Raises
+    ------
+    KeyError
+        If ``key`` is not in :data:`BIBLIOGRAPHY`; the message lists the known keys.
+
+    """
+    try:
+        return BIBLIOGRAPHY[key]
+    except KeyError:
+        known = ", ".join(sorted(BIBLIOGRAPHY))
+        raise KeyError(f"unknown bibliography key {key!r}; known keys: {known}") from None

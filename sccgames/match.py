@@ -1,0 +1,349 @@
+"""A regime-aware match between any two axelrod players.
+
+:class:`Match` plays like ``axelrod.Match`` and, in addition, draws each turn's domain,
+lets a regime watch, record, reward, fine and score the moves, and tells motive agents what
+it did to them. It keeps intended, realised (after noise) and recorded actions apart, which
+axelrod itself cannot do. The environment owns every random stream, each spawned from one
+``numpy.random.SeedSequence``: domains, noise, the regime, and the players' own seeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import axelrod as axl
+import numpy as np
+import pandas as pd
+
+from sccgames._validation import check_integer, check_nonnegative, check_probability
+from sccgames.agents import MotiveAgent
+from sccgames.games import payoff_matrices
+from sccgames.ledger import Ledger
+from sccgames.regimes import NoRegime, RegimeStep, SocialCredit
+
+C, D = axl.Action.C, axl.Action.D
+
+#: Streams spawned from a match's seed, in this order.
+STREAMS = ("domains", "noise", "regime", "players")
+
+#: Columns of :meth:`Match.records`, in order.
+RECORD_COLUMNS = (
+    "turn",
+    "domain",
+    "coverage",
+    "player",
+    "name",
+    "intended",
+    "played",
+    "p_cooperate",
+    "observed",
+    "recorded",
+    "false_positive",
+    "false_negative",
+    "appealed",
+    "reward",
+    "fine",
+    "blacklisted",
+    "redlisted",
+    "transfer",
+    "score",
+    "material_payoff",
+    "total_payoff",
+)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One played turn, as :meth:`Match.stream` yields it."""
+
+    turn: int
+    domain: str
+    coverage: float
+    intended: tuple[axl.Action, axl.Action]
+    played: tuple[axl.Action, axl.Action]
+    p_cooperate: tuple[float, float]
+    material_payoff: tuple[float, float]
+    regime: RegimeStep
+
+
+def _check_domains(domains: Mapping[str, float] | None) -> tuple[list[str], np.ndarray]:
+    if domains is None:
+        return ["default"], np.ones(1)
+    if not isinstance(domains, Mapping) or not domains:
+        raise ValueError(
+            "domains must be a non-empty mapping of domain name to share of interactions, "
+            f"e.g. {{'economic': 0.5, 'private': 0.5}}; got {domains!r}"
+        )
+    names = []
+    for name, share in domains.items():
+        if not isinstance(name, str):
+            raise ValueError(f"domain names must be strings, got {name!r}")
+        check_nonnegative(f"domains[{name!r}]", share)
+        names.append(name)
+    shares = np.array([float(domains[n]) for n in names])
+    if shares.sum() <= 0:
+        raise ValueError(f"domain shares must not all be 0, got {dict(domains)!r}")
+    return names, shares / shares.sum()
+
+
+def _check_players(players: Sequence[Any]) -> list[axl.Player]:
+    if isinstance(players, str | bytes) or len(players) != 2:
+        raise ValueError(f"a Match needs exactly two players, got {players!r}")
+    checked = []
+    for player in players:
+        if isinstance(player, type) and issubclass(player, axl.Player):
+            player = player()
+        if not isinstance(player, axl.Player):
+            raise ValueError(
+                "players must be axelrod players (instances or classes), e.g. "
+                f"sccgames.Moralist() or axelrod.TitForTat(); got {player!r}"
+            )
+        checked.append(player)
+    if checked[0] is checked[1]:
+        checked[1] = checked[1].clone()
+    return checked
+
+
+class Match:
+    """A match between two axelrod players under an incentive regime.
+
+    Parameters
+    ----------
+    players : sequence of two axelrod players
+        Motive agents or any of axelrod's strategies (instances, or classes taking no
+        arguments). The same instance twice plays against its clone.
+    turns : int
+        Number of turns (>= 1), known to the players (axelrod's ``length``).
+    regime : NoRegime or SocialCredit, optional
+        The incentive institution; ``None`` is :class:`~sccgames.NoRegime`.
+    game : axelrod.Game, optional
+        The stage game; the default is axelrod's prisoner's dilemma (3, 0, 5, 1).
+    domains : mapping of str to float, optional
+        Domain name to share of turns; each turn's domain is drawn from these shares and
+        told to both players before they move. ``None`` is one domain, ``"default"``.
+    noise : float, default 0
+        Probability that an intended action is flipped, as in axelrod.
+    seed : int or numpy.random.SeedSequence, optional
+        The one seed from which every stream is spawned; ``None`` draws fresh entropy once,
+        so calling :meth:`play` again replays the same match.
+
+    Examples
+    --------
+    >>> import axelrod as axl, sccgames as scc
+    >>> match = scc.Match([scc.HomoEconomicus(), axl.TitForTat()], turns=5,
+    ...                   regime=scc.SocialCredit(coverage=1.0), seed=1)
+    >>> len(match.play())
+    5
+
+    """
+
+    def __init__(
+        self,
+        players: Sequence[Any],
+        turns: int,
+        regime: NoRegime | SocialCredit | None = None,
+        game: axl.Game | None = None,
+        domains: Mapping[str, float] | None = None,
+        noise: float = 0,
+        seed: int | np.random.SeedSequence | None = None,
+    ) -> None:
+        self.players = _check_players(players)
+        check_integer("turns", turns, low=1)
+        self.turns = turns
+        self.regime = NoRegime() if regime is None else regime
+        if not isinstance(self.regime, NoRegime | SocialCredit):
+            raise ValueError(
+                f"regime must be sccgames.NoRegime() or sccgames.SocialCredit(...), got {regime!r}"
+            )
+        self.game = axl.Game() if game is None else game
+        payoff_matrices(self.game)  # validates the game
+        self.domains = domains
+        self._domain_names, self._domain_shares = _check_domains(domains)
+        self.regime.check_domains(self._domain_names)
+        check_probability("noise", noise)
+        self.noise = noise
+        self.seed = seed
+        if seed is None:
+            self._seed_sequence = np.random.SeedSequence()
+        elif isinstance(seed, np.random.SeedSequence):
+            self._seed_sequence = seed
+        else:
+            check_integer("seed", seed, low=0)
+            self._seed_sequence = np.random.SeedSequence(seed)
+        self.result: list[tuple[axl.Action, axl.Action]] = []
+        self.ledger = Ledger()
+        self._turns: list[Turn] = []
+
+    # ------------------------------------------------------------------ playing
+    def _streams(self) -> dict[str, np.random.Generator]:
+        root = np.random.SeedSequence(
+            self._seed_sequence.entropy, spawn_key=self._seed_sequence.spawn_key
+        )
+        return {
+            name: np.random.default_rng(child)
+            for name, child in zip(STREAMS, root.spawn(len(STREAMS)), strict=True)
+        }
+
+    def _prepare_players(self, rng: np.random.Generator) -> None:
+        seeds = rng.integers(0, 2**32 - 1, size=2)
+        for player, seed in zip(self.players, seeds, strict=True):
+            player.reset()
+            player.set_match_attributes(length=self.turns, game=self.game, noise=self.noise)
+            if axl.Classifiers["stochastic"](player):
+                player.set_seed(int(seed))
+
+    def stream(self) -> Iterator[Turn]:
+        """Play the match turn by turn, yielding each :class:`Turn` as it is played.
+
+        A notebook can watch, stop or plot a match as it unfolds; :meth:`play` consumes
+        this stream.
+        """
+        rngs = self._streams()
+        self._prepare_players(rngs["players"])
+        self.result, self.ledger, self._turns = [], Ledger(), []
+        domain_index = rngs["domains"].choice(
+            len(self._domain_names), size=self.turns, p=self._domain_shares
+        )
+        flips = rngs["noise"].random((self.turns, 2)) < self.noise
+        scores = self.regime.initial_scores(2)
+        motive = [isinstance(p, MotiveAgent) for p in self.players]
+        groups = [getattr(p, "group", None) for p in self.players]
+        in_group = float(groups[0] is not None and groups[0] == groups[1])
+        first, second = self.players
+        for t in range(self.turns):
+            domain = self._domain_names[domain_index[t]]
+            coverage = self.regime.coverage_for(domain)
+            for i, player in enumerate(self.players):
+                if motive[i]:
+                    player.observe_context(
+                        self.regime.context(
+                            domain,
+                            scores[1 - i],
+                            remaining=float(self.turns - t - 1),
+                            in_group=in_group,
+                        )
+                    )
+            intended = (first.strategy(second), second.strategy(first))
+            played = tuple(
+                a.flip() if flip else a for a, flip in zip(intended, flips[t], strict=True)
+            )
+            cooperated = np.array([a == C for a in played])
+            step = self.regime.step(cooperated, coverage, scores, rngs["regime"])
+            self.ledger.record(t, [0, 1], [domain, domain], cooperated, step)
+            self._inform(motive, cooperated, coverage, step)
+            first.update_history(played[0], played[1])
+            second.update_history(played[1], played[0])
+            scores = step.score
+            self.result.append(played)
+            turn = Turn(
+                turn=t,
+                domain=domain,
+                coverage=coverage,
+                intended=intended,
+                played=played,
+                p_cooperate=tuple(
+                    float(p.last_p_cooperate) if m else np.nan
+                    for p, m in zip(self.players, motive, strict=True)
+                ),
+                material_payoff=self.game.score(played),
+                regime=step,
+            )
+            self._turns.append(turn)
+            yield turn
+
+    def _inform(
+        self, motive: list[bool], cooperated: np.ndarray, coverage: float, step: RegimeStep
+    ) -> None:
+        sanctioned = step.observed & ~step.recorded_c
+        for i, player in enumerate(self.players):
+            if not motive[i]:
+                continue
+            j = 1 - i
+            player.receive_outcome(
+                unjust_sanction=bool(step.false_positive[i]),
+                corrected=bool(step.appealed[i]),
+                fair_reward=bool(cooperated[i] and step.reward[i] > 0 and not step.appealed[i]),
+                impunity=bool(not cooperated[j] and coverage > 0 and not sanctioned[j]),
+            )
+
+    def play(self) -> list[tuple[axl.Action, axl.Action]]:
+        """Play the match; return the realised actions per turn, as ``axelrod.Match`` does."""
+        for _ in self.stream():
+            pass
+        return self.result
+
+    # ------------------------------------------------------------------ results
+    def _require_played(self) -> None:
+        if not self._turns:
+            raise RuntimeError("the match has not been played yet: call .play() first")
+
+    def records(self) -> pd.DataFrame:
+        """One row per turn and player: intended, played and recorded actions, and payoffs.
+
+        Columns: ``turn``, ``domain``, ``coverage``, ``player`` (0 or 1), ``name``,
+        ``intended`` and ``played`` ("C"/"D"), ``p_cooperate`` (NaN for axelrod's
+        strategies), ``observed``, ``recorded`` ("C"/"D", or None when unobserved),
+        ``false_positive``, ``false_negative``, ``appealed``, ``reward``, ``fine``,
+        ``blacklisted``, ``redlisted``, ``transfer`` (net regime payment), ``score`` (after
+        the turn; NaN without a credit regime), ``material_payoff`` (the game's),
+        ``total_payoff`` (material plus transfer).
+        """
+        self._require_played()
+        ledger = self.ledger.to_frame()
+        n = len(self._turns)
+        names = [str(p) for p in self.players]
+        material = np.array([t.material_payoff for t in self._turns], dtype=float).ravel()
+        recorded = np.where(ledger["observed"], np.where(ledger["recorded_c"], "C", "D"), None)
+        frame = pd.DataFrame(
+            {
+                "turn": np.repeat(np.arange(n), 2),
+                "domain": ledger["domain"].to_numpy(),
+                "coverage": np.repeat([t.coverage for t in self._turns], 2),
+                "player": np.tile([0, 1], n),
+                "name": np.tile(names, n),
+                "intended": [a.name for t in self._turns for a in t.intended],
+                "played": [a.name for t in self._turns for a in t.played],
+                "p_cooperate": np.array([t.p_cooperate for t in self._turns]).ravel(),
+                "observed": ledger["observed"].to_numpy(),
+                "recorded": recorded,
+                "false_positive": ledger["false_positive"].to_numpy(),
+                "false_negative": ledger["false_negative"].to_numpy(),
+                "appealed": ledger["appealed"].to_numpy(),
+                "reward": ledger["reward"].to_numpy(),
+                "fine": ledger["fine"].to_numpy(),
+                "blacklisted": ledger["blacklisted"].to_numpy(),
+                "redlisted": ledger["redlisted"].to_numpy(),
+                "transfer": ledger["transfer"].to_numpy(),
+                "score": ledger["score"].to_numpy(),
+                "material_payoff": material,
+                "total_payoff": material + ledger["transfer"].to_numpy(),
+            },
+            columns=list(RECORD_COLUMNS),
+        )
+        return frame
+
+    def scores(self) -> list[tuple[float, float]]:
+        """Material payoffs of the game per turn, as ``axelrod.Match.scores``."""
+        self._require_played()
+        return [t.material_payoff for t in self._turns]
+
+    def final_score(self) -> tuple[float, float]:
+        """Total material payoff of each player."""
+        material = np.array(self.scores(), dtype=float)
+        return tuple(material.sum(axis=0).tolist())
+
+    def total_payoffs(self) -> tuple[float, float]:
+        """Total payoff of each player: material payoffs plus the regime's transfers."""
+        transfers = np.array([t.regime.transfer for t in self._turns]).sum(axis=0)
+        material = np.array(self.final_score())
+        return tuple((material + transfers).tolist())
+
+    def cooperation(self) -> tuple[int, int]:
+        """Number of realised cooperations of each player."""
+        self._require_played()
+        return tuple(sum(a == C for a in pair) for pair in zip(*self.result, strict=True))
+
+    def __len__(self) -> int:
+        return self.turns

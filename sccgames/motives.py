@@ -1,0 +1,315 @@
+"""The motive math: small, pure, elementwise functions.
+
+Every function here takes Python floats or numpy arrays (broadcast together) and returns the
+same, with no Python branching on values (``np.where``, ufuncs), so that one agent inside an
+``axelrod.Player`` and a whole population in the society engine run the very same formulas
+(``DESIGN.md`` §2). Each motive returns its part of the preference for C over D, in payoff
+units: ``Δu_k = u_k(C) − u_k(D)``.
+
+Payoff matrices are indexed ``[my action, partner's action]`` with 0 = C and 1 = D: ``own``
+holds my material payoff and ``other`` my partner's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.special import expit
+
+ArrayLike = Any  # a float or a numpy array; kept loose so scalars stay scalars
+
+#: Index of cooperation and defection in payoff matrices.
+C_INDEX, D_INDEX = 0, 1
+
+
+# --------------------------------------------------------------------------- helpers
+def expect(p: ArrayLike, if_c: ArrayLike, if_d: ArrayLike) -> ArrayLike:
+    """Expectation over the partner's action: ``p · if_c + (1 − p) · if_d``."""
+    return p * if_c + (1.0 - p) * if_d
+
+
+def bounded(value: ArrayLike, low: ArrayLike, high: ArrayLike) -> ArrayLike:
+    """``value`` clipped to ``[low, high]`` (two ufuncs: cheaper than ``np.clip`` on scalars)."""
+    return np.minimum(np.maximum(value, low), high)
+
+
+def ewma(value: ArrayLike, rate: ArrayLike, target: ArrayLike) -> ArrayLike:
+    """One exponentially weighted step: ``value + rate · (target − value)``."""
+    return value + rate * (target - value)
+
+
+def beta_mean(
+    prior_mean: ArrayLike, strength: ArrayLike, successes: ArrayLike, trials: ArrayLike
+) -> ArrayLike:
+    """Posterior mean of a Beta prior with mean ``prior_mean`` worth ``strength`` draws."""
+    return (prior_mean * strength + successes) / (strength + trials)
+
+
+# --------------------------------------------------------------------------- incentive
+def incentive(
+    coverage: ArrayLike,
+    reward: ArrayLike,
+    fine: ArrayLike,
+    false_positive: ArrayLike,
+    false_negative: ArrayLike,
+    score_up: ArrayLike,
+    score_down: ArrayLike,
+    score_value: ArrayLike,
+) -> ArrayLike:
+    """Expected extra payoff of C over D under a regime, ``ΔX`` (``DESIGN.md`` §2).
+
+    ``ΔX = m · (1 − ε⁺ − ε⁻) · (r + f + λ · (s_C + s_D))``: errors shrink the incentive.
+    """
+    return (
+        coverage
+        * (1.0 - false_positive - false_negative)
+        * (reward + fine + score_value * (score_up + score_down))
+    )
+
+
+def salience(coverage: ArrayLike, reward: ArrayLike, fine: ArrayLike) -> ArrayLike:
+    """How present an incentive is, whatever its accuracy: ``S = m · (r + f)``."""
+    return coverage * (reward + fine)
+
+
+# --------------------------------------------------------------------------- R: rational
+def shadow_of_future(delta: ArrayLike, remaining: ArrayLike) -> ArrayLike:
+    """Expected number of further rounds with this partner.
+
+    ``δ / (1 − δ)`` under a continuation probability δ, capped by the turns known to remain
+    (``remaining`` is ``inf`` when the length is unknown, 0 in a one-shot game).
+    """
+    return np.minimum(delta / (1.0 - delta), remaining)
+
+
+def responsiveness(
+    c_then_c: ArrayLike,
+    after_c: ArrayLike,
+    d_then_c: ArrayLike,
+    after_d: ArrayLike,
+    prior: ArrayLike,
+    strength: ArrayLike,
+) -> ArrayLike:
+    """Estimated responsiveness ``ρ̂ = P̂(C | my C) − P̂(C | my D)`` of the partner.
+
+    Both conditional frequencies are smoothed toward prior means ``(1 ± ρ₀) / 2`` worth
+    ``strength`` observations each (Laplace's rule for ``ρ₀ = 0``, ``strength = 2``).
+    """
+    after_my_c = beta_mean((1.0 + prior) / 2.0, strength, c_then_c, after_c)
+    after_my_d = beta_mean((1.0 - prior) / 2.0, strength, d_then_c, after_d)
+    return after_my_c - after_my_d
+
+
+def trust_prior(trust: ArrayLike, score_trust: ArrayLike, signal: ArrayLike) -> ArrayLike:
+    """Prior belief that a partner cooperates, moved by a public score signal in [−1, 1].
+
+    A good score (``signal > 0``) moves generalized trust τ a share ``ζ · signal`` of the way
+    to 1; a bad one the same share of the way to 0. ``signal = 0`` (private scores, or no
+    regime) leaves τ as it is.
+    """
+    room = trust + (signal > 0) * (1.0 - 2.0 * trust)  # 1 − τ above, τ below
+    return trust + score_trust * signal * room
+
+
+def rational_utility(
+    p_hat: ArrayLike,
+    own: np.ndarray,
+    shadow: ArrayLike,
+    rho_hat: ArrayLike,
+    delta_x: ArrayLike,
+) -> ArrayLike:
+    """``Δu_R``: expected material gain of C, the shadow of the future, and ``ΔX``.
+
+    ``Δu_R = Σ_b p̂(b) [π(C,b) − π(D,b)] + shadow · ρ̂ · (π(C,C) − π(D,D)) + ΔX``, with
+    ``shadow = δ / (1 − δ)``: against tit-for-tat (``p̂ = ρ̂ = 1``) this is
+    ``R − T + δ (R − P) / (1 − δ)``, the condition for sustaining cooperation [Axelrod1984]_.
+    """
+    myopic = expect(
+        p_hat,
+        own[C_INDEX][C_INDEX] - own[D_INDEX][C_INDEX],
+        own[C_INDEX][D_INDEX] - own[D_INDEX][D_INDEX],
+    )
+    future = shadow * rho_hat * (own[C_INDEX][C_INDEX] - own[D_INDEX][D_INDEX])
+    return myopic + future + delta_x
+
+
+# --------------------------------------------------------------------------- H: habit
+def habit_update(habit: ArrayLike, rate: ArrayLike, cooperated: ArrayLike) -> ArrayLike:
+    """Value-free habit learning: ``h ← h + α_H (1[a = C] − h)`` [MillerShenhavLudvig2019]_."""
+    return ewma(habit, rate, cooperated)
+
+
+def habit_strength(weight: ArrayLike, habit: ArrayLike) -> ArrayLike:
+    """How strongly a habit has formed: ``θ = w_H · |2h − 1|``."""
+    return weight * np.abs(2.0 * habit - 1.0)
+
+
+# --------------------------------------------------------------------------- M: moral norm
+def conditionality(
+    compliance: ArrayLike, weight: ArrayLike, threshold: ArrayLike, width: ArrayLike
+) -> ArrayLike:
+    """Bicchieri's conditional norm following [Bicchieri2006]_.
+
+    ``c(ē) = (1 − k) + k · logistic((ē − t) / width)``: a share ``1 − k`` of the norm is
+    unconditional; the rest holds only when the perceived compliance ē exceeds t.
+    """
+    return (1.0 - weight) + weight * expit((compliance - threshold) / width)
+
+
+def framed_norm(
+    norm: ArrayLike, framing: ArrayLike, salience_: ArrayLike, half: ArrayLike
+) -> ArrayLike:
+    """Framing, "a fine is a price" [GneezyRustichini2000]_: ``n_eff = n (1 − κ S / (S + S½))``."""
+    return norm * (1.0 - framing * salience_ / (salience_ + half))
+
+
+def expected_harm(p_hat: ArrayLike, other: np.ndarray) -> ArrayLike:
+    """What defecting costs the partner: ``E[harm] = Σ_b p̂(b) [π_j(C,b) − π_j(D,b)]``."""
+    return expect(
+        p_hat,
+        other[C_INDEX][C_INDEX] - other[D_INDEX][C_INDEX],
+        other[C_INDEX][D_INDEX] - other[D_INDEX][D_INDEX],
+    )
+
+
+def moral_utility(
+    effective_norm: ArrayLike, condition: ArrayLike, harm_weight: ArrayLike, harm: ArrayLike
+) -> ArrayLike:
+    """``Δu_M = n_eff · c(ē) · (1 + μ · E[harm])``.
+
+    The harm term makes a violation weigh more the more it costs the other side, which is
+    why more wallets come back when they hold more money [Cohn2019]_. A negative expected
+    harm (C hurting the partner) is taken as zero, so that no norm ever favours harm.
+    """
+    return effective_norm * condition * (1.0 + harm_weight * np.maximum(harm, 0.0))
+
+
+def norm_update(
+    norm: ArrayLike,
+    baseline: ArrayLike,
+    maximum: ArrayLike,
+    rate: ArrayLike,
+    salience_: ArrayLike,
+    legitimacy: ArrayLike,
+    legitimacy_threshold: ArrayLike,
+    recovery: ArrayLike,
+) -> ArrayLike:
+    """Internalization and crowding [FreyJegen2001]_ [BowlesPolaniaReyes2012]_.
+
+    ``n ← clip(n + η_M S (L − L*) n_max + ψ (n₀ − n) 1[S = 0], 0, n_max)``: a regime read
+    as legitimate builds the norm, one read as unfair erodes it; with ψ small, removing the
+    incentive does not bring the norm back (hysteresis).
+    """
+    change = rate * salience_ * (legitimacy - legitimacy_threshold) * maximum
+    relax = (salience_ == 0) * recovery * (baseline - norm)
+    return bounded(norm + change + relax, 0.0, maximum)
+
+
+# --------------------------------------------------------------------------- E: emotion
+def inequity_utility(
+    own_payoff: ArrayLike,
+    other_payoff: ArrayLike,
+    sympathy: ArrayLike,
+    anger: ArrayLike,
+    envy: ArrayLike,
+    guilt: ArrayLike,
+) -> ArrayLike:
+    """Social-preference part of one outcome [FehrSchmidt1999]_.
+
+    ``F = (σ − A) π_j − α max(π_j − π_i, 0) − β max(π_i − π_j, 0)``; anger above σ turns
+    sympathy into spite.
+    """
+    return (
+        (sympathy - anger) * other_payoff
+        - envy * np.maximum(other_payoff - own_payoff, 0.0)
+        - guilt * np.maximum(own_payoff - other_payoff, 0.0)
+    )
+
+
+def emotion_utility(
+    p_hat: ArrayLike,
+    own: np.ndarray,
+    other: np.ndarray,
+    sympathy: ArrayLike,
+    anger: ArrayLike,
+    envy: ArrayLike,
+    guilt: ArrayLike,
+    warm_glow: ArrayLike,
+) -> ArrayLike:
+    """``Δu_E = Σ_b p̂(b) [F(C,b) − F(D,b)] + g``, with warm glow g [Andreoni1990]_."""
+
+    def gain(b: int) -> ArrayLike:
+        f_c = inequity_utility(own[C_INDEX][b], other[C_INDEX][b], sympathy, anger, envy, guilt)
+        f_d = inequity_utility(own[D_INDEX][b], other[D_INDEX][b], sympathy, anger, envy, guilt)
+        return f_c - f_d
+
+    return expect(p_hat, gain(C_INDEX), gain(D_INDEX)) + warm_glow
+
+
+def decay_update(level: ArrayLike, decay: ArrayLike, gain: ArrayLike, event: ArrayLike):
+    """Anger or resentment: ``x ← (1 − λ) x + γ · 1[event]``."""
+    return (1.0 - decay) * level + gain * event
+
+
+# --------------------------------------------------------------------------- S: sociality
+def image_value(delta_x: ArrayLike, half: ArrayLike) -> ArrayLike:
+    """Image crowding-out [BenabouTirole2006]_: ``I(ΔX) = 1 / (1 + max(ΔX, 0) / X½)``."""
+    return 1.0 / (1.0 + np.maximum(delta_x, 0.0) / half)
+
+
+def social_utility(
+    esteem: ArrayLike,
+    visibility: ArrayLike,
+    image: ArrayLike,
+    conformity: ArrayLike,
+    compliance: ArrayLike,
+    belonging: ArrayLike,
+    in_group: ArrayLike,
+) -> ArrayLike:
+    """``Δu_S = ν v I(ΔX) + χ (2ē − 1) + ι 1[partner in my group]`` [BowlesGintis2011]_."""
+    esteem_term = esteem * visibility * image
+    return esteem_term + conformity * (2.0 * compliance - 1.0) + belonging * in_group
+
+
+# --------------------------------------------------------------------------- legitimacy
+def legitimacy_update(
+    legitimacy: ArrayLike,
+    *,
+    unjust_sanction: ArrayLike,
+    corrected: ArrayLike,
+    impunity: ArrayLike,
+    fair_reward: ArrayLike,
+    resentment: ArrayLike,
+    unjust_rate: ArrayLike,
+    impunity_rate: ArrayLike,
+    reward_rate: ArrayLike,
+    appeal_restore: ArrayLike,
+    resentment_rate: ArrayLike,
+) -> ArrayLike:
+    """One period of legitimacy L, the agent's reading of the regime (``DESIGN.md`` §2).
+
+    An unjust sanction costs ``φ⁺ L`` (a share ``appeal_restore`` of it undone when an appeal
+    corrects the error), a violation seen to go unpunished ``φ⁻ L``, a fair reward adds
+    ``φ_r (1 − L)``, and resentment Q pulls L down by ``φ_Q · Q · L``.
+    """
+    sanction_loss = unjust_rate * legitimacy * unjust_sanction * (1.0 - appeal_restore * corrected)
+    new = legitimacy - sanction_loss
+    new = new - impunity_rate * new * impunity
+    new = new + reward_rate * (1.0 - new) * fair_reward
+    new = new - resentment_rate * resentment * new
+    return bounded(new, 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- decision
+def choice_probability(
+    beta: ArrayLike, deliberative_utility: ArrayLike, habit_weight: ArrayLike, habit: ArrayLike
+) -> ArrayLike:
+    """``P(C) = θ h + (1 − θ) logistic(β · Σ_k w_k Δu_k)``.
+
+    Deliberation is a logit (quantal) response [McKelveyPalfrey1995]_; habit enters through
+    arbitration, not utility [MillerShenhavLudvig2019]_. ``expit`` keeps it finite for any
+    β ≥ 0 and finite utility (an overflow to ±inf gives 1 or 0). ``β = 0`` gives 1/2.
+    """
+    theta = habit_strength(habit_weight, habit)
+    return theta * habit + (1.0 - theta) * expit(beta * deliberative_utility)

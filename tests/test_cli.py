@@ -1,0 +1,41 @@
+import subprocess
+import sys
+
+import pytest
+
+from sccgames.cli import main
+
+
+def test_demo_prints_a_ranked_table(capsys):
+    assert main(["demo", "--turns", "5", "--repetitions", "1", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "Round robin under SocialCredit" in out
+    for column in ("payoff", "cooperation_watched", "cooperation_unwatched", "fines", "score"):
+        assert column in out
+    for name in ("Homo Economicus", "Moralist", "Tit For Tat", "Defector"):
+        assert name in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["demo", "--turns", "0"], "expected a whole number >= 1, got 0"),
+        (["demo", "--turns", "many"], "expected a whole number, got 'many'"),
+        (["demo", "--seed", "-1"], "expected a whole number >= 0, got -1"),
+        (["demo", "--seed", "x"], "expected a whole number >= 0, got 'x'"),
+        (["juggle"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_exit_2_with_a_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_module_entry_point_shows_help():
+    done = subprocess.run(
+        [sys.executable, "-m", "sccgames", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert "demo" in done.stdout

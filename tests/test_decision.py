@@ -1,0 +1,149 @@
+import math
+from dataclasses import fields, replace
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sccgames import motives
+from sccgames.decision import (
+    Context,
+    Observation,
+    initial_state,
+    motive_utilities,
+    p_cooperate,
+    update_state,
+)
+from sccgames.games import payoff_matrices, prisoners_dilemma
+from sccgames.profiles import Horizon, Profile, RationalParams, Weights
+from tests.strategies import contexts, payoff_pairs, profiles, states
+
+
+@given(data=st.data())
+def test_p_cooperate_is_finite_and_a_probability(data):
+    profile = data.draw(profiles())
+    state = data.draw(states(profile))
+    context = data.draw(contexts())
+    payoffs = data.draw(payoff_pairs())
+    p = p_cooperate(profile, state, context, payoffs)
+    assert np.isfinite(p)
+    assert 0.0 <= p <= 1.0
+
+
+@given(data=st.data())
+def test_update_state_keeps_state_in_range(data):
+    profile = data.draw(profiles())
+    state = data.draw(states(profile))
+    obs = Observation(
+        cooperated=float(data.draw(st.booleans())),
+        partner_cooperated=float(data.draw(st.booleans())),
+        salience=data.draw(st.floats(0, 100)),
+        unjust_sanction=float(data.draw(st.booleans())),
+        corrected=float(data.draw(st.booleans())),
+        fair_reward=float(data.draw(st.booleans())),
+        impunity=float(data.draw(st.booleans())),
+    )
+    new = update_state(profile, state, obs)
+    assert 0.0 <= new.habit <= 1.0
+    assert 0.0 <= new.norm <= profile.moral.norm_max
+    assert 0.0 <= new.legitimacy <= 1.0
+    assert 0.0 <= new.compliance <= 1.0
+    assert new.anger >= 0 and new.resentment >= 0
+    assert new.partner_moves == state.partner_moves + 1
+    assert new.after_c + new.after_d == state.after_c + state.after_d + (state.last_cooperated >= 0)
+
+
+def test_rational_term_of_an_agent_that_knows_a_tit_for_tat_partner():
+    """With beliefs learnt from a reciprocator, Δu_R tends to R − T + δ(R − P)/(1 − δ)."""
+    game = prisoners_dilemma()
+    payoffs = payoff_matrices(game)
+    r, p, _, t = game.RPST()
+    delta = 0.8
+    profile = Profile(rational=RationalParams(delta=delta))
+    state = replace(
+        initial_state(profile),
+        partner_c=1e6,
+        partner_moves=1e6,
+        c_then_c=1e6,
+        after_c=1e6,
+        d_then_c=0.0,
+        after_d=1e6,
+    )
+    u = motive_utilities(profile, state, Context(), payoffs)
+    assert u.rational == pytest.approx(r - t + delta * (r - p) / (1 - delta), rel=1e-5)
+
+
+def test_backward_induction_puts_no_value_on_the_future():
+    payoffs = payoff_matrices()
+    profile = Profile(rational=RationalParams(horizon="backward_induction"))
+    assert profile.rational.horizon is Horizon.BACKWARD_INDUCTION
+    u = motive_utilities(profile, initial_state(profile), Context(), payoffs)
+    # prior p = 0.5: 0.5 (R - T) + 0.5 (S - P) = -1.5, whatever delta and responsiveness
+    assert u.rational == pytest.approx(-1.5)
+
+
+def test_incentive_enters_rational_term_and_image():
+    payoffs = payoff_matrices()
+    profile = Profile()
+    state = initial_state(profile)
+    context = Context(coverage=1.0, fine=3.0, remaining=0.0, visibility=1.0)
+    without = motive_utilities(profile, state, Context(remaining=0.0, visibility=1.0), payoffs)
+    with_fine = motive_utilities(profile, state, context, payoffs)
+    assert with_fine.incentive == pytest.approx(3.0)
+    assert with_fine.rational - without.rational == pytest.approx(3.0)
+    # image crowding out: the esteem term shrinks when C pays
+    assert with_fine.social < without.social
+    # framing: the norm is partly a price now
+    assert with_fine.moral < without.moral
+
+
+def test_strong_habit_makes_an_agent_deaf_to_incentives():
+    payoffs = payoff_matrices()
+    profile = Profile(weights=Weights(habit=1.0))
+    state = replace(initial_state(profile), habit=0.0)
+    fined = Context(coverage=1.0, fine=100.0)
+    assert p_cooperate(profile, state, fined, payoffs) == pytest.approx(0.0)
+    weak = Profile(weights=Weights(habit=0.0))
+    assert p_cooperate(weak, state, fined, payoffs) == pytest.approx(1.0)
+
+
+def _stack(objects):
+    """Turn a list of dataclasses of floats into one dataclass of arrays (a population)."""
+    first = objects[0]
+    values = {}
+    for f in fields(first):
+        column = [getattr(o, f.name) for o in objects]
+        if hasattr(column[0], "__dataclass_fields__"):
+            values[f.name] = _stack(column)
+        elif isinstance(column[0], Horizon | str):
+            values[f.name] = column[0]
+        else:
+            values[f.name] = np.array(column, dtype=float)
+    return type(first)(**values)
+
+
+@given(data=st.data(), n=st.integers(1, 8))
+def test_population_arrays_give_the_same_p_cooperate_as_one_agent(data, n):
+    horizon = data.draw(st.sampled_from(list(Horizon)))
+    profs = [
+        replace(p, rational=replace(p.rational, horizon=horizon))
+        for p in data.draw(st.lists(profiles(), min_size=n, max_size=n))
+    ]
+    sts = [data.draw(states(p)) for p in profs]
+    ctxs = [replace(data.draw(contexts()), domain="d") for _ in range(n)]
+    payoffs = data.draw(payoff_pairs())
+    one_by_one = [p_cooperate(p, s, c, payoffs) for p, s, c in zip(profs, sts, ctxs, strict=True)]
+    together = p_cooperate(_stack(profs), _stack(sts), _stack(ctxs), payoffs)
+    np.testing.assert_allclose(together, one_by_one, rtol=1e-12, atol=1e-15)
+
+
+def test_initial_state_reads_profile():
+    profile = Profile()
+    state = initial_state(profile)
+    assert state.habit == profile.habit.initial
+    assert state.norm == profile.moral.norm
+    assert state.legitimacy == profile.legitimacy.initial
+    assert state.last_cooperated == -1.0
+    assert math.isinf(Context().remaining)
+    assert motives.salience(0.5, 1.0, 1.0) == Context(coverage=0.5, reward=1.0, fine=1.0).salience

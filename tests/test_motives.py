@@ -1,0 +1,194 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sccgames import motives
+from sccgames.games import payoff_matrices, prisoners_dilemma
+
+finite = st.floats(-1e3, 1e3)
+unit = st.floats(0.0, 1.0)
+
+
+@given(
+    r=st.floats(-100, 100),
+    t=st.floats(-100, 100),
+    p=st.floats(-100, 100),
+    s=st.floats(-100, 100),
+    delta=st.floats(0.0, 0.99),
+)
+def test_rational_term_against_tit_for_tat_is_the_textbook_condition(r, t, p, s, delta):
+    own = np.array([[r, s], [t, p]])
+    shadow = motives.shadow_of_future(delta, math.inf)
+    value = motives.rational_utility(1.0, own, shadow, 1.0, 0.0)
+    expected = r - t + delta * (r - p) / (1 - delta)
+    assert value == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+def test_shadow_of_future_is_capped_by_remaining_turns():
+    assert motives.shadow_of_future(0.9, math.inf) == pytest.approx(9.0)
+    assert motives.shadow_of_future(0.9, 3.0) == 3.0
+    assert motives.shadow_of_future(0.9, 0.0) == 0.0
+    assert motives.shadow_of_future(0.0, math.inf) == 0.0
+
+
+def test_incentive_formula_and_salience():
+    value = motives.incentive(0.5, 1.0, 3.0, 0.1, 0.05, 1.0, 5.0, 0.2)
+    assert value == pytest.approx(0.5 * 0.85 * (1.0 + 3.0 + 0.2 * 6.0))
+    assert motives.salience(0.5, 1.0, 3.0) == pytest.approx(2.0)
+    # errors that sum to one make the record uninformative: no incentive at all
+    assert motives.incentive(1.0, 1.0, 3.0, 0.5, 0.5, 1.0, 1.0, 1.0) == 0.0
+
+
+def test_responsiveness_prior_and_learning():
+    # with no data, the estimate is the prior
+    assert motives.responsiveness(0, 0, 0, 0, 0.4, 2.0) == pytest.approx(0.4)
+    # a perfect reciprocator observed often: close to 1
+    assert motives.responsiveness(1000, 1000, 0, 1000, 0.0, 2.0) == pytest.approx(1.0, abs=2e-3)
+    # an unconditional cooperator: close to 0
+    assert motives.responsiveness(1000, 1000, 1000, 1000, 0.5, 2.0) == pytest.approx(0.0, abs=2e-3)
+
+
+def test_trust_prior_moves_toward_signal():
+    assert motives.trust_prior(0.5, 0.5, 0.0) == 0.5
+    assert motives.trust_prior(0.5, 0.5, 1.0) == pytest.approx(0.75)
+    assert motives.trust_prior(0.5, 0.5, -1.0) == pytest.approx(0.25)
+    assert motives.trust_prior(0.2, 1.0, 1.0) == pytest.approx(1.0)
+
+
+def test_habit_learning_and_strength():
+    h = 0.5
+    for _ in range(200):
+        h = motives.habit_update(h, 0.05, 1.0)
+    assert h > 0.99
+    assert motives.habit_strength(0.8, 0.5) == 0.0
+    assert motives.habit_strength(0.8, 1.0) == pytest.approx(0.8)
+    assert motives.habit_strength(0.8, 0.0) == pytest.approx(0.8)
+
+
+def test_habit_arbitration_ignores_incentives_when_strong():
+    # a full habit with full weight: P(C) is the habit whatever the utility
+    for utility in (-100.0, 0.0, 100.0):
+        assert motives.choice_probability(2.0, utility, 1.0, 1.0) == pytest.approx(1.0)
+    # no habit formed: pure logit
+    assert motives.choice_probability(2.0, 1.0, 1.0, 0.5) == pytest.approx(1 / (1 + math.exp(-2)))
+
+
+def test_conditionality_switches_at_threshold():
+    assert motives.conditionality(0.9, 1.0, 0.5, 0.05) > 0.99
+    assert motives.conditionality(0.1, 1.0, 0.5, 0.05) < 0.01
+    assert motives.conditionality(0.1, 0.0, 0.5, 0.05) == 1.0
+
+
+def test_framing_turns_norm_into_price():
+    assert motives.framed_norm(2.0, 0.5, 0.0, 1.0) == 2.0
+    assert motives.framed_norm(2.0, 0.5, 1.0, 1.0) == pytest.approx(1.5)
+    assert motives.framed_norm(2.0, 1.0, 1e12, 1.0) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_moral_utility_grows_with_harm_and_ignores_negative_harm():
+    low = motives.moral_utility(1.0, 1.0, 0.5, 1.0)
+    high = motives.moral_utility(1.0, 1.0, 0.5, 10.0)
+    assert high > low
+    assert motives.moral_utility(1.0, 1.0, 0.5, -10.0) == 1.0
+
+
+def test_expected_harm_in_prisoners_dilemma():
+    payoffs = payoff_matrices(prisoners_dilemma())
+    # partner cooperates: my defection costs them R - S = 3; partner defects: T - P = 4
+    assert motives.expected_harm(1.0, payoffs.other) == pytest.approx(3.0)
+    assert motives.expected_harm(0.0, payoffs.other) == pytest.approx(4.0)
+
+
+def test_norm_update_crowds_in_and_out_and_is_hysteretic():
+    args = dict(baseline=1.0, maximum=5.0, rate=0.01, legitimacy_threshold=0.5)
+    up = motives.norm_update(1.0, salience_=3.0, legitimacy=0.9, recovery=0.0, **args)
+    down = motives.norm_update(1.0, salience_=3.0, legitimacy=0.1, recovery=0.0, **args)
+    assert up > 1.0 > down
+    # without incentive the norm relaxes toward baseline at rate psi only
+    relaxed = motives.norm_update(0.2, salience_=0.0, legitimacy=0.1, recovery=0.1, **args)
+    assert relaxed == pytest.approx(0.2 + 0.1 * 0.8)
+    stuck = motives.norm_update(0.2, salience_=0.0, legitimacy=0.1, recovery=0.0, **args)
+    assert stuck == 0.2
+    # bounds
+    assert motives.norm_update(0.0, salience_=100.0, legitimacy=0.0, recovery=0.0, **args) == 0.0
+    assert motives.norm_update(5.0, salience_=100.0, legitimacy=1.0, recovery=0.0, **args) == 5.0
+
+
+def test_inequity_aversion_matches_fehr_schmidt():
+    # envy: behind by 5
+    assert motives.inequity_utility(0.0, 5.0, 0.0, 0.0, 0.85, 0.3) == pytest.approx(-0.85 * 5)
+    # guilt: ahead by 5
+    assert motives.inequity_utility(5.0, 0.0, 0.0, 0.0, 0.85, 0.3) == pytest.approx(-0.3 * 5)
+    # anger above sympathy is spite
+    assert motives.inequity_utility(1.0, 1.0, 0.1, 1.0, 0.0, 0.0) == pytest.approx(-0.9)
+
+
+def test_emotion_utility_in_prisoners_dilemma():
+    payoffs = payoff_matrices(prisoners_dilemma())
+    # partner surely cooperates; sympathy s, guilt b: (R - S) s + b (T - S) + warm glow
+    value = motives.emotion_utility(1.0, payoffs.own, payoffs.other, 0.2, 0.0, 0.85, 0.3, 0.5)
+    assert value == pytest.approx(0.2 * 3 + 0.3 * 5 + 0.5)
+
+
+def test_anger_and_resentment_decay():
+    a = motives.decay_update(0.0, 0.2, 1.0, 1.0)
+    assert a == 1.0
+    assert motives.decay_update(a, 0.2, 1.0, 0.0) == pytest.approx(0.8)
+
+
+def test_image_crowding_out_and_social_terms():
+    assert motives.image_value(0.0, 1.0) == 1.0
+    assert motives.image_value(1.0, 1.0) == pytest.approx(0.5)
+    assert motives.image_value(-5.0, 1.0) == 1.0
+    value = motives.social_utility(2.0, 0.5, 0.5, 1.0, 0.75, 1.0, 1.0)
+    assert value == pytest.approx(2.0 * 0.5 * 0.5 + 1.0 * 0.5 + 1.0)
+
+
+def test_legitimacy_update_directions():
+    base = dict(
+        unjust_sanction=0.0,
+        corrected=0.0,
+        impunity=0.0,
+        fair_reward=0.0,
+        resentment=0.0,
+        unjust_rate=0.1,
+        impunity_rate=0.05,
+        reward_rate=0.05,
+        appeal_restore=0.5,
+        resentment_rate=0.1,
+    )
+    assert motives.legitimacy_update(0.6, **base) == 0.6
+    sanctioned = motives.legitimacy_update(0.6, **{**base, "unjust_sanction": 1.0})
+    appealed = motives.legitimacy_update(0.6, **{**base, "unjust_sanction": 1.0, "corrected": 1.0})
+    assert sanctioned == pytest.approx(0.54)
+    assert sanctioned < appealed < 0.6
+    assert motives.legitimacy_update(0.6, **{**base, "impunity": 1.0}) < 0.6
+    assert motives.legitimacy_update(0.6, **{**base, "fair_reward": 1.0}) > 0.6
+    assert motives.legitimacy_update(0.6, **{**base, "resentment": 1.0}) < 0.6
+
+
+@given(
+    beta=st.floats(0.0, 1e300),
+    utility=st.floats(-1e300, 1e300),
+    weight=unit,
+    habit=unit,
+)
+def test_choice_probability_is_a_probability(beta, utility, weight, habit):
+    p = motives.choice_probability(beta, utility, weight, habit)
+    assert np.isfinite(p)
+    assert 0.0 <= p <= 1.0
+
+
+@given(st.lists(st.tuples(st.floats(0, 1e3), finite, unit, unit), min_size=1, max_size=20))
+def test_functions_are_elementwise(rows):
+    """The same function on arrays equals it applied to each scalar: one math, two engines."""
+    beta, utility, weight, habit = (np.array(col) for col in zip(*rows, strict=True))
+    vector = motives.choice_probability(beta, utility, weight, habit)
+    scalars = [motives.choice_probability(*row) for row in rows]
+    np.testing.assert_allclose(vector, scalars, rtol=0, atol=0)
+    vector = motives.norm_update(utility, 1.0, 1e3, weight, beta, habit, 0.5, weight)
+    scalars = [motives.norm_update(u, 1.0, 1e3, w, b, h, 0.5, w) for b, u, w, h in rows]
+    np.testing.assert_allclose(vector, scalars, rtol=0, atol=0)

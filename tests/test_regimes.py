@@ -1,0 +1,194 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sccgames import motives
+from sccgames.regimes import DRAWS_PER_ACT, NoRegime, SocialCredit
+
+
+def _open_regime(**kwargs):
+    """A regime whose scores never reach a bound, a blacklist or a red list."""
+    return SocialCredit(
+        score_start=0.0,
+        score_min=-1e9,
+        score_max=1e9,
+        blacklist_threshold=-1e8,
+        redlist_threshold=1e8,
+        score_decay=0.0,
+        **kwargs,
+    )
+
+
+@given(
+    coverage=st.floats(0.05, 1.0),
+    reward=st.floats(0.0, 5.0),
+    fine=st.floats(0.0, 10.0),
+    fp=st.floats(0.0, 0.4),
+    fn=st.floats(0.0, 0.4),
+    up=st.floats(0.0, 3.0),
+    down=st.floats(0.0, 6.0),
+    appeal=st.floats(0.0, 1.0),
+    score_value=st.floats(0.0, 1.0),
+)
+def test_expected_incentive_matches_monte_carlo(
+    coverage, reward, fine, fp, fn, up, down, appeal, score_value
+):
+    """ΔX (what a rational actor sees) equals the mean extra payoff the regime pays for C.
+
+    200,000 acts of each kind; the tolerance is five standard errors of the difference.
+    """
+    regime = _open_regime(
+        coverage=coverage,
+        reward=reward,
+        fine=fine,
+        false_positive=fp,
+        false_negative=fn,
+        score_up=up,
+        score_down=down,
+        appeal=appeal,
+    )
+    n = 200_000
+    rng = np.random.default_rng(12345)
+    scores = regime.initial_scores(n)
+    value = {}
+    spread = {}
+    for act in (True, False):
+        step = regime.step(np.full(n, act), coverage, scores, rng)
+        gain = step.transfer + score_value * (step.score - scores)
+        value[act], spread[act] = gain.mean(), gain.std() / math.sqrt(n)
+    context = regime.context("default")
+    expected = motives.incentive(
+        context.coverage,
+        context.reward,
+        context.fine,
+        context.false_positive,
+        context.false_negative,
+        context.score_up,
+        context.score_down,
+        score_value,
+    )
+    tolerance = 5 * math.hypot(spread[True], spread[False]) + 1e-12
+    assert value[True] - value[False] == pytest.approx(expected, abs=tolerance)
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    coverage=st.floats(0.0, 1.0),
+    fp=st.floats(0.0, 0.5),
+    fn=st.floats(0.0, 0.5),
+    start=st.floats(0.0, 100.0),
+    decay=st.floats(0.0, 1.0),
+    periods=st.integers(1, 30),
+)
+def test_scores_stay_within_bounds_and_transfers_add_up(
+    seed, coverage, fp, fn, start, decay, periods
+):
+    regime = SocialCredit(
+        coverage=coverage,
+        false_positive=fp,
+        false_negative=fn,
+        score_start=start,
+        score_min=0.0,
+        score_max=100.0,
+        score_decay=decay,
+        score_down=20.0,
+        score_up=7.0,
+        blacklist_threshold=30.0,
+        redlist_threshold=70.0,
+    )
+    rng = np.random.default_rng(seed)
+    scores = regime.initial_scores(50)
+    for _ in range(periods):
+        acts = rng.random(50) < 0.5
+        step = regime.step(acts, coverage, scores, rng)
+        assert np.all((step.score >= 0.0) & (step.score <= 100.0))
+        np.testing.assert_allclose(
+            step.transfer, step.reward - step.fine - step.blacklist_cost + step.redlist_bonus
+        )
+        np.testing.assert_array_equal(step.blacklisted, scores < 30.0)
+        np.testing.assert_array_equal(step.redlisted, scores >= 70.0)
+        # errors only where observed, and of the right kind
+        assert not np.any(step.false_positive & ~acts)
+        assert not np.any(step.false_negative & acts)
+        assert not np.any((step.false_positive | step.false_negative) & ~step.observed)
+        assert not np.any(step.reward > 0) or np.all(step.observed[step.reward > 0])
+        scores = step.score
+
+
+def test_step_records_errors_and_appeals():
+    rng = np.random.default_rng(0)
+    regime = SocialCredit(coverage=1.0, false_positive=1.0, false_negative=0.0, appeal=0.0)
+    step = regime.step(np.array([True, False]), 1.0, regime.initial_scores(2), rng)
+    assert step.false_positive.tolist() == [True, False]
+    assert step.recorded_c.tolist() == [False, False]
+    assert step.fine.tolist() == [3.0, 3.0]
+    appealed = SocialCredit(coverage=1.0, false_positive=1.0, false_negative=0.0, appeal=1.0)
+    step = appealed.step(np.array([True]), 1.0, appealed.initial_scores(1), rng)
+    assert step.appealed.tolist() == [True]
+    assert step.recorded_c.tolist() == [True]
+    assert step.reward.tolist() == [0.5]
+
+
+def test_step_draws_a_fixed_number_of_uniforms():
+    for regime in (NoRegime(), SocialCredit(coverage=0.3, appeal=0.5)):
+        rng = np.random.default_rng(1)
+        regime.step(np.ones(7, dtype=bool), 0.3, regime.initial_scores(7), rng)
+        reference = np.random.default_rng(1)
+        reference.random((DRAWS_PER_ACT, 7))
+        assert rng.random() == reference.random()
+
+
+def test_no_regime_does_nothing():
+    regime = NoRegime()
+    step = regime.step(
+        np.array([True, False]), 0.0, regime.initial_scores(2), np.random.default_rng(0)
+    )
+    assert not step.observed.any()
+    assert (step.transfer == 0).all()
+    assert np.isnan(step.score).all()
+    assert regime.coverage_for("anything") == 0.0
+    context = regime.context("private", remaining=3.0)
+    assert context.coverage == 0.0 and context.remaining == 3.0 and context.salience == 0.0
+
+
+def test_context_of_social_credit():
+    regime = SocialCredit(coverage={"economic": 0.8, "private": 0.0}, appeal=0.5)
+    context = regime.context("economic", partner_score=200.0)
+    assert context.coverage == 0.8
+    assert context.visibility == 0.8
+    assert context.partner_signal == 1.0
+    assert context.false_positive == pytest.approx(0.025)
+    assert regime.context("private", partner_score=0.0).partner_signal == -1.0
+    assert regime.context("private").partner_signal == 0.0
+    private = SocialCredit(public_scores=False)
+    hidden = private.context("default", partner_score=200.0)
+    assert hidden.partner_signal == 0.0 and hidden.visibility == 0.0
+
+
+def test_unknown_domain_is_a_clear_error():
+    regime = SocialCredit(coverage={"economic": 0.8})
+    with pytest.raises(ValueError, match="no domain 'private'.*give coverage 0"):
+        regime.check_domains(["economic", "private"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"coverage": 1.5}, r"SocialCredit.coverage must be in \[0, 1\], got 1.5"),
+        ({"coverage": {"a": -0.1}}, r"SocialCredit.coverage\['a'\] must be in"),
+        ({"coverage": {}}, "at least one domain"),
+        ({"coverage": {1: 0.5}}, "domain names"),
+        ({"fine": -1.0}, "SocialCredit.fine must be in"),
+        ({"false_positive": 0.6, "false_negative": 0.6}, "at most 1"),
+        ({"score_start": 300.0}, "score_min <= score_start <= score_max"),
+        ({"score_min": math.inf}, "SocialCredit.score_min"),
+        ({"public_scores": "yes"}, "public_scores must be True or False"),
+        ({"appeal": 2.0}, "SocialCredit.appeal"),
+    ],
+)
+def test_bad_regime_parameters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SocialCredit(**kwargs)
