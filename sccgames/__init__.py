@@ -45,6 +45,7 @@ from sccgames.profiles import (
     Weights,
 )
 from sccgames.regimes import NoRegime, SocialCredit
+from sccgames.tournament import Tournament, TournamentResults
 
 __version__ = "0.1.0"
 
@@ -75,6 +76,8 @@ __all__ = [
     "SocialParams",
     "State",
     "SubgamePerfect",
+    "Tournament",
+    "TournamentResults",
     "Weights",
     "__version__",
     "harmony",

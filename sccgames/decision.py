@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from sccgames import motives
-from sccgames.profiles import Horizon, Profile
+from sccgames.profiles import Profile
 
 Number = Any
 
@@ -173,10 +173,8 @@ def motive_utilities(
         context.score_down,
         r.score_value,
     )
-    if r.horizon is Horizon.BACKWARD_INDUCTION:
-        shadow = 0.0 * r.delta
-    else:
-        shadow = motives.shadow_of_future(r.delta, context.remaining)
+    # the horizon's value is its weight on the future: 1 discounted, 0 backward induction
+    shadow = motives.shadow_of_future(r.delta, context.remaining) * r.horizon
     rho_hat = motives.responsiveness(
         state.c_then_c,
         state.after_c,

@@ -19,14 +19,18 @@ import pandas as pd
 
 from sccgames._validation import check_integer, check_nonnegative, check_probability
 from sccgames.agents import MotiveAgent
+from sccgames.decision import Observation
 from sccgames.games import payoff_matrices
 from sccgames.ledger import Ledger
-from sccgames.regimes import NoRegime, RegimeStep, SocialCredit
+from sccgames.regimes import NoRegime, RegimeStep, SocialCredit, regime_observation
 
 C, D = axl.Action.C, axl.Action.D
 
 #: Streams spawned from a match's seed, in this order.
 STREAMS = ("domains", "noise", "regime", "players")
+
+#: Each player's partner, by position.
+_PARTNER = np.array([1, 0])
 
 #: Columns of :meth:`Match.records`, in order.
 RECORD_COLUMNS = (
@@ -232,7 +236,7 @@ class Match:
             cooperated = np.array([a == C for a in played])
             step = self.regime.step(cooperated, coverage, scores, rngs["regime"])
             self.ledger.record(t, [0, 1], [domain, domain], cooperated, step)
-            self._inform(motive, cooperated, coverage, step)
+            self._inform(motive, regime_observation(step, cooperated, _PARTNER, coverage, 0.0))
             first.update_history(played[0], played[1])
             second.update_history(played[1], played[0])
             scores = step.score
@@ -253,20 +257,15 @@ class Match:
             self._turns.append(turn)
             yield turn
 
-    def _inform(
-        self, motive: list[bool], cooperated: np.ndarray, coverage: float, step: RegimeStep
-    ) -> None:
-        sanctioned = step.observed & ~step.recorded_c
+    def _inform(self, motive: list[bool], observation: Observation) -> None:
         for i, player in enumerate(self.players):
-            if not motive[i]:
-                continue
-            j = 1 - i
-            player.receive_outcome(
-                unjust_sanction=bool(step.false_positive[i]),
-                corrected=bool(step.appealed[i]),
-                fair_reward=bool(cooperated[i] and step.reward[i] > 0 and not step.appealed[i]),
-                impunity=bool(not cooperated[j] and coverage > 0 and not sanctioned[j]),
-            )
+            if motive[i]:
+                player.receive_outcome(
+                    unjust_sanction=bool(observation.unjust_sanction[i]),
+                    corrected=bool(observation.corrected[i]),
+                    fair_reward=bool(observation.fair_reward[i]),
+                    impunity=bool(observation.impunity[i]),
+                )
 
     def play(self) -> list[tuple[axl.Action, axl.Action]]:
         """Play the match; return the realised actions per turn, as ``axelrod.Match`` does."""
@@ -323,6 +322,34 @@ class Match:
             columns=list(RECORD_COLUMNS),
         )
         return frame
+
+    def totals(self) -> pd.DataFrame:
+        """One row per player with the match's totals, in the batch kernel's schema.
+
+        Columns: ``side`` (0 or 1), ``index`` (0), ``turns``, ``material_payoff``,
+        ``transfers``, ``cooperations``, ``watched_turns`` (turns in domains with coverage
+        > 0), ``watched_cooperations``, ``fines``, ``false_positives``, and the final
+        ``score`` (see :func:`sccgames.batch.play_batch`).
+        """
+        self._require_played()
+        cooperated = np.array([[a == C for a in t.played] for t in self._turns])
+        watched = np.array([t.coverage > 0 for t in self._turns])[:, None]
+        regime = [t.regime for t in self._turns]
+        return pd.DataFrame(
+            {
+                "side": [0, 1],
+                "index": 0,
+                "turns": len(self._turns),
+                "material_payoff": np.array(self.scores(), dtype=float).sum(axis=0),
+                "transfers": np.sum([r.transfer for r in regime], axis=0),
+                "cooperations": cooperated.sum(axis=0),
+                "watched_turns": np.repeat(watched.sum(), 2),
+                "watched_cooperations": (cooperated & watched).sum(axis=0),
+                "fines": np.sum([r.fine for r in regime], axis=0),
+                "false_positives": np.sum([r.false_positive for r in regime], axis=0),
+                "score": regime[-1].score,
+            }
+        )
 
     def scores(self) -> list[tuple[float, float]]:
         """Material payoffs of the game per turn, as ``axelrod.Match.scores``."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -27,16 +28,33 @@ from sccgames._validation import (
 Number = Any  # float, or a numpy array in a population
 
 
-class Horizon(enum.Enum):
+class Horizon(float, enum.Enum):
     """How a rational agent values the future of a relationship.
 
     ``DISCOUNTED``: ``δ / (1 − δ)`` further rounds, capped by the turns known to remain (0 in a
     one-shot game). ``BACKWARD_INDUCTION``: the subgame-perfect benchmark, no value on the
     future at all, so a known finite prisoner's dilemma is defected throughout.
+
+    Each member's value is the weight it puts on the shadow of the future (1 or 0), so a
+    population's horizons are a plain float array and the math needs no branch. Members are
+    also found by name: ``Horizon("backward_induction")``.
     """
 
-    DISCOUNTED = "discounted"
-    BACKWARD_INDUCTION = "backward_induction"
+    DISCOUNTED = 1.0
+    BACKWARD_INDUCTION = 0.0
+
+    @classmethod
+    def _missing_(cls, value: object) -> Horizon | None:
+        if isinstance(value, str):
+            for member in cls:
+                if member.name.lower() == value.strip().lower():
+                    return member
+        return None
+
+    @classmethod
+    def allowed(cls) -> str:
+        """The accepted spellings, for error messages."""
+        return ", ".join(repr(member.name.lower()) for member in cls)
 
 
 def _check_all(obj: Any, prefix: str, rules: dict[str, Any]) -> None:
@@ -127,13 +145,19 @@ class RationalParams:
     score_trust: Number = 0.5
 
     def __post_init__(self) -> None:
-        try:
-            object.__setattr__(self, "horizon", Horizon(self.horizon))
-        except ValueError:
-            allowed = ", ".join(repr(h.value) for h in Horizon)
-            raise ValueError(
-                f"rational.horizon must be one of {allowed}, got {self.horizon!r}"
-            ) from None
+        if isinstance(self.horizon, np.ndarray):  # a population: weights on the future
+            if not np.isin(self.horizon, [0.0, 1.0]).all():
+                raise ValueError(
+                    "rational.horizon must hold Horizon values (1 = discounted, "
+                    f"0 = backward induction), got {self.horizon!r}"
+                )
+        else:
+            try:
+                object.__setattr__(self, "horizon", Horizon(self.horizon))
+            except ValueError:
+                raise ValueError(
+                    f"rational.horizon must be one of {Horizon.allowed()}, got {self.horizon!r}"
+                ) from None
         check_range("rational.delta", self.delta, 0.0, 1.0, high_open=True)
         _check_all(
             self,
@@ -427,3 +451,28 @@ class Profile:
                     f"{part.name} must be a {part.default_factory.__name__}, "  # type: ignore[union-attr]
                     f"got {value!r}"
                 )
+
+
+def stack_profiles(profiles: Sequence[Profile]) -> Profile:
+    """One :class:`Profile` of arrays (a population, struct of arrays) from many profiles.
+
+    Every numeric field becomes a float array with one entry per profile (horizons become
+    their weights on the future), so the motive math runs on the whole population at once.
+    """
+    if not profiles:
+        raise ValueError("stack_profiles needs at least one profile")
+    return _stack(list(profiles))
+
+
+def _stack(objects: list[Any]) -> Any:
+    first = objects[0]
+    values = {}
+    for f in fields(first):
+        column = [getattr(o, f.name) for o in objects]
+        if is_dataclass(column[0]):
+            values[f.name] = _stack(column)
+        elif isinstance(column[0], str):  # a label such as a context's domain
+            values[f.name] = column[0]
+        else:
+            values[f.name] = np.array(column, dtype=float)
+    return type(first)(**values)

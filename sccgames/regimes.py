@@ -16,12 +16,19 @@ from typing import Any
 import numpy as np
 
 from sccgames._validation import check_finite, check_nonnegative, check_probability
-from sccgames.decision import Context
+from sccgames.decision import Context, Observation
 from sccgames.motives import bounded
 
 #: Uniform draws a regime makes per act and period (observation, error, appeal); fixed so
 #: that random streams stay aligned whatever the parameters.
 DRAWS_PER_ACT = 3
+
+
+def uniforms(draws: np.ndarray | np.random.Generator, n: int) -> np.ndarray:
+    """The ``(DRAWS_PER_ACT, n)`` uniforms a regime's step uses: given, or drawn now."""
+    if isinstance(draws, np.random.Generator):
+        return draws.random((DRAWS_PER_ACT, n))
+    return draws
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,20 @@ class NoRegime:
         in_group: Any = 0.0,
     ) -> Context:
         """The context of an act in ``domain``: no incentive at all."""
+        return self.context_for(
+            0.0, partner_score, remaining=remaining, in_group=in_group, domain=domain
+        )
+
+    def context_for(
+        self,
+        coverage: Any,
+        partner_score: Any,
+        *,
+        remaining: Any,
+        in_group: Any,
+        domain: str = "",
+    ) -> Context:
+        """The context of acts with the given coverages (arrays for a population)."""
         return Context(domain=domain, remaining=remaining, in_group=in_group)
 
     def step(
@@ -96,11 +117,11 @@ class NoRegime:
         cooperated: np.ndarray,
         coverage: Any,
         scores: np.ndarray,
-        rng: np.random.Generator,
+        draws: np.ndarray | np.random.Generator,
     ) -> RegimeStep:
         """Nothing happens; the draws are still made so that streams stay aligned."""
         cooperated = np.asarray(cooperated, dtype=bool)
-        rng.random((DRAWS_PER_ACT, cooperated.size))
+        uniforms(draws, cooperated.size)
         false = np.zeros(cooperated.size, dtype=bool)
         zero = np.zeros(cooperated.size)
         return RegimeStep(
@@ -312,7 +333,28 @@ class SocialCredit:
         in_group: Any = 0.0,
     ) -> Context:
         """What an agent acting in ``domain`` knows of this regime before it moves."""
-        coverage = self.coverage_for(domain)
+        return self.context_for(
+            self.coverage_for(domain),
+            partner_score,
+            remaining=remaining,
+            in_group=in_group,
+            domain=domain,
+        )
+
+    def context_for(
+        self,
+        coverage: Any,
+        partner_score: Any,
+        *,
+        remaining: Any,
+        in_group: Any,
+        domain: str = "",
+    ) -> Context:
+        """The context of acts with the given coverages (elementwise: arrays for a population).
+
+        Public scores make a monitored act visible to peers (visibility = coverage) and show
+        the partner's score as a signal in [−1, 1].
+        """
         if self.public_scores:
             signal = self.score_signal(partner_score)
             visibility = coverage
@@ -339,7 +381,7 @@ class SocialCredit:
         cooperated: np.ndarray,
         coverage: Any,
         scores: np.ndarray,
-        rng: np.random.Generator,
+        draws: np.ndarray | np.random.Generator,
     ) -> RegimeStep:
         """Observe, record, pay and score ``n`` acts (vectorized; no loop over agents).
 
@@ -351,13 +393,14 @@ class SocialCredit:
             Each act's domain coverage.
         scores : array, shape (n,)
             Scores at the start of the period.
-        rng : numpy.random.Generator
-            The environment's stream for the regime; exactly ``3 n`` uniforms are drawn.
+        draws : array of shape (3, n), or numpy.random.Generator
+            Uniforms in [0, 1) for observation, error and appeal of each act, or the
+            environment's stream to draw exactly those ``3 n`` from.
 
         """
         cooperated = np.asarray(cooperated, dtype=bool)
         scores = np.asarray(scores, dtype=float)
-        u = rng.random((DRAWS_PER_ACT, cooperated.size))
+        u = uniforms(draws, cooperated.size)
         observed = u[0] < coverage
         error = np.where(cooperated, u[1] < self.false_positive, u[1] < self.false_negative)
         false_positive = observed & cooperated & error
@@ -397,3 +440,48 @@ class SocialCredit:
 
 
 Regime = NoRegime | SocialCredit
+
+
+def regime_observation(
+    step: RegimeStep,
+    cooperated: np.ndarray,
+    partner: np.ndarray,
+    coverage: Any,
+    salience: Any,
+    select: np.ndarray | None = None,
+) -> Observation:
+    """What each actor learns of a period: its own and its partner's act, and the regime.
+
+    One function for every engine. ``partner[i]`` is the index of i's partner. An unjust
+    sanction is a false positive (``corrected`` if an appeal undid it); a fair reward is a
+    true C rewarded; impunity is a partner's D, in a watched domain, that went unsanctioned.
+
+    Parameters
+    ----------
+    step : RegimeStep
+        What the regime did this period.
+    cooperated : array of bool
+        Each actor's act as played.
+    partner : array of int
+        Index of each actor's partner.
+    coverage : float or array
+        Coverage of each actor's domain.
+    salience : float or array
+        Salience ``S`` of each selected actor's context.
+    select : array of int, optional
+        Only these actors (say, the motive agents among axelrod's strategies); all if None.
+
+    """
+    pick = slice(None) if select is None else select
+    partner_c = cooperated[partner]
+    sanctioned = step.observed & ~step.recorded_c
+    watched = np.broadcast_to(np.asarray(coverage) > 0, cooperated.shape)
+    return Observation(
+        cooperated=cooperated[pick] * 1.0,
+        partner_cooperated=partner_c[pick] * 1.0,
+        salience=salience,
+        unjust_sanction=step.false_positive[pick] * 1.0,
+        corrected=step.appealed[pick] * 1.0,
+        fair_reward=(cooperated & (step.reward > 0) & ~step.appealed)[pick] * 1.0,
+        impunity=(~partner_c & watched & ~sanctioned[partner])[pick] * 1.0,
+    )

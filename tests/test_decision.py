@@ -1,5 +1,5 @@
 import math
-from dataclasses import fields, replace
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -16,7 +16,7 @@ from sccgames.decision import (
     update_state,
 )
 from sccgames.games import payoff_matrices, prisoners_dilemma
-from sccgames.profiles import Horizon, Profile, RationalParams, Weights
+from sccgames.profiles import Horizon, Profile, RationalParams, Weights, _stack
 from tests.strategies import contexts, payoff_pairs, profiles, states
 
 
@@ -106,21 +106,6 @@ def test_strong_habit_makes_an_agent_deaf_to_incentives():
     assert p_cooperate(profile, state, fined, payoffs) == pytest.approx(0.0)
     weak = Profile(weights=Weights(habit=0.0))
     assert p_cooperate(weak, state, fined, payoffs) == pytest.approx(1.0)
-
-
-def _stack(objects):
-    """Turn a list of dataclasses of floats into one dataclass of arrays (a population)."""
-    first = objects[0]
-    values = {}
-    for f in fields(first):
-        column = [getattr(o, f.name) for o in objects]
-        if hasattr(column[0], "__dataclass_fields__"):
-            values[f.name] = _stack(column)
-        elif isinstance(column[0], Horizon | str):
-            values[f.name] = column[0]
-        else:
-            values[f.name] = np.array(column, dtype=float)
-    return type(first)(**values)
 
 
 @given(data=st.data(), n=st.integers(1, 8))

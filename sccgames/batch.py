@@ -1,0 +1,266 @@
+"""The vectorized batch kernel: many matches played at once, one numpy step per turn.
+
+The two sides of ``B`` matches form one population of ``2B`` players, each one's partner the
+other player of its match. Motive agents are a struct of arrays: their decisions, the regime
+and their learning go through the very functions a single :class:`~sccgames.MotiveAgent`
+uses (:func:`~sccgames.decision.p_cooperate`, the regime's ``step``,
+:func:`~sccgames.regimes.regime_observation`, :func:`~sccgames.decision.update_state`), so the
+batch and the per-turn :class:`~sccgames.Match` are one model; only the random streams
+differ. Any of axelrod's strategies can sit in a batch too: it is asked for its move in
+Python, against a stand-in that carries its partner's history, while everything else stays
+vectorized.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import axelrod as axl
+import numpy as np
+import pandas as pd
+
+from sccgames.agents import MotiveAgent
+from sccgames.decision import initial_state, p_cooperate, update_state
+from sccgames.games import payoff_matrices
+from sccgames.profiles import stack_profiles
+from sccgames.regimes import NoRegime, SocialCredit, regime_observation
+
+C, D = axl.Action.C, axl.Action.D
+
+#: Uniforms each match draws per turn from its own seed, by column: the domain, each side's
+#: decision and noise, and the regime's three draws (observation, error, appeal) per side.
+DRAW_COLUMNS = (
+    "domain",
+    "decision_0",
+    "decision_1",
+    "noise_0",
+    "noise_1",
+    "observe_0",
+    "error_0",
+    "appeal_0",
+    "observe_1",
+    "error_1",
+    "appeal_1",
+)
+
+#: Per-match, per-side totals a batch returns (see :func:`play_batch`).
+BATCH_COLUMNS = (
+    "side",
+    "index",
+    "turns",
+    "material_payoff",
+    "transfers",
+    "cooperations",
+    "watched_turns",
+    "watched_cooperations",
+    "fines",
+    "false_positives",
+    "score",
+)
+
+
+@dataclass(frozen=True)
+class BatchTrace:
+    """Per-turn arrays of a batch, shape ``(turns, 2B)``, kept when ``trace=True``.
+
+    ``p_cooperate`` is NaN for axelrod's strategies.
+    """
+
+    p_cooperate: np.ndarray
+    cooperated: np.ndarray
+    coverage: np.ndarray
+
+
+class _Stand(axl.Player):
+    """What an axelrod strategy sees of a motive agent in a batch: its name and history."""
+
+    name = "Stand-in"
+
+    def strategy(self, opponent: axl.Player) -> axl.Action:  # pragma: no cover - never asked
+        raise RuntimeError("a stand-in only carries a history")
+
+
+class _Others:
+    """Axelrod's strategies in a batch, each with its opponent object."""
+
+    def __init__(
+        self,
+        players: list[axl.Player],
+        partner: np.ndarray,
+        motive: np.ndarray,
+        turns: int,
+        game: axl.Game,
+        noise: float,
+        seeds: np.ndarray,
+    ) -> None:
+        self.index = np.flatnonzero(~motive)
+        self.players: dict[int, axl.Player] = {}
+        for i in self.index:
+            player = players[i].clone()
+            player.set_match_attributes(length=turns, game=game, noise=noise)
+            if axl.Classifiers["stochastic"](player):
+                player.set_seed(int(seeds[i]))
+            self.players[i] = player
+        self.stands = {j: _Stand() for j in partner[self.index] if motive[j]}
+        for j, stand in self.stands.items():
+            stand.name = str(players[j])
+        self.opponent = {
+            i: self.players.get(partner[i], self.stands.get(partner[i])) for i in self.index
+        }
+
+    def moves(self) -> np.ndarray:
+        return np.array(
+            [self.players[i].strategy(self.opponent[i]) == C for i in self.index], dtype=bool
+        )
+
+    def record(self, cooperated: np.ndarray, partner: np.ndarray) -> None:
+        act = np.where(cooperated, C, D)
+        for i, player in self.players.items():
+            player.update_history(act[i], act[partner[i]])
+        for j, stand in self.stands.items():
+            stand.update_history(act[j], act[partner[j]])
+
+
+def play_batch(
+    first: Sequence[axl.Player],
+    second: Sequence[axl.Player],
+    turns: int,
+    regime: NoRegime | SocialCredit | None = None,
+    game: axl.Game | None = None,
+    domains: Mapping[str, float] | None = None,
+    noise: float = 0.0,
+    seeds: Sequence[int | np.random.SeedSequence] | int | np.random.SeedSequence | None = None,
+    trace: bool = False,
+) -> tuple[pd.DataFrame, BatchTrace | None]:
+    """Play ``B`` matches, ``first[k]`` against ``second[k]``, all at once.
+
+    Parameters
+    ----------
+    first, second : sequences of axelrod players, length B
+        The two sides of each match: motive agents (their profiles and groups are read; the
+        agents themselves are not changed) or any of axelrod's strategies (cloned).
+    turns, regime, game, domains, noise
+        As in :class:`sccgames.Match`.
+    seeds : sequence of B seeds, or one seed, optional
+        Each match's own seed (int or SeedSequence), or one seed from which B are spawned.
+        A match draws every uniform it needs (:data:`DRAW_COLUMNS`, each turn) and its
+        axelrod players' seeds from its own seed alone, so its result does not depend on
+        which other matches share its batch.
+    trace : bool, default False
+        Also return every turn's ``P(C)``, acts and coverage.
+
+    Returns
+    -------
+    totals : pandas.DataFrame
+        One row per match and side (``side`` 0 for ``first``, 1 for ``second``; ``index``
+        the match's position) with the columns of :data:`BATCH_COLUMNS`: totals over the
+        match and the final ``score``.
+    trace : BatchTrace or None
+
+    """
+    b = len(first)
+    if b != len(second) or b == 0:
+        raise ValueError(f"a batch needs two equal, non-empty sides, got {b} and {len(second)}")
+    regime = NoRegime() if regime is None else regime
+    game = axl.Game() if game is None else game
+    names = ["default"] if domains is None else list(domains)
+    shares = np.ones(1) if domains is None else np.array([domains[n] for n in names], float)
+    coverage_of = np.array([regime.coverage_for(n) for n in names])
+    payoffs = payoff_matrices(game)
+
+    players: list[Any] = [*first, *second]
+    n = 2 * b
+    partner = np.concatenate([np.arange(b, n), np.arange(b)])
+    motive = np.array([isinstance(p, MotiveAgent) for p in players])
+    mi = np.flatnonzero(motive)
+    groups = [getattr(p, "group", None) for p in players]
+    in_group = np.array(
+        [float(groups[i] is not None and groups[i] == groups[partner[i]]) for i in mi]
+    )
+
+    draws, player_seeds = _draws(seeds, b, turns)
+    cut = np.cumsum(shares / shares.sum())[:-1]
+    domain_index = np.searchsorted(cut, draws[:, 0], side="right")  # (turns, b)
+    decision = draws[:, 1:3].reshape(turns, n)  # side 0 of every match, then side 1
+    flip = draws[:, 3:5].reshape(turns, n) < noise
+    regime_draws = draws[:, 5:].reshape(turns, 2, 3, b).transpose(0, 2, 1, 3).reshape(turns, 3, n)
+    others = _Others(players, partner, motive, turns, game, noise, player_seeds.T.ravel())
+
+    profile = stack_profiles([players[i].profile for i in mi]) if mi.size else None
+    state = initial_state(profile) if profile is not None else None
+    scores = regime.initial_scores(n)
+    totals = {key: np.zeros(n) for key in BATCH_COLUMNS[3:-1]}
+    kept: dict[str, list[np.ndarray]] | None = {"p": [], "c": [], "m": []} if trace else None
+    p = np.full(n, np.nan)
+    for t in range(turns):
+        coverage = np.tile(coverage_of[domain_index[t]], 2)
+        intended = np.empty(n, dtype=bool)
+        if profile is not None:
+            context = regime.context_for(
+                coverage[mi],
+                scores[partner[mi]],
+                remaining=float(turns - t - 1),
+                in_group=in_group,
+            )
+            p[mi] = p_cooperate(profile, state, context, payoffs)
+            intended[mi] = decision[t, mi] < p[mi]
+        if others.index.size:
+            intended[others.index] = others.moves()
+        cooperated = intended ^ flip[t]
+        step = regime.step(cooperated, coverage, scores, regime_draws[t])
+        if profile is not None:
+            seen = regime_observation(
+                step, cooperated, partner, coverage, context.salience, select=mi
+            )
+            state = update_state(profile, state, seen)
+        others.record(cooperated, partner)
+        mine = np.where(cooperated, 0, 1)
+        watched = coverage > 0
+        totals["material_payoff"] += payoffs.own[mine, mine[partner]]
+        totals["transfers"] += step.transfer
+        totals["cooperations"] += cooperated
+        totals["watched_turns"] += watched
+        totals["watched_cooperations"] += watched & cooperated
+        totals["fines"] += step.fine
+        totals["false_positives"] += step.false_positive
+        scores = step.score
+        if kept is not None:
+            kept["p"].append(p.copy())
+            kept["c"].append(cooperated)
+            kept["m"].append(coverage)
+    frame = pd.DataFrame(
+        {
+            "side": np.repeat([0, 1], b),
+            "index": np.tile(np.arange(b), 2),
+            "turns": turns,
+            **totals,
+            "score": scores,
+        },
+        columns=list(BATCH_COLUMNS),
+    )
+    traced = None
+    if kept is not None:
+        traced = BatchTrace(np.array(kept["p"]), np.array(kept["c"]), np.array(kept["m"]))
+    return frame, traced
+
+
+def _draws(
+    seeds: Sequence[int | np.random.SeedSequence] | int | np.random.SeedSequence | None,
+    b: int,
+    turns: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every match's uniforms, shape ``(turns, len(DRAW_COLUMNS), b)``, and player seeds."""
+    if seeds is None or isinstance(seeds, int | np.integer | np.random.SeedSequence):
+        root = seeds if isinstance(seeds, np.random.SeedSequence) else np.random.SeedSequence(seeds)
+        seeds = root.spawn(b)
+    if len(seeds) != b:
+        raise ValueError(f"seeds must give one seed per match ({b}), got {len(seeds)}")
+    uniforms = np.empty((turns, len(DRAW_COLUMNS), b))
+    players = np.empty((b, 2), dtype=np.uint64)
+    for k, seed in enumerate(seeds):
+        rng = np.random.default_rng(seed)
+        uniforms[:, :, k] = rng.random((turns, len(DRAW_COLUMNS)))
+        players[k] = rng.integers(0, 2**32 - 1, size=2, dtype=np.uint64)
+    return uniforms, players

@@ -1,0 +1,348 @@
+"""Regime-aware round-robin tournaments of motive agents and axelrod's strategies.
+
+Every pair of players (and each player against its own clone) meets ``repetitions`` times.
+All matches are played by the batch kernel (:mod:`sccgames.batch`), a chunk of up to
+:data:`BATCH_CHUNK` matches at a time, one numpy step per turn: motive agents as arrays,
+axelrod's strategies asked for their moves in Python.
+
+Seeds: one ``numpy.random.SeedSequence`` at the top spawns a child for every match, from
+which the match draws all its randomness, so the results are identical whatever the number
+of processes and however matches are chunked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import axelrod as axl
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from sccgames._validation import check_integer, check_probability
+from sccgames.agents import motive_strategies
+from sccgames.batch import play_batch
+from sccgames.games import payoff_matrices
+from sccgames.match import _check_domains
+from sccgames.regimes import NoRegime, SocialCredit
+
+#: Matches per batch-kernel chunk: large enough to amortize numpy's per-call cost, small
+#: enough to spread over processes. Every match draws from its own seed, so results never
+#: depend on how matches are chunked, nor on ``processes``.
+BATCH_CHUNK = 512
+#: At most this many turns × matches in one chunk (bounds the memory of pre-drawn uniforms,
+#: 88 bytes per match-turn).
+BATCH_DRAWS = 200_000
+
+#: Columns of :attr:`TournamentResults.matches`.
+MATCH_COLUMNS = (
+    "match",
+    "repetition",
+    "player",
+    "name",
+    "opponent",
+    "opponent_name",
+    "turns",
+    "payoff",
+    "material_payoff",
+    "transfers",
+    "cooperation",
+    "cooperation_watched",
+    "cooperation_unwatched",
+    "score",
+    "fines",
+    "false_positives",
+    "cooperations",
+    "watched_turns",
+    "watched_cooperations",
+)
+#: Columns of :attr:`TournamentResults.summary`.
+SUMMARY_COLUMNS = (
+    "name",
+    "payoff",
+    "material_payoff",
+    "transfers",
+    "cooperation",
+    "cooperation_watched",
+    "cooperation_unwatched",
+    "score",
+    "fines",
+    "false_positives",
+    "rank",
+)
+
+
+# ----------------------------------------------------------------------------- players
+def _strategy_lookup() -> dict[str, type[axl.Player]]:
+    lookup: dict[str, type[axl.Player]] = {}
+    for cls in [*axl.all_strategies, *motive_strategies]:
+        lookup.setdefault(cls.name, cls)
+        lookup.setdefault(cls.__name__, cls)
+    return lookup
+
+
+def resolve_player(spec: Any) -> axl.Player:
+    """A player from an instance, a class taking no arguments, or a name.
+
+    Names are axelrod's (``"Tit For Tat"``) or class names (``"TitForTat"``,
+    ``"HomoEconomicus"``), for axelrod's strategies and the motive presets alike.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (with the closest known names) or anything else.
+
+    """
+    if isinstance(spec, axl.Player):
+        return spec
+    if isinstance(spec, type) and issubclass(spec, axl.Player):
+        return spec()
+    if isinstance(spec, str):
+        lookup = _strategy_lookup()
+        if spec in lookup:
+            return lookup[spec]()
+        close = difflib.get_close_matches(spec, list(lookup), n=3)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise ValueError(
+            f"unknown strategy {spec!r}{hint} (names are axelrod's, e.g. 'Tit For Tat', or "
+            "class names, e.g. 'TitForTat', 'HomoEconomicus')"
+        )
+    raise ValueError(
+        f"a player must be an axelrod player, a player class or a strategy name, got {spec!r}"
+    )
+
+
+# ----------------------------------------------------------------------------- jobs
+@dataclass(frozen=True)
+class _Pairing:
+    match: int
+    repetition: int
+    first: int
+    second: int
+
+
+def _play_chunk(task: tuple[Any, ...]) -> list[pd.DataFrame]:
+    players, pairings, seeds, settings = task
+    totals, _ = play_batch(
+        [players[p.first] for p in pairings],
+        [players[p.second] for p in pairings],
+        seeds=seeds,
+        **settings,
+    )
+    return [totals[totals["index"] == k] for k in range(len(pairings))]
+
+
+# ----------------------------------------------------------------------------- results
+def _matches_frame(
+    names: list[str], pairings: list[_Pairing], totals: list[pd.DataFrame]
+) -> pd.DataFrame:
+    rows = []
+    for pairing, frame in zip(pairings, totals, strict=True):
+        frame = frame.reset_index(drop=True)
+        sides = [0] if pairing.first == pairing.second else [0, 1]
+        for side in sides:
+            row = frame[frame["side"] == side].iloc[0]
+            me, other = (
+                (pairing.first, pairing.second) if side == 0 else (pairing.second, pairing.first)
+            )
+            rows.append(
+                {
+                    "match": pairing.match,
+                    "repetition": pairing.repetition,
+                    "player": me,
+                    "name": names[me],
+                    "opponent": other,
+                    "opponent_name": names[other],
+                    **{key: row[key] for key in row.index if key not in ("side", "index")},
+                }
+            )
+    raw = pd.DataFrame(rows)
+    turns = raw["turns"].astype(float)
+    unwatched = turns - raw["watched_turns"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        derived = {
+            "payoff": (raw["material_payoff"] + raw["transfers"]) / turns,
+            "material_payoff": raw["material_payoff"] / turns,
+            "transfers": raw["transfers"] / turns,
+            "cooperation": raw["cooperations"] / turns,
+            "cooperation_watched": raw["watched_cooperations"] / raw["watched_turns"],
+            "cooperation_unwatched": (raw["cooperations"] - raw["watched_cooperations"])
+            / unwatched,
+        }
+    frame = raw.assign(**derived)
+    frame = frame.replace([np.inf, -np.inf], np.nan)
+    return frame[list(MATCH_COLUMNS)].sort_values(["repetition", "match", "player"], kind="stable")
+
+
+def summarize(names: list[str], matches: pd.DataFrame) -> pd.DataFrame:
+    """One row per player: means over its matches, ranked by payoff (1 = best).
+
+    ``payoff``, ``material_payoff`` and ``transfers`` are mean per-turn values;
+    ``cooperation`` shares are pooled over turns (watched: domains with coverage > 0);
+    ``score`` is the mean final credit score; ``fines`` the mean fine paid per turn;
+    ``false_positives`` the mean number of unjust sanctions per match.
+    """
+    g = matches.groupby("player")
+    turns = g["turns"].sum()
+    watched = g["watched_turns"].sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        summary = pd.DataFrame(
+            {
+                "name": [names[i] for i in g.groups],
+                "payoff": g["payoff"].mean(),
+                "material_payoff": g["material_payoff"].mean(),
+                "transfers": g["transfers"].mean(),
+                "cooperation": g["cooperations"].sum() / turns,
+                "cooperation_watched": g["watched_cooperations"].sum() / watched,
+                "cooperation_unwatched": (g["cooperations"].sum() - g["watched_cooperations"].sum())
+                / (turns - watched),
+                "score": g["score"].mean(),
+                "fines": g["fines"].sum() / turns,
+                "false_positives": g["false_positives"].mean(),
+            }
+        )
+    summary = summary.replace([np.inf, -np.inf], np.nan)
+    summary = summary.sort_values("payoff", ascending=False, kind="stable")
+    summary["rank"] = np.arange(1, len(summary) + 1)
+    return summary.reset_index(names="player")[["player", *SUMMARY_COLUMNS]]
+
+
+@dataclass(frozen=True)
+class TournamentResults:
+    """What a tournament produced.
+
+    Attributes
+    ----------
+    names : list of str
+        The players' names, by index.
+    matches : pandas.DataFrame
+        One row per match, repetition and player (columns in :data:`MATCH_COLUMNS`; a
+        self-play match has one row).
+    summary : pandas.DataFrame
+        One row per player, ranked (columns ``player`` and :data:`SUMMARY_COLUMNS`).
+
+    """
+
+    names: list[str]
+    matches: pd.DataFrame
+    summary: pd.DataFrame
+
+
+# ----------------------------------------------------------------------------- the tournament
+class Tournament:
+    """A round robin under an incentive regime.
+
+    Parameters
+    ----------
+    players : sequence
+        Motive agents, presets, or any of axelrod's strategies, as instances, classes or
+        names (``"Tit For Tat"``, ``"TitForTat"``, ``"Moralist"``). At least two.
+    turns : int, default 200
+        Turns per match, as in axelrod's tournaments.
+    repetitions : int, default 10
+        Times each pair meets, as in axelrod's tournaments.
+    regime, game, domains, noise
+        As in :class:`sccgames.Match`.
+    seed : int, optional
+        The one seed; ``None`` draws fresh entropy once, so ``play()`` replays.
+    processes : int, default 1
+        Worker processes. Results are identical for any value.
+
+    """
+
+    def __init__(
+        self,
+        players: Sequence[Any],
+        turns: int = 200,
+        repetitions: int = 10,
+        regime: NoRegime | SocialCredit | None = None,
+        game: axl.Game | None = None,
+        domains: Mapping[str, float] | None = None,
+        noise: float = 0,
+        seed: int | None = None,
+        processes: int = 1,
+    ) -> None:
+        if isinstance(players, str | bytes) or len(players) < 2:
+            raise ValueError(f"a tournament needs at least two players, got {players!r}")
+        self.players = [resolve_player(p) for p in players]
+        check_integer("turns", turns, low=1)
+        check_integer("repetitions", repetitions, low=1)
+        check_integer("processes", processes, low=1)
+        check_probability("noise", noise)
+        self.turns, self.repetitions, self.noise, self.processes = (
+            turns,
+            repetitions,
+            noise,
+            processes,
+        )
+        self.regime = NoRegime() if regime is None else regime
+        if not isinstance(self.regime, NoRegime | SocialCredit):
+            raise ValueError(
+                f"regime must be sccgames.NoRegime() or sccgames.SocialCredit(...), got {regime!r}"
+            )
+        self.game = axl.Game() if game is None else game
+        payoff_matrices(self.game)
+        self.domains = domains
+        self.regime.check_domains(_check_domains(domains)[0])
+        if seed is not None:
+            check_integer("seed", seed, low=0)
+        self.seed = seed
+        self._entropy = np.random.SeedSequence(seed).entropy
+
+    @property
+    def names(self) -> list[str]:
+        """The players' names, by index."""
+        return [str(p) for p in self.players]
+
+    def _pairings(self) -> list[_Pairing]:
+        pairs = list(itertools.combinations_with_replacement(range(len(self.players)), 2))
+        return [
+            _Pairing(match=k, repetition=r, first=i, second=j)
+            for r in range(self.repetitions)
+            for k, (i, j) in enumerate(pairs)
+        ]
+
+    def _tasks(self, pairings: list[_Pairing]) -> list[tuple[Any, ...]]:
+        seeds = np.random.SeedSequence(self._entropy).spawn(len(pairings))
+        size = max(1, min(BATCH_CHUNK, BATCH_DRAWS // self.turns))
+        chunks = [slice(k, k + size) for k in range(0, len(pairings), size)]
+        settings = {
+            "turns": self.turns,
+            "regime": self.regime,
+            "game": self.game,
+            "domains": self.domains,
+            "noise": self.noise,
+        }
+        return [(self.players, pairings[chunk], seeds[chunk], settings) for chunk in chunks]
+
+    def play(self, progress_bar: bool = True) -> TournamentResults:
+        """Play every match and return the :class:`TournamentResults`."""
+        order = self._pairings()
+        tasks = self._tasks(order)
+        bar = tqdm(total=len(order), desc="matches", disable=not progress_bar)
+        totals: list[pd.DataFrame] = []
+        if self.processes == 1:
+            outputs = map(_play_chunk, tasks)
+            pool = None
+        else:
+            pool = ProcessPoolExecutor(max_workers=self.processes)
+            outputs = pool.map(_play_chunk, tasks)
+        try:
+            for output in outputs:
+                totals.extend(output)
+                bar.update(len(output))
+        finally:
+            bar.close()
+            if pool is not None:
+                pool.shutdown()
+        matches = _matches_frame(self.names, order, totals)
+        return TournamentResults(
+            names=self.names,
+            matches=matches.reset_index(drop=True),
+            summary=summarize(self.names, matches),
+        )
