@@ -53,8 +53,11 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    rates = {"axelrod.Match": [], "sccgames.Match, motive agents": [],
-             "sccgames.Match, axelrod strategies": []}
+    rates = {
+        "axelrod.Match": [],
+        "sccgames.Match, motive agents": [],
+        "sccgames.Match, axelrod strategies": [],
+    }
     for _ in range(args.repeats):
         rates["axelrod.Match"].append(rate(axelrod_match, AXELROD_PAIRS, args.turns))
         rates["sccgames.Match, motive agents"].append(rate(motive_match, MOTIVE_PAIRS, args.turns))
@@ -62,8 +65,10 @@ def main() -> None:
             rate(axelrod_players_in_our_match, AXELROD_PAIRS, args.turns)
         )
     base = statistics.median(rates["axelrod.Match"])
-    print(f"python {platform.python_version()}, axelrod {axl.__version__}, "
-          f"sccgames {scc.__version__}; {args.turns} turns, {args.repeats} repeats (median)")
+    print(
+        f"python {platform.python_version()}, axelrod {axl.__version__}, "
+        f"sccgames {scc.__version__}; {args.turns} turns, {args.repeats} repeats (median)"
+    )
     print(f"{'what':40s} {'decisions/s':>12s} {'ratio to axelrod':>17s}")
     for name, values in rates.items():
         median = statistics.median(values)
