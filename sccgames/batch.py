@@ -175,6 +175,8 @@ def play_batch(
     partner = np.concatenate([np.arange(b, n), np.arange(b)])
     motive = np.array([isinstance(p, MotiveAgent) for p in players])
     mi = np.flatnonzero(motive)
+    pick = slice(None) if mi.size == n else mi  # a view, not a copy, when all are motive
+    partner_of_motive = partner[mi]
     groups = [getattr(p, "group", None) for p in players]
     in_group = np.array(
         [float(groups[i] is not None and groups[i] == groups[partner[i]]) for i in mi]
@@ -194,25 +196,31 @@ def play_batch(
     totals = {key: np.zeros(n) for key in BATCH_COLUMNS[3:-1]}
     kept: dict[str, list[np.ndarray]] | None = {"p": [], "c": [], "m": []} if trace else None
     p = np.full(n, np.nan)
+    coverage_by_turn = np.tile(coverage_of[domain_index], 2)  # (turns, n)
     for t in range(turns):
-        coverage = np.tile(coverage_of[domain_index[t]], 2)
+        coverage = coverage_by_turn[t]
         intended = np.empty(n, dtype=bool)
         if profile is not None:
             context = regime.context_for(
-                coverage[mi],
-                scores[partner[mi]],
+                coverage[pick],
+                scores[partner_of_motive],
                 remaining=float(turns - t - 1),
                 in_group=in_group,
             )
-            p[mi] = p_cooperate(profile, state, context, payoffs)
-            intended[mi] = decision[t, mi] < p[mi]
+            p[pick] = p_cooperate(profile, state, context, payoffs)
+            intended[pick] = decision[t, pick] < p[pick]
         if others.index.size:
             intended[others.index] = others.moves()
         cooperated = intended ^ flip[t]
         step = regime.step(cooperated, coverage, scores, regime_draws[t])
         if profile is not None:
             seen = regime_observation(
-                step, cooperated, partner, coverage, context.salience, select=mi
+                step,
+                cooperated,
+                partner,
+                coverage,
+                context.salience,
+                select=pick,
             )
             state = update_state(profile, state, seen)
         others.record(cooperated, partner)
@@ -257,10 +265,10 @@ def _draws(
         seeds = root.spawn(b)
     if len(seeds) != b:
         raise ValueError(f"seeds must give one seed per match ({b}), got {len(seeds)}")
-    uniforms = np.empty((turns, len(DRAW_COLUMNS), b))
+    uniforms = np.empty((b, turns, len(DRAW_COLUMNS)))
     players = np.empty((b, 2), dtype=np.uint64)
     for k, seed in enumerate(seeds):
         rng = np.random.default_rng(seed)
-        uniforms[:, :, k] = rng.random((turns, len(DRAW_COLUMNS)))
+        rng.random(out=uniforms[k])
         players[k] = rng.integers(0, 2**32 - 1, size=2, dtype=np.uint64)
-    return uniforms, players
+    return np.ascontiguousarray(uniforms.transpose(1, 2, 0)), players

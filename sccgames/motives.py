@@ -207,6 +207,11 @@ def norm_update(
 
 
 # --------------------------------------------------------------------------- E: emotion
+def inequity_gaps(own_payoff: ArrayLike, other_payoff: ArrayLike) -> tuple[ArrayLike, ArrayLike]:
+    """Inequality behind and ahead: ``max(π_j − π_i, 0)``, ``max(π_i − π_j, 0)``."""
+    return np.maximum(other_payoff - own_payoff, 0.0), np.maximum(own_payoff - other_payoff, 0.0)
+
+
 def inequity_utility(
     own_payoff: ArrayLike,
     other_payoff: ArrayLike,
@@ -220,11 +225,8 @@ def inequity_utility(
     ``F = (σ − A) π_j − α max(π_j − π_i, 0) − β max(π_i − π_j, 0)``; anger above σ turns
     sympathy into spite.
     """
-    return (
-        (sympathy - anger) * other_payoff
-        - envy * np.maximum(other_payoff - own_payoff, 0.0)
-        - guilt * np.maximum(own_payoff - other_payoff, 0.0)
-    )
+    behind, ahead = inequity_gaps(own_payoff, other_payoff)
+    return (sympathy - anger) * other_payoff - envy * behind - guilt * ahead
 
 
 def emotion_utility(
@@ -237,12 +239,22 @@ def emotion_utility(
     guilt: ArrayLike,
     warm_glow: ArrayLike,
 ) -> ArrayLike:
-    """``Δu_E = Σ_b p̂(b) [F(C,b) − F(D,b)] + g``, with warm glow g [Andreoni1990]_."""
+    """``Δu_E = Σ_b p̂(b) [F(C,b) − F(D,b)] + g``, with warm glow g [Andreoni1990]_.
+
+    F is linear in its weights, so ``F(C,b) − F(D,b)`` is computed once from the payoff
+    gaps (cheap when the game is shared) and then weighted:
+    ``(σ − A) Δπ_j − α Δ(behind) − β Δ(ahead)``.
+    """
 
     def gain(b: int) -> ArrayLike:
-        f_c = inequity_utility(own[C_INDEX][b], other[C_INDEX][b], sympathy, anger, envy, guilt)
-        f_d = inequity_utility(own[D_INDEX][b], other[D_INDEX][b], sympathy, anger, envy, guilt)
-        return f_c - f_d
+        behind_c, ahead_c = inequity_gaps(own[C_INDEX][b], other[C_INDEX][b])
+        behind_d, ahead_d = inequity_gaps(own[D_INDEX][b], other[D_INDEX][b])
+        kindness = other[C_INDEX][b] - other[D_INDEX][b]
+        return (
+            (sympathy - anger) * kindness
+            - envy * (behind_c - behind_d)
+            - guilt * (ahead_c - ahead_d)
+        )
 
     return expect(p_hat, gain(C_INDEX), gain(D_INDEX)) + warm_glow
 

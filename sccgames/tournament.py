@@ -126,7 +126,8 @@ class _Pairing:
     second: int
 
 
-def _play_chunk(task: tuple[Any, ...]) -> list[pd.DataFrame]:
+def _play_chunk(task: tuple[Any, ...]) -> pd.DataFrame:
+    """Play one chunk; its totals, labelled with each row's match, repetition and players."""
     players, pairings, seeds, settings = task
     totals, _ = play_batch(
         [players[p.first] for p in pairings],
@@ -134,49 +135,39 @@ def _play_chunk(task: tuple[Any, ...]) -> list[pd.DataFrame]:
         seeds=seeds,
         **settings,
     )
-    return [totals[totals["index"] == k] for k in range(len(pairings))]
+    k = totals["index"].to_numpy()
+    first = np.array([p.first for p in pairings])[k]
+    second = np.array([p.second for p in pairings])[k]
+    side0 = totals["side"].to_numpy() == 0
+    return totals.assign(
+        match=np.array([p.match for p in pairings])[k],
+        repetition=np.array([p.repetition for p in pairings])[k],
+        player=np.where(side0, first, second),
+        opponent=np.where(side0, second, first),
+    )
 
 
 # ----------------------------------------------------------------------------- results
-def _matches_frame(
-    names: list[str], pairings: list[_Pairing], totals: list[pd.DataFrame]
-) -> pd.DataFrame:
-    rows = []
-    for pairing, frame in zip(pairings, totals, strict=True):
-        frame = frame.reset_index(drop=True)
-        sides = [0] if pairing.first == pairing.second else [0, 1]
-        for side in sides:
-            row = frame[frame["side"] == side].iloc[0]
-            me, other = (
-                (pairing.first, pairing.second) if side == 0 else (pairing.second, pairing.first)
-            )
-            rows.append(
-                {
-                    "match": pairing.match,
-                    "repetition": pairing.repetition,
-                    "player": me,
-                    "name": names[me],
-                    "opponent": other,
-                    "opponent_name": names[other],
-                    **{key: row[key] for key in row.index if key not in ("side", "index")},
-                }
-            )
-    raw = pd.DataFrame(rows)
+def _matches_frame(names: list[str], totals: pd.DataFrame) -> pd.DataFrame:
+    """The tidy matches frame from labelled totals (a self-play match keeps one row)."""
+    raw = totals[(totals["side"] == 0) | (totals["player"] != totals["opponent"])]
+    label = np.array(names, dtype=object)
     turns = raw["turns"].astype(float)
-    unwatched = turns - raw["watched_turns"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        derived = {
-            "payoff": (raw["material_payoff"] + raw["transfers"]) / turns,
-            "material_payoff": raw["material_payoff"] / turns,
-            "transfers": raw["transfers"] / turns,
-            "cooperation": raw["cooperations"] / turns,
-            "cooperation_watched": raw["watched_cooperations"] / raw["watched_turns"],
-            "cooperation_unwatched": (raw["cooperations"] - raw["watched_cooperations"])
-            / unwatched,
-        }
-    frame = raw.assign(**derived)
+        frame = raw.assign(
+            name=label[raw["player"].to_numpy()],
+            opponent_name=label[raw["opponent"].to_numpy()],
+            payoff=(raw["material_payoff"] + raw["transfers"]) / turns,
+            material_payoff=raw["material_payoff"] / turns,
+            transfers=raw["transfers"] / turns,
+            cooperation=raw["cooperations"] / turns,
+            cooperation_watched=raw["watched_cooperations"] / raw["watched_turns"],
+            cooperation_unwatched=(raw["cooperations"] - raw["watched_cooperations"])
+            / (turns - raw["watched_turns"]),
+        )
     frame = frame.replace([np.inf, -np.inf], np.nan)
-    return frame[list(MATCH_COLUMNS)].sort_values(["repetition", "match", "player"], kind="stable")
+    frame = frame[list(MATCH_COLUMNS)].sort_values(["repetition", "match", "player"], kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def summarize(names: list[str], matches: pd.DataFrame) -> pd.DataFrame:
@@ -322,9 +313,9 @@ class Tournament:
 
     def play(self, progress_bar: bool = True) -> TournamentResults:
         """Play every match and return the :class:`TournamentResults`."""
-        order = self._pairings()
-        tasks = self._tasks(order)
-        bar = tqdm(total=len(order), desc="matches", disable=not progress_bar)
+        pairings = self._pairings()
+        tasks = self._tasks(pairings)
+        bar = tqdm(total=len(pairings), desc="matches", disable=not progress_bar)
         totals: list[pd.DataFrame] = []
         if self.processes == 1:
             outputs = map(_play_chunk, tasks)
@@ -334,15 +325,13 @@ class Tournament:
             outputs = pool.map(_play_chunk, tasks)
         try:
             for output in outputs:
-                totals.extend(output)
-                bar.update(len(output))
+                totals.append(output)
+                bar.update(len(output) // 2)
         finally:
             bar.close()
             if pool is not None:
                 pool.shutdown()
-        matches = _matches_frame(self.names, order, totals)
+        matches = _matches_frame(self.names, pd.concat(totals, ignore_index=True))
         return TournamentResults(
-            names=self.names,
-            matches=matches.reset_index(drop=True),
-            summary=summarize(self.names, matches),
+            names=self.names, matches=matches, summary=summarize(self.names, matches)
         )

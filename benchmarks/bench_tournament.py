@@ -1,0 +1,84 @@
+"""Turns per second: a motive-only sccgames.Tournament against axelrod.Tournament.
+
+Both run in the same process, interleaved, with an equal number of players (the motive
+presets against as many of axelrod's ``axelrod_first_strategies``), the same turns and
+repetitions; sccgames runs with a social credit regime on. A "turn" is one turn of one match.
+
+    python benchmarks/bench_tournament.py [--turns 200] [--repetitions 10] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+import warnings
+
+import axelrod as axl
+
+import sccgames as scc
+
+
+def match_turns(players: int, turns: int, repetitions: int) -> int:
+    """Match-turns of a round robin with self-play, as both libraries play it."""
+    return players * (players + 1) // 2 * turns * repetitions
+
+
+def time_axelrod(n: int, turns: int, repetitions: int) -> float:
+    players = [cls() for cls in axl.axelrod_first_strategies[:n]]
+    tournament = axl.Tournament(players, turns=turns, repetitions=repetitions, seed=1)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tournament.play(progress_bar=False, processes=1)
+    return time.perf_counter() - start
+
+
+def time_sccgames(n: int, turns: int, repetitions: int) -> float:
+    players = [cls() for cls in scc.motive_strategies[:n]]
+    tournament = scc.Tournament(
+        players,
+        turns=turns,
+        repetitions=repetitions,
+        regime=scc.SocialCredit(coverage={"economic": 0.9, "private": 0.0}),
+        domains={"economic": 0.5, "private": 0.5},
+        seed=1,
+    )
+    start = time.perf_counter()
+    tournament.play(progress_bar=False)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--repetitions", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    n = len(scc.motive_strategies)
+    work = match_turns(n, args.turns, args.repetitions)
+    rates: dict[str, list[float]] = {"axelrod.Tournament": [], "sccgames.Tournament": []}
+    for _ in range(args.repeats):
+        rates["axelrod.Tournament"].append(work / time_axelrod(n, args.turns, args.repetitions))
+        rates["sccgames.Tournament"].append(
+            work / time_sccgames(n, args.turns, args.repetitions)
+        )
+    base = statistics.median(rates["axelrod.Tournament"])
+    print(
+        f"python {platform.python_version()}, axelrod {axl.__version__}, sccgames "
+        f"{scc.__version__}; {n} players, {args.turns} turns, {args.repetitions} repetitions, "
+        f"{args.repeats} repeats (median)"
+    )
+    print(f"{'what':44s} {'turns/s':>12s} {'ratio to axelrod':>17s}")
+    labels = {
+        "axelrod.Tournament": "axelrod.Tournament (first strategies)",
+        "sccgames.Tournament": "sccgames.Tournament (presets, SocialCredit)",
+    }
+    for name, values in rates.items():
+        median = statistics.median(values)
+        print(f"{labels[name]:44s} {median:12,.0f} {median / base:17.1f}")
+
+
+if __name__ == "__main__":
+    main()
