@@ -9,6 +9,7 @@ asks what happens to cooperation and trust, and whether a purely rational model 
 ['Homo Economicus', 'Subgame Perfect']
 """
 
+from sccgames import plots
 from sccgames.agents import (
     Citizen,
     ConditionalCooperator,
@@ -23,6 +24,7 @@ from sccgames.agents import (
 )
 from sccgames.bibliography import BIBLIOGRAPHY
 from sccgames.decision import Context, Observation, State, p_cooperate
+from sccgames.evolution import Dynamics, evolve, moran_process, payoff_matrix, replicator_dynamics
 from sccgames.games import (
     LostWallet,
     harmony,
@@ -54,6 +56,7 @@ __all__ = [
     "Citizen",
     "ConditionalCooperator",
     "Context",
+    "Dynamics",
     "EmotionParams",
     "Empath",
     "HabitParams",
@@ -80,11 +83,16 @@ __all__ = [
     "TournamentResults",
     "Weights",
     "__version__",
+    "evolve",
     "harmony",
+    "moran_process",
     "motive_strategies",
     "p_cooperate",
     "payoff_matrices",
+    "payoff_matrix",
+    "plots",
     "prisoners_dilemma",
+    "replicator_dynamics",
     "snowdrift",
     "stag_hunt",
 ]

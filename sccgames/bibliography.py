@@ -67,6 +67,14 @@ BIBLIOGRAPHY: dict[str, str] = {
         "Miller, K. J., Shenhav, A. & Ludvig, E. A. (2019). Habits without values. "
         "Psychological Review 126(2), 292-311."
     ),
+    "Moran1958": (
+        "Moran, P. A. P. (1958). Random processes in genetics. Mathematical Proceedings of "
+        "the Cambridge Philosophical Society 54(1), 60-71."
+    ),
+    "Nowak2004": (
+        "Nowak, M. A., Sasaki, A., Taylor, C. & Fudenberg, D. (2004). Emergence of "
+        "cooperation and evolutionary stability in finite populations. Nature 428, 646-650."
+    ),
     "NowakSigmund1998": (
         "Nowak, M. A. & Sigmund, K. (1998). Evolution of indirect reciprocity by image "
         "scoring. Nature 393, 573-577."
@@ -79,6 +87,16 @@ BIBLIOGRAPHY: dict[str, str] = {
         "Putnam, R. D. (2000). Bowling Alone: The Collapse and Revival of American "
         "Community. Simon & Schuster."
     ),
+    "TaylorJonker1978": (
+        "Taylor, P. D. & Jonker, L. B. (1978). Evolutionarily stable strategies and game "
+        "dynamics. Mathematical Biosciences 40(1-2), 145-156."
+    ),
+    "TraulsenShoreshNowak2008": (
+        "Traulsen, A., Shoresh, N. & Nowak, M. A. (2008). Analytical results for individual "
+        "and group selection of any intensity. Bulletin of Mathematical Biology 70(5), "
+        "1410-1424."
+    ),
+    "Weibull1995": "Weibull, J. W. (1995). Evolutionary Game Theory. MIT Press.",
 }
 
 CITATION = re.compile(r"\[([A-Za-z][A-Za-z0-9]+)\]_")

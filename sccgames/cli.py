@@ -45,9 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
             "private life (coverage 0)."
         ),
     )
-    demo.add_argument("--turns", type=_positive_int, default=50, help="turns per match (50)")
+    demo.add_argument("--turns", type=_positive_int, default=200, help="turns per match (200)")
     demo.add_argument(
-        "--repetitions", type=_positive_int, default=2, help="repetitions of each match (2)"
+        "--repetitions", type=_positive_int, default=10, help="repetitions of each match (10)"
     )
     demo.add_argument("--seed", type=_seed, default=0, help="the one seed (0)")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -223,6 +223,24 @@ class TournamentResults:
     matches: pd.DataFrame
     summary: pd.DataFrame
 
+    def payoff_matrix(self) -> pd.DataFrame:
+        """Mean payoff per turn of each player (rows) against each other (columns)."""
+        from sccgames.evolution import payoff_matrix
+
+        return payoff_matrix(self.matches)
+
+    def plot_payoffs(self, ax: Any = None) -> Any:
+        """Box plot of each player's payoff over repetitions, in ranked order."""
+        from sccgames.plots import payoff_boxplot
+
+        return payoff_boxplot(self.matches, ax=ax)
+
+    def plot_cooperation(self, ax: Any = None) -> Any:
+        """Cooperation in watched and unwatched domains, per player."""
+        from sccgames.plots import cooperation_by_domain
+
+        return cooperation_by_domain(self.summary, ax=ax)
+
 
 # ----------------------------------------------------------------------------- the tournament
 class Tournament:
