@@ -223,7 +223,8 @@ def play_batch(
                 select=pick,
             )
             state = update_state(profile, state, seen)
-        others.record(cooperated, partner)
+        if others.index.size:
+            others.record(cooperated, partner)
         mine = np.where(cooperated, 0, 1)
         watched = coverage > 0
         totals["material_payoff"] += payoffs.own[mine, mine[partner]]
@@ -270,5 +271,5 @@ def _draws(
     for k, seed in enumerate(seeds):
         rng = np.random.default_rng(seed)
         rng.random(out=uniforms[k])
-        players[k] = rng.integers(0, 2**32 - 1, size=2, dtype=np.uint64)
+        players[k] = rng.bit_generator.random_raw(2) >> np.uint64(32)  # two 32-bit seeds
     return np.ascontiguousarray(uniforms.transpose(1, 2, 0)), players

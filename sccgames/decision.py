@@ -222,8 +222,9 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
     m, e, g = profile.moral, profile.emotion, profile.legitimacy
     own, other = observation.cooperated, observation.partner_cooperated
     last = state.last_cooperated
-    known = (last >= 0) * 1.0
-    last_c = known * last
+    known = (last >= 0) * 1.0  # 0 before the first move
+    last_c = known * last  # 1 if my last move was C
+    last_d = known - last_c  # 1 if it was D
     resentment = motives.decay_update(
         state.resentment,
         e.resentment_decay,
@@ -261,9 +262,9 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
         compliance=motives.ewma(state.compliance, m.compliance_learning, other),
         partner_c=state.partner_c + other,
         partner_moves=state.partner_moves + 1.0,
-        c_then_c=state.c_then_c + known * last_c * other,
-        after_c=state.after_c + known * last_c,
-        d_then_c=state.d_then_c + known * (1.0 - last_c) * other,
-        after_d=state.after_d + known * (1.0 - last_c),
+        c_then_c=state.c_then_c + last_c * other,
+        after_c=state.after_c + last_c,
+        d_then_c=state.d_then_c + last_d * other,
+        after_d=state.after_d + last_d,
         last_cooperated=own * 1.0,
     )

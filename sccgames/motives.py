@@ -26,7 +26,7 @@ C_INDEX, D_INDEX = 0, 1
 # --------------------------------------------------------------------------- helpers
 def expect(p: ArrayLike, if_c: ArrayLike, if_d: ArrayLike) -> ArrayLike:
     """Expectation over the partner's action: ``p · if_c + (1 − p) · if_d``."""
-    return p * if_c + (1.0 - p) * if_d
+    return if_d + p * (if_c - if_d)
 
 
 def bounded(value: ArrayLike, low: ArrayLike, high: ArrayLike) -> ArrayLike:

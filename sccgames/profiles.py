@@ -461,7 +461,24 @@ def stack_profiles(profiles: Sequence[Profile]) -> Profile:
     """
     if not profiles:
         raise ValueError("stack_profiles needs at least one profile")
-    return _stack(list(profiles))
+    # populations repeat a few profiles: stack each distinct one once, then spread them
+    distinct: dict[int, int] = {}
+    index = np.array([distinct.setdefault(id(p), len(distinct)) for p in profiles])
+    unique = list({id(p): p for p in profiles}.values())
+    return _take(_stack(unique), index)
+
+
+def _take(stacked: Any, index: np.ndarray) -> Any:
+    values = {}
+    for f in fields(stacked):
+        value = getattr(stacked, f.name)
+        if is_dataclass(value):
+            values[f.name] = _take(value, index)
+        elif isinstance(value, np.ndarray):
+            values[f.name] = value[index]
+        else:
+            values[f.name] = value
+    return type(stacked)(**values)
 
 
 def _stack(objects: list[Any]) -> Any:

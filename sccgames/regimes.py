@@ -475,7 +475,6 @@ def regime_observation(
     pick = slice(None) if select is None else select
     partner_c = cooperated[partner]
     sanctioned = step.observed & ~step.recorded_c
-    watched = np.broadcast_to(np.asarray(coverage) > 0, cooperated.shape)
     return Observation(
         cooperated=cooperated[pick] * 1.0,
         partner_cooperated=partner_c[pick] * 1.0,
@@ -483,5 +482,5 @@ def regime_observation(
         unjust_sanction=step.false_positive[pick] * 1.0,
         corrected=step.appealed[pick] * 1.0,
         fair_reward=(cooperated & (step.reward > 0) & ~step.appealed)[pick] * 1.0,
-        impunity=(~partner_c & watched & ~sanctioned[partner])[pick] * 1.0,
+        impunity=(~partner_c & ~sanctioned[partner] & (np.asarray(coverage) > 0))[pick] * 1.0,
     )

@@ -148,26 +148,36 @@ def _play_chunk(task: tuple[Any, ...]) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- results
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Elementwise share, NaN where there was nothing to share."""
+    out = np.full(np.shape(numerator), np.nan)
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out
+
+
 def _matches_frame(names: list[str], totals: pd.DataFrame) -> pd.DataFrame:
     """The tidy matches frame from labelled totals (a self-play match keeps one row)."""
-    raw = totals[(totals["side"] == 0) | (totals["player"] != totals["opponent"])]
+    col = {key: totals[key].to_numpy() for key in totals.columns}
+    keep = (col["side"] == 0) | (col["player"] != col["opponent"])
+    col = {key: value[keep] for key, value in col.items()}
+    order = np.lexsort((col["player"], col["match"], col["repetition"]))
+    col = {key: value[order] for key, value in col.items()}
     label = np.array(names, dtype=object)
-    turns = raw["turns"].astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        frame = raw.assign(
-            name=label[raw["player"].to_numpy()],
-            opponent_name=label[raw["opponent"].to_numpy()],
-            payoff=(raw["material_payoff"] + raw["transfers"]) / turns,
-            material_payoff=raw["material_payoff"] / turns,
-            transfers=raw["transfers"] / turns,
-            cooperation=raw["cooperations"] / turns,
-            cooperation_watched=raw["watched_cooperations"] / raw["watched_turns"],
-            cooperation_unwatched=(raw["cooperations"] - raw["watched_cooperations"])
-            / (turns - raw["watched_turns"]),
-        )
-    frame = frame.replace([np.inf, -np.inf], np.nan)
-    frame = frame[list(MATCH_COLUMNS)].sort_values(["repetition", "match", "player"], kind="stable")
-    return frame.reset_index(drop=True)
+    turns = col["turns"].astype(float)
+    unwatched = turns - col["watched_turns"]
+    derived = {
+        "name": label[col["player"]],
+        "opponent_name": label[col["opponent"]],
+        "payoff": (col["material_payoff"] + col["transfers"]) / turns,
+        "material_payoff": col["material_payoff"] / turns,
+        "transfers": col["transfers"] / turns,
+        "cooperation": col["cooperations"] / turns,
+        "cooperation_watched": _ratio(col["watched_cooperations"], col["watched_turns"]),
+        "cooperation_unwatched": _ratio(
+            col["cooperations"] - col["watched_cooperations"], unwatched
+        ),
+    }
+    return pd.DataFrame({key: derived.get(key, col.get(key)) for key in MATCH_COLUMNS})
 
 
 def summarize(names: list[str], matches: pd.DataFrame) -> pd.DataFrame:
@@ -178,29 +188,35 @@ def summarize(names: list[str], matches: pd.DataFrame) -> pd.DataFrame:
     ``score`` is the mean final credit score; ``fines`` the mean fine paid per turn;
     ``false_positives`` the mean number of unjust sanctions per match.
     """
-    g = matches.groupby("player")
-    turns = g["turns"].sum()
-    watched = g["watched_turns"].sum()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        summary = pd.DataFrame(
-            {
-                "name": [names[i] for i in g.groups],
-                "payoff": g["payoff"].mean(),
-                "material_payoff": g["material_payoff"].mean(),
-                "transfers": g["transfers"].mean(),
-                "cooperation": g["cooperations"].sum() / turns,
-                "cooperation_watched": g["watched_cooperations"].sum() / watched,
-                "cooperation_unwatched": (g["cooperations"].sum() - g["watched_cooperations"].sum())
-                / (turns - watched),
-                "score": g["score"].mean(),
-                "fines": g["fines"].sum() / turns,
-                "false_positives": g["false_positives"].mean(),
-            }
-        )
-    summary = summary.replace([np.inf, -np.inf], np.nan)
+    player = matches["player"].to_numpy()
+    k = len(names)
+
+    def total(column: str) -> np.ndarray:
+        return np.bincount(player, weights=matches[column].to_numpy(dtype=float), minlength=k)
+
+    count = np.bincount(player, minlength=k).astype(float)
+    turns, watched, cooperations = total("turns"), total("watched_turns"), total("cooperations")
+    played = np.flatnonzero(count)
+    summary = pd.DataFrame(
+        {
+            "player": np.arange(k),
+            "name": names,
+            "payoff": total("payoff") / count,
+            "material_payoff": total("material_payoff") / count,
+            "transfers": total("transfers") / count,
+            "cooperation": cooperations / turns,
+            "cooperation_watched": _ratio(total("watched_cooperations"), watched),
+            "cooperation_unwatched": _ratio(
+                cooperations - total("watched_cooperations"), turns - watched
+            ),
+            "score": total("score") / count,
+            "fines": total("fines") / turns,
+            "false_positives": total("false_positives") / count,
+        }
+    ).iloc[played]
     summary = summary.sort_values("payoff", ascending=False, kind="stable")
     summary["rank"] = np.arange(1, len(summary) + 1)
-    return summary.reset_index(names="player")[["player", *SUMMARY_COLUMNS]]
+    return summary.reset_index(drop=True)[["player", *SUMMARY_COLUMNS]]
 
 
 @dataclass(frozen=True)
