@@ -197,6 +197,7 @@ def play_batch(
     kept: dict[str, list[np.ndarray]] | None = {"p": [], "c": [], "m": []} if trace else None
     p = np.full(n, np.nan)
     coverage_by_turn = np.tile(coverage_of[domain_index], 2)  # (turns, n)
+    acts = np.empty((turns, n), dtype=bool)
     for t in range(turns):
         coverage = coverage_by_turn[t]
         intended = np.empty(n, dtype=bool)
@@ -211,7 +212,7 @@ def play_batch(
             intended[pick] = decision[t, pick] < p[pick]
         if others.index.size:
             intended[others.index] = others.moves()
-        cooperated = intended ^ flip[t]
+        cooperated = np.not_equal(intended, flip[t], out=acts[t])  # noise flips the act
         step = regime.step(cooperated, coverage, scores, regime_draws[t])
         if profile is not None:
             seen = regime_observation(
@@ -225,13 +226,7 @@ def play_batch(
             state = update_state(profile, state, seen)
         if others.index.size:
             others.record(cooperated, partner)
-        mine = np.where(cooperated, 0, 1)
-        watched = coverage > 0
-        totals["material_payoff"] += payoffs.own[mine, mine[partner]]
         totals["transfers"] += step.transfer
-        totals["cooperations"] += cooperated
-        totals["watched_turns"] += watched
-        totals["watched_cooperations"] += watched & cooperated
         totals["fines"] += step.fine
         totals["false_positives"] += step.false_positive
         scores = step.score
@@ -239,6 +234,12 @@ def play_batch(
             kept["p"].append(p.copy())
             kept["c"].append(cooperated)
             kept["m"].append(coverage)
+    defected = (~acts).view(np.int8)  # action index: 0 = C, 1 = D
+    watched = coverage_by_turn > 0
+    totals["material_payoff"] = payoffs.own[defected, defected[:, partner]].sum(axis=0)
+    totals["cooperations"] = acts.sum(axis=0)
+    totals["watched_turns"] = watched.sum(axis=0)
+    totals["watched_cooperations"] = (acts & watched).sum(axis=0)
     frame = pd.DataFrame(
         {
             "side": np.repeat([0, 1], b),

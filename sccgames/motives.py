@@ -208,8 +208,14 @@ def norm_update(
 
 # --------------------------------------------------------------------------- E: emotion
 def inequity_gaps(own_payoff: ArrayLike, other_payoff: ArrayLike) -> tuple[ArrayLike, ArrayLike]:
-    """Inequality behind and ahead: ``max(π_j − π_i, 0)``, ``max(π_i − π_j, 0)``."""
-    return np.maximum(other_payoff - own_payoff, 0.0), np.maximum(own_payoff - other_payoff, 0.0)
+    """Inequality behind and ahead: ``max(π_j − π_i, 0)``, ``max(π_i − π_j, 0)``.
+
+    Written with ``abs`` (``max(x, 0) = (x + |x|) / 2``) so that shared scalar payoffs stay
+    cheap Python arithmetic while arrays work elementwise.
+    """
+    gap = other_payoff - own_payoff
+    size = abs(gap)
+    return (size + gap) / 2.0, (size - gap) / 2.0
 
 
 def inequity_utility(

@@ -402,7 +402,7 @@ class SocialCredit:
         scores = np.asarray(scores, dtype=float)
         u = uniforms(draws, cooperated.size)
         observed = u[0] < coverage
-        error = np.where(cooperated, u[1] < self.false_positive, u[1] < self.false_negative)
+        error = u[1] < np.where(cooperated, self.false_positive, self.false_negative)
         false_positive = observed & cooperated & error
         false_negative = observed & ~cooperated & error
         appealed = false_positive & (u[2] < self.appeal)
