@@ -25,9 +25,9 @@ def match_turns(players: int, turns: int, repetitions: int) -> int:
     return players * (players + 1) // 2 * turns * repetitions
 
 
-def time_axelrod(n: int, turns: int, repetitions: int) -> float:
+def time_axelrod(n: int, turns: int, repetitions: int, noise: float) -> float:
     players = [cls() for cls in axl.axelrod_first_strategies[:n]]
-    tournament = axl.Tournament(players, turns=turns, repetitions=repetitions, seed=1)
+    tournament = axl.Tournament(players, turns=turns, repetitions=repetitions, noise=noise, seed=1)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -35,7 +35,7 @@ def time_axelrod(n: int, turns: int, repetitions: int) -> float:
     return time.perf_counter() - start
 
 
-def time_sccgames(n: int, turns: int, repetitions: int) -> float:
+def time_sccgames(n: int, turns: int, repetitions: int, noise: float) -> float:
     players = [cls() for cls in scc.motive_strategies[:n]]
     tournament = scc.Tournament(
         players,
@@ -43,6 +43,7 @@ def time_sccgames(n: int, turns: int, repetitions: int) -> float:
         repetitions=repetitions,
         regime=scc.SocialCredit(coverage={"economic": 0.9, "private": 0.0}),
         domains={"economic": 0.5, "private": 0.5},
+        noise=noise,
         seed=1,
     )
     start = time.perf_counter()
@@ -55,20 +56,27 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=200)
     parser.add_argument("--repetitions", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--noise",
+        type=float,
+        default=0.0,
+        help="noise for both (with noise > 0 axelrod cannot replay deterministic matches "
+        "from its cache across repetitions)",
+    )
     args = parser.parse_args()
     n = len(scc.motive_strategies)
     work = match_turns(n, args.turns, args.repetitions)
-    time_sccgames(n, 5, 1)  # warm both up (first calls import and cache)
-    time_axelrod(n, 5, 1)
+    time_sccgames(n, 5, 1, args.noise)  # warm both up (first calls import and cache)
+    time_axelrod(n, 5, 1, args.noise)
     rates: dict[str, list[float]] = {"axelrod": [], "sccgames": []}
     for _ in range(args.repeats):
-        rates["axelrod"].append(work / time_axelrod(n, args.turns, args.repetitions))
-        rates["sccgames"].append(work / time_sccgames(n, args.turns, args.repetitions))
+        rates["axelrod"].append(work / time_axelrod(n, args.turns, args.repetitions, args.noise))
+        rates["sccgames"].append(work / time_sccgames(n, args.turns, args.repetitions, args.noise))
     ratios = [a / b for a, b in zip(rates["sccgames"], rates["axelrod"], strict=True)]
     print(
         f"python {platform.python_version()}, axelrod {axl.__version__}, sccgames "
         f"{scc.__version__}; {n} players, {args.turns} turns, {args.repetitions} repetitions, "
-        f"{args.repeats} interleaved repeats"
+        f"noise {args.noise}, {args.repeats} interleaved repeats"
     )
     print(f"{'what':44s} {'turns/s (median)':>17s}")
     print(
