@@ -65,6 +65,19 @@ class Context:
         """``S = m (r + f)``, how present the incentive is."""
         return motives.salience(self.coverage, self.reward, self.fine)
 
+    def incentive(self, score_value: Number) -> Number:
+        """``ΔX`` for an actor who values a score point at ``score_value``."""
+        return motives.incentive(
+            self.coverage,
+            self.reward,
+            self.fine,
+            self.false_positive,
+            self.false_negative,
+            self.score_up,
+            self.score_down,
+            score_value,
+        )
+
 
 @dataclass(frozen=True)
 class State:
@@ -163,16 +176,7 @@ def motive_utilities(
     """Every deliberative motive's preference for C over D in this context."""
     r, m, e, s = profile.rational, profile.moral, profile.emotion, profile.social
     p_hat = belief(profile, state, context)
-    delta_x = motives.incentive(
-        context.coverage,
-        context.reward,
-        context.fine,
-        context.false_positive,
-        context.false_negative,
-        context.score_up,
-        context.score_down,
-        r.score_value,
-    )
+    delta_x = context.incentive(r.score_value)
     # the horizon's value is its weight on the future: 1 discounted, 0 backward induction
     shadow = motives.shadow_of_future(r.delta, context.remaining) * r.horizon
     rho_hat = motives.responsiveness(

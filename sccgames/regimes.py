@@ -72,8 +72,29 @@ def _domain_names(domains: Mapping[str, float] | Sequence[str] | None) -> list[s
     return list(domains)
 
 
+class _Regime:
+    """What every regime shares: the context of an act in a named domain."""
+
+    def context(
+        self,
+        domain: str = "default",
+        partner_score: Any = np.nan,
+        *,
+        remaining: Any = np.inf,
+        in_group: Any = 0.0,
+    ) -> Context:
+        """What an agent acting in ``domain`` knows of this regime before it moves."""
+        return self.context_for(  # type: ignore[attr-defined]
+            self.coverage_for(domain),  # type: ignore[attr-defined]
+            partner_score,
+            remaining=remaining,
+            in_group=in_group,
+            domain=domain,
+        )
+
+
 @dataclass(frozen=True)
-class NoRegime:
+class NoRegime(_Regime):
     """No incentive institution: nothing is watched, recorded, paid or scored."""
 
     def coverage_for(self, domain: str) -> float:
@@ -86,19 +107,6 @@ class NoRegime:
     def initial_scores(self, n: int) -> np.ndarray:
         """No scores: NaN for each of ``n`` agents."""
         return np.full(n, np.nan)
-
-    def context(
-        self,
-        domain: str = "default",
-        partner_score: Any = np.nan,
-        *,
-        remaining: Any = np.inf,
-        in_group: Any = 0.0,
-    ) -> Context:
-        """The context of an act in ``domain``: no incentive at all."""
-        return self.context_for(
-            0.0, partner_score, remaining=remaining, in_group=in_group, domain=domain
-        )
 
     def context_for(
         self,
@@ -143,7 +151,7 @@ class NoRegime:
 
 
 @dataclass(frozen=True)
-class SocialCredit:
+class SocialCredit(_Regime):
     """A top-down social credit system (``DESIGN.md`` §3).
 
     Per domain, the regime observes an act with probability m (its coverage). An observed C
@@ -323,23 +331,6 @@ class SocialCredit:
     def effective_false_positive(self) -> float:
         """ε⁺ net of appeals: a corrected false positive is no error to the actor."""
         return self.false_positive * (1.0 - self.appeal)
-
-    def context(
-        self,
-        domain: str = "default",
-        partner_score: Any = np.nan,
-        *,
-        remaining: Any = np.inf,
-        in_group: Any = 0.0,
-    ) -> Context:
-        """What an agent acting in ``domain`` knows of this regime before it moves."""
-        return self.context_for(
-            self.coverage_for(domain),
-            partner_score,
-            remaining=remaining,
-            in_group=in_group,
-            domain=domain,
-        )
 
     def context_for(
         self,

@@ -20,7 +20,7 @@ def test_demo_prints_a_ranked_table(capsys):
     ("argv", "message"),
     [
         (["demo", "--turns", "0"], "expected a whole number >= 1, got 0"),
-        (["demo", "--turns", "many"], "expected a whole number, got 'many'"),
+        (["demo", "--turns", "many"], "expected a whole number >= 1, got 'many'"),
         (["demo", "--seed", "-1"], "expected a whole number >= 0, got -1"),
         (["demo", "--seed", "x"], "expected a whole number >= 0, got 'x'"),
         (["juggle"], "invalid choice"),

@@ -5,7 +5,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sccgames import motives
 from sccgames.regimes import DRAWS_PER_ACT, NoRegime, SocialCredit
 
 
@@ -60,16 +59,7 @@ def test_expected_incentive_matches_monte_carlo(
         gain = step.transfer + score_value * (step.score - scores)
         value[act], spread[act] = gain.mean(), gain.std() / math.sqrt(n)
     context = regime.context("default")
-    expected = motives.incentive(
-        context.coverage,
-        context.reward,
-        context.fine,
-        context.false_positive,
-        context.false_negative,
-        context.score_up,
-        context.score_down,
-        score_value,
-    )
+    expected = context.incentive(score_value)
     tolerance = 5 * math.hypot(spread[True], spread[False]) + 1e-12
     assert value[True] - value[False] == pytest.approx(expected, abs=tolerance)
 
