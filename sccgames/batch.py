@@ -13,6 +13,7 @@ vectorized.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -184,10 +185,14 @@ def play_batch(
 
     draws, player_seeds = _draws(seeds, b, turns)
     cut = np.cumsum(shares / shares.sum())[:-1]
-    domain_index = np.searchsorted(cut, draws[:, 0], side="right")  # (turns, b)
-    decision = draws[:, 1:3].reshape(turns, n)  # side 0 of every match, then side 1
-    flip = draws[:, 3:5].reshape(turns, n) < noise
-    regime_draws = draws[:, 5:].reshape(turns, 2, 3, b).transpose(0, 2, 1, 3).reshape(turns, 3, n)
+    # draws is (b, turns, column); each block below is laid out per turn, side 0 of every
+    # match first, then side 1 (one copy per block)
+    domain_index = np.searchsorted(cut, draws[:, :, 0].T, side="right")  # (turns, b)
+    decision = draws[:, :, 1:3].transpose(1, 2, 0).reshape(turns, n)
+    flip = draws[:, :, 3:5].transpose(1, 2, 0).reshape(turns, n) < noise
+    regime_draws = (
+        draws[:, :, 5:].reshape(b, turns, 2, 3).transpose(1, 3, 2, 0).reshape(turns, 3, n)
+    )
     others = _Others(players, partner, motive, turns, game, noise, player_seeds.T.ravel())
 
     profile = stack_profiles([players[i].profile for i in mi]) if mi.size else None
@@ -198,42 +203,50 @@ def play_batch(
     p = np.full(n, np.nan)
     coverage_by_turn = np.tile(coverage_of[domain_index], 2)  # (turns, n)
     acts = np.empty((turns, n), dtype=bool)
-    for t in range(turns):
-        coverage = coverage_by_turn[t]
-        intended = np.empty(n, dtype=bool)
-        if profile is not None:
-            context = regime.context_for(
-                coverage[pick],
-                scores[partner_of_motive],
-                remaining=float(turns - t - 1),
-                in_group=in_group,
-            )
-            p[pick] = p_cooperate(profile, state, context, payoffs)
-            intended[pick] = decision[t, pick] < p[pick]
-        if others.index.size:
-            intended[others.index] = others.moves()
-        cooperated = np.not_equal(intended, flip[t], out=acts[t])  # noise flips the act
-        step = regime.step(cooperated, coverage, scores, regime_draws[t])
-        if profile is not None:
-            seen = regime_observation(
-                step,
-                cooperated,
-                partner,
-                coverage,
-                context.salience,
-                select=pick,
-            )
-            state = update_state(profile, state, seen)
-        if others.index.size:
-            others.record(cooperated, partner)
-        totals["transfers"] += step.transfer
-        totals["fines"] += step.fine
-        totals["false_positives"] += step.false_positive
-        scores = step.score
-        if kept is not None:
-            kept["p"].append(p.copy())
-            kept["c"].append(cooperated)
-            kept["m"].append(coverage)
+    # The loop makes no reference cycles; pausing the cyclic collector keeps a large Python
+    # heap (axelrod's ~240 strategy classes, say) from being rescanned every few turns.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for t in range(turns):
+            coverage = coverage_by_turn[t]
+            intended = np.empty(n, dtype=bool)
+            if profile is not None:
+                context = regime.context_for(
+                    coverage[pick],
+                    scores[partner_of_motive],
+                    remaining=float(turns - t - 1),
+                    in_group=in_group,
+                )
+                p[pick] = p_cooperate(profile, state, context, payoffs)
+                intended[pick] = decision[t, pick] < p[pick]
+            if others.index.size:
+                intended[others.index] = others.moves()
+            cooperated = np.not_equal(intended, flip[t], out=acts[t])  # noise flips the act
+            step = regime.step(cooperated, coverage, scores, regime_draws[t])
+            if profile is not None:
+                seen = regime_observation(
+                    step,
+                    cooperated,
+                    partner,
+                    coverage,
+                    context.salience,
+                    select=pick,
+                )
+                state = update_state(profile, state, seen)
+            if others.index.size:
+                others.record(cooperated, partner)
+            totals["transfers"] += step.transfer
+            totals["fines"] += step.fine
+            totals["false_positives"] += step.false_positive
+            scores = step.score
+            if kept is not None:
+                kept["p"].append(p.copy())
+                kept["c"].append(cooperated)
+                kept["m"].append(coverage)
+    finally:
+        if collecting:
+            gc.enable()
     defected = (~acts).view(np.int8)  # action index: 0 = C, 1 = D
     watched = coverage_by_turn > 0
     totals["material_payoff"] = payoffs.own[defected, defected[:, partner]].sum(axis=0)
@@ -261,7 +274,7 @@ def _draws(
     b: int,
     turns: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every match's uniforms, shape ``(turns, len(DRAW_COLUMNS), b)``, and player seeds."""
+    """Every match's uniforms, shape ``(b, turns, len(DRAW_COLUMNS))``, and player seeds."""
     if seeds is None or isinstance(seeds, int | np.integer | np.random.SeedSequence):
         root = seeds if isinstance(seeds, np.random.SeedSequence) else np.random.SeedSequence(seeds)
         seeds = root.spawn(b)
@@ -273,4 +286,4 @@ def _draws(
         rng = np.random.default_rng(seed)
         rng.random(out=uniforms[k])
         players[k] = rng.bit_generator.random_raw(2) >> np.uint64(32)  # two 32-bit seeds
-    return np.ascontiguousarray(uniforms.transpose(1, 2, 0)), players
+    return uniforms, players
