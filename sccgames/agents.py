@@ -17,13 +17,12 @@ import axelrod as axl
 from sccgames.decision import (
     Context,
     Observation,
-    Payoffs,
     State,
     initial_state,
     p_cooperate,
     update_state,
 )
-from sccgames.games import payoff_matrices
+from sccgames.games import payoff_tuples
 from sccgames.profiles import (
     EmotionParams,
     HabitParams,
@@ -98,8 +97,7 @@ class MotiveAgent(axl.Player):
         Kept as nested tuples of floats: cheaper to index than arrays, and comparable, so
         axelrod's player equality works.
         """
-        matrices = payoff_matrices(self.match_attributes["game"])
-        self._payoffs = Payoffs(*(tuple(map(tuple, m.tolist())) for m in matrices))
+        self._payoffs = payoff_tuples(self.match_attributes["game"])
 
     # ------------------------------------------------------------ what the match tells it
     def observe_context(self, context: Context) -> None:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from sccgames.agents import MotiveAgent
 from sccgames.decision import initial_state, p_cooperate, update_state
-from sccgames.games import payoff_matrices
+from sccgames.games import payoff_matrices, payoff_tuples
 from sccgames.profiles import stack_profiles
 from sccgames.regimes import NoRegime, SocialCredit, regime_observation
 
@@ -169,7 +169,8 @@ def play_batch(
     names = ["default"] if domains is None else list(domains)
     shares = np.ones(1) if domains is None else np.array([domains[n] for n in names], float)
     coverage_of = np.array([regime.coverage_for(n) for n in names])
-    payoffs = payoff_matrices(game)
+    payoffs = payoff_tuples(game)
+    own = payoff_matrices(game).own
 
     players: list[Any] = [*first, *second]
     n = 2 * b
@@ -249,7 +250,7 @@ def play_batch(
             gc.enable()
     defected = (~acts).view(np.int8)  # action index: 0 = C, 1 = D
     watched = coverage_by_turn > 0
-    totals["material_payoff"] = payoffs.own[defected, defected[:, partner]].sum(axis=0)
+    totals["material_payoff"] = own[defected, defected[:, partner]].sum(axis=0)
     totals["cooperations"] = acts.sum(axis=0)
     totals["watched_turns"] = watched.sum(axis=0)
     totals["watched_cooperations"] = (acts & watched).sum(axis=0)

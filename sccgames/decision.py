@@ -108,9 +108,11 @@ class State:
 class Observation:
     """What an agent learns after a period.
 
+    Indicators may be floats (0 or 1) or booleans; the update reads them as numbers.
+
     Parameters
     ----------
-    cooperated, partner_cooperated : float
+    cooperated, partner_cooperated : float or bool
         1 if the agent (the partner) played C, as played after noise.
     salience : float
         ``S`` of the context the act was taken in.

@@ -113,3 +113,13 @@ def payoff_matrices(game: axl.Game | None = None) -> Payoffs:
         )
     own = np.asarray(game.A, dtype=float)
     return Payoffs(own=own, other=own.T.copy())
+
+
+def payoff_tuples(game: axl.Game | None = None) -> Payoffs:
+    """:func:`payoff_matrices` as nested tuples of Python floats.
+
+    What the engines read while they play: one game shared by every agent is cheaper to
+    index and combine as plain floats than as numpy scalars, and tuples compare by value
+    (axelrod's player equality relies on it).
+    """
+    return Payoffs(*(tuple(map(tuple, m.tolist())) for m in payoff_matrices(game)))

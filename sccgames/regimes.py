@@ -466,12 +466,12 @@ def regime_observation(
     pick = slice(None) if select is None else select
     partner_c = cooperated[partner]
     sanctioned = step.observed & ~step.recorded_c
-    return Observation(
-        cooperated=cooperated[pick] * 1.0,
-        partner_cooperated=partner_c[pick] * 1.0,
+    return Observation(  # indicators stay boolean: the update math reads them as 0 and 1
+        cooperated=cooperated[pick],
+        partner_cooperated=partner_c[pick],
         salience=salience,
-        unjust_sanction=step.false_positive[pick] * 1.0,
-        corrected=step.appealed[pick] * 1.0,
-        fair_reward=(cooperated & (step.reward > 0) & ~step.appealed)[pick] * 1.0,
-        impunity=(~partner_c & ~sanctioned[partner] & (np.asarray(coverage) > 0))[pick] * 1.0,
+        unjust_sanction=step.false_positive[pick],
+        corrected=step.appealed[pick],
+        fair_reward=(cooperated & (step.reward > 0) & ~step.appealed)[pick],
+        impunity=(~partner_c & ~sanctioned[partner] & (np.asarray(coverage) > 0))[pick],
     )
