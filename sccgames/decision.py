@@ -10,6 +10,7 @@ this same code (``DESIGN.md`` §2, §5).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -60,9 +61,9 @@ class Context:
     in_group: Number = 0.0
     remaining: Number = np.inf
 
-    @property
+    @cached_property
     def salience(self) -> Number:
-        """``S = m (r + f)``, how present the incentive is."""
+        """``S = m (r + f)``, how present the incentive is (computed once per context)."""
         return motives.salience(self.coverage, self.reward, self.fine)
 
     def incentive(self, score_value: Number) -> Number:
@@ -234,8 +235,8 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
     resentment = motives.decay_update(
         state.resentment,
         e.resentment_decay,
-        e.resentment_gain * (1.0 - g.appeal_restore * observation.corrected),
-        observation.unjust_sanction,
+        e.resentment_gain,
+        motives.unjust_weight(observation.unjust_sanction, observation.corrected, g.appeal_restore),
     )
     legitimacy = motives.legitimacy_update(
         state.legitimacy,

@@ -247,22 +247,22 @@ def emotion_utility(
 ) -> ArrayLike:
     """``Δu_E = Σ_b p̂(b) [F(C,b) − F(D,b)] + g``, with warm glow g [Andreoni1990]_.
 
-    F is linear in its weights, so ``F(C,b) − F(D,b)`` is computed once from the payoff
-    gaps (cheap when the game is shared) and then weighted:
-    ``(σ − A) Δπ_j − α Δ(behind) − β Δ(ahead)``.
+    F is linear in its weights, so the expected payoff gaps are taken first (cheap when the
+    game is shared) and then weighted: ``(σ − A) E[Δπ_j] − α E[Δ behind] − β E[Δ ahead]``.
     """
 
-    def gain(b: int) -> ArrayLike:
+    def gaps(b: int) -> tuple[ArrayLike, ArrayLike, ArrayLike]:
         behind_c, ahead_c = inequity_gaps(own[C_INDEX][b], other[C_INDEX][b])
         behind_d, ahead_d = inequity_gaps(own[D_INDEX][b], other[D_INDEX][b])
-        kindness = other[C_INDEX][b] - other[D_INDEX][b]
-        return (
-            (sympathy - anger) * kindness
-            - envy * (behind_c - behind_d)
-            - guilt * (ahead_c - ahead_d)
-        )
+        return other[C_INDEX][b] - other[D_INDEX][b], behind_c - behind_d, ahead_c - ahead_d
 
-    return expect(p_hat, gain(C_INDEX), gain(D_INDEX)) + warm_glow
+    (kind_c, behind_c, ahead_c), (kind_d, behind_d, ahead_d) = gaps(C_INDEX), gaps(D_INDEX)
+    return (
+        (sympathy - anger) * expect(p_hat, kind_c, kind_d)
+        - envy * expect(p_hat, behind_c, behind_d)
+        - guilt * expect(p_hat, ahead_c, ahead_d)
+        + warm_glow
+    )
 
 
 def decay_update(level: ArrayLike, decay: ArrayLike, gain: ArrayLike, event: ArrayLike):
@@ -311,12 +311,17 @@ def legitimacy_update(
     corrects the error), a violation seen to go unpunished ``φ⁻ L``, a fair reward adds
     ``φ_r (1 − L)``, and resentment Q pulls L down by ``φ_Q · Q · L``.
     """
-    sanction_loss = unjust_rate * legitimacy * unjust_sanction * (1.0 - appeal_restore * corrected)
-    new = legitimacy - sanction_loss
-    new = new - impunity_rate * new * impunity
+    unjust = unjust_weight(unjust_sanction, corrected, appeal_restore)
+    new = legitimacy * (1.0 - unjust_rate * unjust)
+    new = new * (1.0 - impunity_rate * impunity)
     new = new + reward_rate * (1.0 - new) * fair_reward
-    new = new - resentment_rate * resentment * new
+    new = new * (1.0 - resentment_rate * resentment)
     return bounded(new, 0.0, 1.0)
+
+
+def unjust_weight(unjust_sanction: ArrayLike, corrected: ArrayLike, restore: ArrayLike):
+    """What is left of an unjust sanction once an appeal undid a share ``restore`` of it."""
+    return unjust_sanction * (1.0 - restore * corrected)
 
 
 # --------------------------------------------------------------------------- decision
