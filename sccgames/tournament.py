@@ -295,6 +295,13 @@ class Tournament:
         if isinstance(players, str | bytes) or len(players) < 2:
             raise ValueError(f"a tournament needs at least two players, got {players!r}")
         self.players = [resolve_player(p) for p in players]
+        for player in self.players:
+            if not axl.Classifiers.obey_axelrod(player):
+                raise ValueError(
+                    f"{player} inspects or manipulates its opponent, which the batch kernel "
+                    "cannot offer; tournaments play strategies that obey axelrod's rules "
+                    "(axelrod.Classifiers.obey_axelrod), as axelrod's own `strategies` list does"
+                )
         check_integer("turns", turns, low=1)
         check_integer("repetitions", repetitions, low=1)
         check_integer("processes", processes, low=1)

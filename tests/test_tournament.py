@@ -134,6 +134,7 @@ def test_unknown_strategy_names_closest_matches():
         ({"game": "pd"}, "symmetric 2x2"),
         ({"seed": -1}, "seed must be an integer >= 0"),
         ({"domains": {"other": 1.0}, "regime": WATCHED}, "no domain 'other'"),
+        ({"players": [scc.Citizen(), axl.Darwin()]}, "inspects or manipulates its opponent"),
     ],
 )
 def test_bad_tournament_arguments(kwargs, message):
