@@ -232,23 +232,22 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
     known = (last >= 0) * 1.0  # 0 before the first move
     last_c = known * last  # 1 if my last move was C
     last_d = known - last_c  # 1 if it was D
+    # an unjust sanction, less what a successful appeal undid: feeds resentment and legitimacy
+    unjust = motives.unjust_weight(
+        observation.unjust_sanction, observation.corrected, g.appeal_restore
+    )
     resentment = motives.decay_update(
-        state.resentment,
-        e.resentment_decay,
-        e.resentment_gain,
-        motives.unjust_weight(observation.unjust_sanction, observation.corrected, g.appeal_restore),
+        state.resentment, e.resentment_decay, e.resentment_gain, unjust
     )
     legitimacy = motives.legitimacy_update(
         state.legitimacy,
-        unjust_sanction=observation.unjust_sanction,
-        corrected=observation.corrected,
+        unjust=unjust,
         impunity=observation.impunity,
         fair_reward=observation.fair_reward,
         resentment=resentment,
         unjust_rate=g.unjust_sanction,
         impunity_rate=g.impunity,
         reward_rate=g.fair_reward,
-        appeal_restore=g.appeal_restore,
         resentment_rate=g.resentment_weight,
     )
     return State(

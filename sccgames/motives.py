@@ -294,24 +294,21 @@ def social_utility(
 def legitimacy_update(
     legitimacy: ArrayLike,
     *,
-    unjust_sanction: ArrayLike,
-    corrected: ArrayLike,
+    unjust: ArrayLike,
     impunity: ArrayLike,
     fair_reward: ArrayLike,
     resentment: ArrayLike,
     unjust_rate: ArrayLike,
     impunity_rate: ArrayLike,
     reward_rate: ArrayLike,
-    appeal_restore: ArrayLike,
     resentment_rate: ArrayLike,
 ) -> ArrayLike:
     """One period of legitimacy L, the agent's reading of the regime (``DESIGN.md`` §2).
 
-    An unjust sanction costs ``φ⁺ L`` (a share ``appeal_restore`` of it undone when an appeal
-    corrects the error), a violation seen to go unpunished ``φ⁻ L``, a fair reward adds
+    An unjust sanction costs ``φ⁺ L`` times ``unjust``, what is left of it after appeals
+    (:func:`unjust_weight`), a violation seen to go unpunished ``φ⁻ L``, a fair reward adds
     ``φ_r (1 − L)``, and resentment Q pulls L down by ``φ_Q · Q · L``.
     """
-    unjust = unjust_weight(unjust_sanction, corrected, appeal_restore)
     new = legitimacy * (1.0 - unjust_rate * unjust)
     new = new * (1.0 - impunity_rate * impunity)
     new = new + reward_rate * (1.0 - new) * fair_reward

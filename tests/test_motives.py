@@ -149,20 +149,21 @@ def test_image_crowding_out_and_social_terms():
 
 def test_legitimacy_update_directions():
     base = dict(
-        unjust_sanction=0.0,
-        corrected=0.0,
+        unjust=0.0,
         impunity=0.0,
         fair_reward=0.0,
         resentment=0.0,
         unjust_rate=0.1,
         impunity_rate=0.05,
         reward_rate=0.05,
-        appeal_restore=0.5,
         resentment_rate=0.1,
     )
     assert motives.legitimacy_update(0.6, **base) == 0.6
-    sanctioned = motives.legitimacy_update(0.6, **{**base, "unjust_sanction": 1.0})
-    appealed = motives.legitimacy_update(0.6, **{**base, "unjust_sanction": 1.0, "corrected": 1.0})
+    sanction = motives.unjust_weight(1.0, 0.0, 0.5)
+    after_appeal = motives.unjust_weight(1.0, 1.0, 0.5)
+    assert (sanction, after_appeal) == (1.0, 0.5)
+    sanctioned = motives.legitimacy_update(0.6, **{**base, "unjust": sanction})
+    appealed = motives.legitimacy_update(0.6, **{**base, "unjust": after_appeal})
     assert sanctioned == pytest.approx(0.54)
     assert sanctioned < appealed < 0.6
     assert motives.legitimacy_update(0.6, **{**base, "impunity": 1.0}) < 0.6
