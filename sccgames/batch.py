@@ -199,7 +199,7 @@ def play_batch(
     profile = stack_profiles([players[i].profile for i in mi]) if mi.size else None
     state = initial_state(profile) if profile is not None else None
     scores = regime.initial_scores(n)
-    totals = {key: np.zeros(n) for key in BATCH_COLUMNS[3:-1]}
+    totals = {key: np.zeros(n) for key in ("transfers", "fines", "false_positives")}
     kept: dict[str, list[np.ndarray]] | None = {"p": [], "c": [], "m": []} if trace else None
     p = np.full(n, np.nan)
     coverage_by_turn = np.tile(coverage_of[domain_index], 2)  # (turns, n)
@@ -249,25 +249,52 @@ def play_batch(
         if collecting:
             gc.enable()
     defected = (~acts).view(np.int8)  # action index: 0 = C, 1 = D
-    watched = coverage_by_turn > 0
-    totals["material_payoff"] = own[defected, defected[:, partner]].sum(axis=0)
-    totals["cooperations"] = acts.sum(axis=0)
-    totals["watched_turns"] = watched.sum(axis=0)
-    totals["watched_cooperations"] = (acts & watched).sum(axis=0)
-    frame = pd.DataFrame(
-        {
-            "side": np.repeat([0, 1], b),
-            "index": np.tile(np.arange(b), 2),
-            "turns": turns,
-            **totals,
-            "score": scores,
-        },
-        columns=list(BATCH_COLUMNS),
+    frame = totals_frame(
+        acts,
+        coverage_by_turn > 0,
+        material=own[defected, defected[:, partner]].sum(axis=0),
+        score=scores,
+        **totals,
     )
     traced = None
     if kept is not None:
         traced = BatchTrace(np.array(kept["p"]), np.array(kept["c"]), np.array(kept["m"]))
     return frame, traced
+
+
+def totals_frame(
+    acts: np.ndarray,
+    watched: np.ndarray,
+    *,
+    material: np.ndarray,
+    transfers: np.ndarray,
+    fines: np.ndarray,
+    false_positives: np.ndarray,
+    score: np.ndarray,
+) -> pd.DataFrame:
+    """Per-match, per-side totals (:data:`BATCH_COLUMNS`) of ``B`` matches' ``2B`` players.
+
+    ``acts`` and ``watched`` are per turn and player, shape ``(turns, 2B)`` (side 0 of every
+    match first); the other arrays are already totalled per player. Shared by the batch
+    kernel and :meth:`sccgames.Match.totals`, so both report in one schema.
+    """
+    b = acts.shape[1] // 2
+    return pd.DataFrame(
+        {
+            "side": np.repeat([0, 1], b),
+            "index": np.tile(np.arange(b), 2),
+            "turns": acts.shape[0],
+            "material_payoff": material,
+            "transfers": transfers,
+            "cooperations": acts.sum(axis=0),
+            "watched_turns": watched.sum(axis=0),
+            "watched_cooperations": (acts & watched).sum(axis=0),
+            "fines": fines,
+            "false_positives": false_positives,
+            "score": score,
+        },
+        columns=list(BATCH_COLUMNS),
+    )
 
 
 def _draws(

@@ -19,6 +19,7 @@ import pandas as pd
 
 from sccgames._validation import check_integer, check_nonnegative, check_probability
 from sccgames.agents import MotiveAgent
+from sccgames.batch import totals_frame
 from sccgames.decision import Observation
 from sccgames.games import payoff_matrices
 from sccgames.ledger import Ledger
@@ -332,23 +333,17 @@ class Match:
         ``score`` (see :func:`sccgames.batch.play_batch`).
         """
         self._require_played()
-        cooperated = np.array([[a == C for a in t.played] for t in self._turns])
-        watched = np.array([t.coverage > 0 for t in self._turns])[:, None]
+        acts = np.array([[a == C for a in t.played] for t in self._turns])
+        watched = np.array([[t.coverage > 0] * 2 for t in self._turns])
         regime = [t.regime for t in self._turns]
-        return pd.DataFrame(
-            {
-                "side": [0, 1],
-                "index": 0,
-                "turns": len(self._turns),
-                "material_payoff": np.array(self.scores(), dtype=float).sum(axis=0),
-                "transfers": np.sum([r.transfer for r in regime], axis=0),
-                "cooperations": cooperated.sum(axis=0),
-                "watched_turns": np.repeat(watched.sum(), 2),
-                "watched_cooperations": (cooperated & watched).sum(axis=0),
-                "fines": np.sum([r.fine for r in regime], axis=0),
-                "false_positives": np.sum([r.false_positive for r in regime], axis=0),
-                "score": regime[-1].score,
-            }
+        return totals_frame(
+            acts,
+            watched,
+            material=np.array(self.scores(), dtype=float).sum(axis=0),
+            transfers=np.sum([r.transfer for r in regime], axis=0),
+            fines=np.sum([r.fine for r in regime], axis=0),
+            false_positives=np.sum([r.false_positive for r in regime], axis=0),
+            score=regime[-1].score,
         )
 
     def scores(self) -> list[tuple[float, float]]:

@@ -459,7 +459,7 @@ def regime_observation(
         Coverage of each actor's domain.
     salience : float or array
         Salience ``S`` of each selected actor's context.
-    select : array of int, optional
+    select : array of int or slice, optional
         Only these actors (say, the motive agents among axelrod's strategies); all if None.
 
     """
