@@ -456,8 +456,11 @@ class Profile:
 def stack_profiles(profiles: Sequence[Profile]) -> Profile:
     """One :class:`Profile` of arrays (a population, struct of arrays) from many profiles.
 
-    Every numeric field becomes a float array with one entry per profile (horizons become
-    their weights on the future), so the motive math runs on the whole population at once.
+    Every numeric field that differs between profiles becomes a float array with one entry
+    per profile (horizons become their weights on the future), so the motive math runs on
+    the whole population at once. A field every profile shares stays one float: the math on
+    it is then plain Python arithmetic rather than an array operation per period, which is
+    most of what a period costs in small populations.
     """
     if not profiles:
         raise ValueError("stack_profiles needs at least one profile")
@@ -491,5 +494,7 @@ def _stack(objects: list[Any]) -> Any:
         elif isinstance(column[0], str):  # a label such as a context's domain
             values[f.name] = column[0]
         else:
-            values[f.name] = np.array(column, dtype=float)
+            array = np.array(column, dtype=float)
+            shared = bool((array == array[0]).all()) and not np.isnan(array[0])
+            values[f.name] = float(array[0]) if shared else array
     return type(first)(**values)
