@@ -23,18 +23,24 @@ from sccgames.agents import (
     motive_strategies,
 )
 from sccgames.bibliography import BIBLIOGRAPHY
+from sccgames.community import Assessment, CommunityReputation
 from sccgames.decision import Context, Observation, State, p_cooperate
 from sccgames.evolution import Dynamics, evolve, moran_process, payoff_matrix, replicator_dynamics
 from sccgames.games import (
     LostWallet,
+    PublicGoods,
+    TrustGame,
     harmony,
     payoff_matrices,
     prisoners_dilemma,
     snowdrift,
     stag_hunt,
 )
+from sccgames.institutions import Combined, PeerPunishment, Schedule
 from sccgames.ledger import Ledger
 from sccgames.match import Match
+from sccgames.matching import FixedPartners, NetworkMatching, RandomMatching
+from sccgames.population import Discrete, Population, fehr_schmidt
 from sccgames.profiles import (
     EmotionParams,
     HabitParams,
@@ -47,22 +53,29 @@ from sccgames.profiles import (
     Weights,
 )
 from sccgames.regimes import NoRegime, SocialCredit
+from sccgames.society import Imitation, RoundState, Society, SocietyResults
 from sccgames.tournament import Tournament, TournamentResults
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BIBLIOGRAPHY",
+    "Assessment",
     "Citizen",
+    "Combined",
+    "CommunityReputation",
     "ConditionalCooperator",
     "Context",
+    "Discrete",
     "Dynamics",
     "EmotionParams",
     "Empath",
+    "FixedPartners",
     "HabitParams",
     "Habitual",
     "HomoEconomicus",
     "Horizon",
+    "Imitation",
     "Ledger",
     "LegitimacyParams",
     "LostWallet",
@@ -70,20 +83,31 @@ __all__ = [
     "MoralParams",
     "Moralist",
     "MotiveAgent",
+    "NetworkMatching",
     "NoRegime",
     "Observation",
+    "PeerPunishment",
+    "Population",
     "Profile",
+    "PublicGoods",
+    "RandomMatching",
     "RationalParams",
+    "RoundState",
+    "Schedule",
     "SocialAnimal",
     "SocialCredit",
     "SocialParams",
+    "Society",
+    "SocietyResults",
     "State",
     "SubgamePerfect",
     "Tournament",
     "TournamentResults",
+    "TrustGame",
     "Weights",
     "__version__",
     "evolve",
+    "fehr_schmidt",
     "harmony",
     "moran_process",
     "motive_strategies",

@@ -18,6 +18,10 @@ BIBLIOGRAPHY: dict[str, str] = {
         "Bénabou, R. & Tirole, J. (2006). Incentives and prosocial behavior. American "
         "Economic Review 96(5), 1652-1678."
     ),
+    "Berg1995": (
+        "Berg, J., Dickhaut, J. & McCabe, K. (1995). Trust, reciprocity, and social history. "
+        "Games and Economic Behavior 10(1), 122-142."
+    ),
     "Bicchieri2006": (
         "Bicchieri, C. (2006). The Grammar of Society: The Nature and Dynamics of Social "
         "Norms. Cambridge University Press."
@@ -86,6 +90,10 @@ BIBLIOGRAPHY: dict[str, str] = {
     "Putnam2000": (
         "Putnam, R. D. (2000). Bowling Alone: The Collapse and Revival of American "
         "Community. Simon & Schuster."
+    ),
+    "Sally1995": (
+        "Sally, D. (1995). Conversation and cooperation in social dilemmas: a meta-analysis "
+        "of experiments from 1958 to 1992. Rationality and Society 7(1), 58-92."
     ),
     "TaylorJonker1978": (
         "Taylor, P. D. & Jonker, L. B. (1978). Evolutionarily stable strategies and game "

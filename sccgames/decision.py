@@ -45,6 +45,10 @@ class Context:
         1 if the partner belongs to the agent's group.
     remaining : float, default inf
         Turns known to remain after this one (``inf``: unknown length; 0: one-shot).
+    peer_sanction : float, default 0
+        Expected fines from peers for a D (peer punishment): part of ``ΔX`` but not of the
+        salience ``S``, since informal sanctions carry disapproval rather than a price and
+        crowd out less than formal fines [BowlesPolaniaReyes2012]_.
 
     """
 
@@ -60,6 +64,7 @@ class Context:
     partner_signal: Number = 0.0
     in_group: Number = 0.0
     remaining: Number = np.inf
+    peer_sanction: Number = 0.0
 
     @cached_property
     def salience(self) -> Number:
@@ -68,7 +73,7 @@ class Context:
 
     def incentive(self, score_value: Number) -> Number:
         """``ΔX`` for an actor who values a score point at ``score_value``."""
-        return motives.incentive(
+        formal = motives.incentive(
             self.coverage,
             self.reward,
             self.fine,
@@ -78,6 +83,9 @@ class Context:
             self.score_down,
             score_value,
         )
+        if isinstance(self.peer_sanction, float) and self.peer_sanction == 0.0:
+            return formal  # no peers punishing: skip an array operation per period
+        return formal + self.peer_sanction
 
 
 @dataclass(frozen=True)
@@ -229,9 +237,9 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
     m, e, g = profile.moral, profile.emotion, profile.legitimacy
     own, other = observation.cooperated, observation.partner_cooperated
     last = state.last_cooperated
-    known = (last >= 0) * 1.0  # 0 before the first move
-    last_c = known * last  # 1 if my last move was C
-    last_d = known - last_c  # 1 if it was D
+    # last is 1 (C), 0 (D) or −1 (no move yet); written with abs so its dtype is kept
+    last_c = (last + abs(last)) * 0.5  # 1 if my last move was C
+    last_d = 1.0 - abs(last)  # 1 if it was D
     # an unjust sanction, less what a successful appeal undid: feeds resentment and legitimacy
     unjust = motives.unjust_weight(
         observation.unjust_sanction, observation.corrected, g.appeal_restore

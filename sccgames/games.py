@@ -1,4 +1,4 @@
-"""Stage games: the prisoner's dilemma family and the lost wallet.
+"""Stage games: the prisoner's dilemma family, the lost wallet, trust and public goods.
 
 Games are ``axelrod.Game`` objects (R, S, T, P), so they work unchanged in axelrod's own
 matches and tournaments; each named game is a preset of that one general model. Our agents
@@ -8,10 +8,13 @@ their own material payoff and their partner's (:func:`payoff_matrices`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import axelrod as axl
 import numpy as np
 
-from sccgames._validation import check_finite, check_nonnegative
+from sccgames._validation import check_finite, check_integer, check_nonnegative, check_range
 from sccgames.decision import Payoffs
 
 
@@ -123,3 +126,205 @@ def payoff_tuples(game: axl.Game | None = None) -> Payoffs:
     (axelrod's player equality relies on it).
     """
     return Payoffs(*(tuple(map(tuple, m.tolist())) for m in payoff_matrices(game)))
+
+
+# --------------------------------------------------------------------------- society games
+# What the society engine plays: interaction groups of ``group_size`` citizens, given as an
+# index array of shape (groups, group_size). Each game gives the motive math its 2×2 view
+# (own and partner's payoffs, indexed [my action, partner's action], possibly per citizen
+# when roles differ) and the material payoffs of a whole round's acts.
+
+
+@dataclass(frozen=True)
+class PairGame:
+    """A symmetric 2×2 game (any ``axelrod.Game``) played in pairs."""
+
+    game: axl.Game
+    group_size: int = 2
+
+    def motive_payoffs(self, role: np.ndarray) -> Payoffs:
+        """The same payoffs for every citizen (``role`` is ignored)."""
+        return payoff_tuples(self.game)
+
+    def material(self, acts: np.ndarray) -> np.ndarray:
+        """Material payoffs of pairs' acts, shape (pairs, 2)."""
+        own = payoff_matrices(self.game).own
+        d = (~acts).view(np.int8)
+        return own[d, d[:, ::-1]]
+
+
+@dataclass(frozen=True)
+class WalletGame:
+    """The lost wallet in a society: each of a pair finds the other's wallet [Cohn2019]_.
+
+    Material payoffs are :class:`LostWallet`'s symmetric two-finds game, but a finder weighs
+    only its own find, in which the owner is passive: returning costs the effort e, keeping
+    gains the money w, and the owner loses w plus the wallet's worth v. So the motive math
+    sees own payoffs ``(−e, w)`` and the owner's ``(0, −(w + v))`` for (return, keep),
+    whatever the other finder does.
+    """
+
+    wallet: LostWallet
+    group_size: int = 2
+
+    def motive_payoffs(self, role: np.ndarray) -> Payoffs:
+        """The one-sided find, the same for every finder."""
+        w, e, v = self.wallet.money, self.wallet.effort, self.wallet.owner_value
+        return Payoffs(((-e, -e), (w, w)), ((0.0, 0.0), (-(w + v), -(w + v))))
+
+
+@dataclass(frozen=True)
+class TrustGame:
+    """The binary trust game [Berg1995]_, played with the strategy method.
+
+    Both players hold an endowment E. The trustor (role 0) sends it all (C) or keeps it
+    (D); what is sent is multiplied by ``multiplier``; the trustee (role 1) returns the
+    share ``returned`` of it (C) or keeps it all (D), decided before knowing whether anything
+    was sent (the strategy method, so both decide at once). Payoffs (trustor, trustee):
+    no send ``(E, E)``; send and return ``(m E r, E + m E (1 − r))``; send and keep
+    ``(0, E + m E)``. Each role's 2×2 view follows.
+
+    Parameters
+    ----------
+    endowment : float, default 1.0
+        E > 0, payoff units. Chosen so that the trustee's temptation (keeping rather than
+        returning, ``m E r = 1.5``) equals the default prisoner's dilemma's expected gain
+        from defecting against an even chance of cooperation.
+    multiplier : float, default 3.0
+        m >= 1, as in Berg et al.'s design [Berg1995]_.
+    returned : float, default 0.5
+        r in [0, 1], the share of the tripled amount a trustworthy trustee returns. Chosen
+        so that trust and return split the surplus equally.
+
+    """
+
+    endowment: float = 1.0
+    multiplier: float = 3.0
+    returned: float = 0.5
+    group_size: int = 2
+
+    def __post_init__(self) -> None:
+        check_range("TrustGame.endowment", self.endowment, 0.0, np.inf, low_open=True)
+        check_range("TrustGame.multiplier", self.multiplier, 1.0, np.inf)
+        check_range("TrustGame.returned", self.returned, 0.0, 1.0)
+
+    def table(self) -> np.ndarray:
+        """Payoffs ``[trustor's action, trustee's action, role]`` (0 = C, 1 = D)."""
+        e, m, r = self.endowment, self.multiplier, self.returned
+        return np.array(
+            [
+                [[m * e * r, e + m * e * (1 - r)], [0.0, e + m * e]],
+                [[e, e], [e, e]],
+            ]
+        )
+
+    def motive_payoffs(self, role: np.ndarray) -> Payoffs:
+        """Each citizen's 2×2 view by role (0 trustor, 1 trustee), entries per citizen."""
+        t = self.table()
+        as_trustor = (t[:, :, 0], t[:, :, 1])  # own, other by [my act, partner's act]
+        as_trustee = (t[:, :, 1].T, t[:, :, 0].T)
+        is_trustee = np.asarray(role) == 1
+        own, other = (
+            tuple(tuple(np.where(is_trustee, b[a][c], f[a][c]) for c in range(2)) for a in range(2))
+            for f, b in zip(as_trustor, as_trustee, strict=True)
+        )
+        return Payoffs(own, other)
+
+    def material(self, acts: np.ndarray) -> np.ndarray:
+        """Payoffs of (trustor, trustee) pairs' acts, shape (pairs, 2)."""
+        d = (~acts).view(np.int8)
+        return self.table()[d[:, 0], d[:, 1]]
+
+
+@dataclass(frozen=True)
+class PublicGoods:
+    """The linear public goods game in groups of ``group_size`` [Ledyard1995]_.
+
+    Each member contributes its endowment E (C) or nothing (D); the pot is multiplied by
+    ``mpcr × group_size`` and shared equally, so a member earns
+    ``E (1 − c_i) + mpcr · E · Σ_j c_j``. With ``mpcr < 1`` free riding pays privately
+    (``(1 − mpcr) E`` per round) while ``mpcr · group_size > 1`` makes full contribution
+    efficient.
+
+    The motive math sees the group through a representative other member who plays what the
+    agent believes the others play (a mean-field 2×2 view): own payoffs
+    ``π(a, b) = E (1 − c_a) + mpcr E (c_a + (k − 1) c_b)`` and the other's
+    ``π_j(a, b) = E (1 − c_b) + mpcr E (c_a + (k − 1) c_b)``; "the partner cooperated"
+    becomes the share of the others who contributed.
+
+    Parameters
+    ----------
+    group_size : int, default 4
+        k >= 2, as in Fehr and Gächter's groups [FehrGachter2000]_.
+    endowment : float, default 2.5
+        E > 0, payoff units. Chosen so that free riding gains ``(1 − mpcr) E = 1.5``, the
+        default prisoner's dilemma's expected gain from defecting against an even chance.
+    mpcr : float, default 0.4
+        Marginal per-capita return, in (0, 1); 0.4 as in Fehr and Gächter [FehrGachter2000]_.
+
+    """
+
+    group_size: int = 4
+    endowment: float = 2.5
+    mpcr: float = 0.4
+
+    def __post_init__(self) -> None:
+        check_integer("PublicGoods.group_size", self.group_size, low=2)
+        check_range("PublicGoods.endowment", self.endowment, 0.0, np.inf, low_open=True)
+        check_range("PublicGoods.mpcr", self.mpcr, 0.0, 1.0, low_open=True, high_open=True)
+
+    def motive_payoffs(self, role: np.ndarray) -> Payoffs:
+        """The mean-field 2×2 view, the same for every member."""
+        e, a, k = self.endowment, self.mpcr, self.group_size
+        c = (1.0, 0.0)  # contribution of C and D
+        own = tuple(
+            tuple(e * (1 - c[x]) + a * e * (c[x] + (k - 1) * c[y]) for y in (0, 1)) for x in (0, 1)
+        )
+        other = tuple(
+            tuple(e * (1 - c[y]) + a * e * (c[x] + (k - 1) * c[y]) for y in (0, 1)) for x in (0, 1)
+        )
+        return Payoffs(own, other)
+
+    def material(self, acts: np.ndarray) -> np.ndarray:
+        """Payoffs of groups' contributions, shape (groups, group_size)."""
+        e = self.endowment
+        return e * (~acts) + self.mpcr * e * acts.sum(axis=1, keepdims=True)
+
+
+SocietyGame = PairGame | WalletGame | TrustGame | PublicGoods
+
+#: Game names the society engine accepts, and what each builds.
+GAME_NAMES = {
+    "pd": prisoners_dilemma,
+    "prisoners_dilemma": prisoners_dilemma,
+    "stag_hunt": stag_hunt,
+    "snowdrift": snowdrift,
+    "harmony": harmony,
+    "lost_wallet": LostWallet,
+    "trust": TrustGame,
+    "public_goods": PublicGoods,
+}
+
+
+def society_game(game: Any) -> SocietyGame:
+    """The society engine's view of ``game``: a name, an ``axelrod.Game`` or a society game.
+
+    Raises
+    ------
+    ValueError
+        For anything else, naming what is accepted.
+
+    """
+    if isinstance(game, str) and game in GAME_NAMES:
+        game = GAME_NAMES[game]()
+    if isinstance(game, LostWallet):
+        return WalletGame(game)
+    if isinstance(game, axl.Game):
+        return PairGame(game)
+    if isinstance(game, SocietyGame):
+        return game
+    names = ", ".join(repr(n) for n in GAME_NAMES)
+    raise ValueError(
+        f"unknown game {game!r}: give one of {names}, an axelrod.Game, TrustGame(...) or "
+        "PublicGoods(...)"
+    )

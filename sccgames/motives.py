@@ -80,7 +80,9 @@ def shadow_of_future(delta: ArrayLike, remaining: ArrayLike) -> ArrayLike:
     ``δ / (1 − δ)`` under a continuation probability δ, capped by the turns known to remain
     (``remaining`` is ``inf`` when the length is unknown, 0 in a one-shot game).
     """
-    return np.minimum(delta / (1.0 - delta), remaining)
+    future = np.minimum(delta / (1.0 - delta), remaining)
+    # scalars stay Python floats, which numpy treats as weak: a float32 population stays float32
+    return future if isinstance(future, np.ndarray) else float(future)
 
 
 def responsiveness(
@@ -108,7 +110,9 @@ def trust_prior(trust: ArrayLike, score_trust: ArrayLike, signal: ArrayLike) -> 
     to 1; a bad one the same share of the way to 0. ``signal = 0`` (private scores, or no
     regime) leaves τ as it is.
     """
-    room = trust + (signal > 0) * (1.0 - 2.0 * trust)  # 1 − τ above, τ below
+    # heaviside keeps the signal's dtype (float32 in a large society) where a comparison
+    # times a float would not
+    room = trust + np.heaviside(signal, 0.0) * (1.0 - 2.0 * trust)  # 1 − τ above, τ below
     return trust + score_trust * signal * room
 
 
@@ -202,7 +206,7 @@ def norm_update(
     incentive does not bring the norm back (hysteresis).
     """
     change = rate * salience_ * (legitimacy - legitimacy_threshold) * maximum
-    relax = (salience_ == 0) * recovery * (baseline - norm)
+    relax = recovery * (baseline - norm) * (salience_ == 0)  # the float first keeps its dtype
     return bounded(norm + change + relax, 0.0, maximum)
 
 

@@ -290,9 +290,12 @@ class EmotionParams:
     guilt : float, default 0.315
         Fehr–Schmidt β in [0, 1), the mean of their estimated distribution
         [FehrSchmidt1999]_.
-    warm_glow : float, default 0.5
-        g >= 0, the joy of giving itself [Andreoni1990]_. Chosen as a quarter of the default
-        temptation.
+    warm_glow : float, default 1.0
+        g >= 0, the joy of giving itself [Andreoni1990]_. Calibrated together with the
+        default β: a default ``Citizen`` population then cooperates in about half of its
+        first one-shot anonymous prisoner's dilemmas, as people do [Sally1995]_, and
+        contributes about half its endowment in a first public goods round [Ledyard1995]_
+        (tested in ``tests/test_calibration.py``).
     anger_gain, anger_decay : float, default 1.0, 0.2
         γ_A >= 0 and λ_A in [0, 1]: one exploitation raises anger by one payoff weight, which
         fades by a fifth each period. Chosen so that anger turns sympathy into spite at once
@@ -306,7 +309,7 @@ class EmotionParams:
     sympathy: Number = 0.1
     envy: Number = 0.85
     guilt: Number = 0.315
-    warm_glow: Number = 0.5
+    warm_glow: Number = 1.0
     anger_gain: Number = 1.0
     anger_decay: Number = 0.2
     resentment_gain: Number = 1.0
@@ -418,10 +421,12 @@ class Profile:
 
     Parameters
     ----------
-    beta : float, default 2.0
-        Logit precision β >= 0 of deliberation [McKelveyPalfrey1995]_. Chosen so that a
-        one-unit difference in preference (a third of R in the default game) is chosen
-        about 88% of the time.
+    beta : float, default 1.0
+        Logit precision β >= 0 of deliberation [McKelveyPalfrey1995]_: a one-unit difference
+        in preference (a third of R in the default game) is chosen about 73% of the time.
+        Calibrated with the default warm glow so that default ``Citizen`` populations start
+        one-shot dilemmas and public goods games near half cooperation [Sally1995]_
+        [Ledyard1995]_, and decline as people do (``tests/test_calibration.py``).
     weights, rational, habit, moral, emotion, social, legitimacy
         The parameter sets above, each with its documented defaults.
 
@@ -433,7 +438,7 @@ class Profile:
 
     """
 
-    beta: Number = 2.0
+    beta: Number = 1.0
     weights: Weights = field(default_factory=Weights)
     rational: RationalParams = field(default_factory=RationalParams)
     habit: HabitParams = field(default_factory=HabitParams)
@@ -469,6 +474,13 @@ def stack_profiles(profiles: Sequence[Profile]) -> Profile:
     index = np.array([distinct.setdefault(id(p), len(distinct)) for p in profiles])
     unique = list({id(p): p for p in profiles}.values())
     return _take(_stack(unique), index)
+
+
+def stack_types(profiles: Sequence[Profile], index: np.ndarray) -> Profile:
+    """A population whose member ``i`` has ``profiles[index[i]]`` (no loop over members)."""
+    if not profiles:
+        raise ValueError("stack_types needs at least one profile")
+    return _take(_stack(list(profiles)), np.asarray(index))
 
 
 def _take(stacked: Any, index: np.ndarray) -> Any:

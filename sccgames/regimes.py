@@ -145,7 +145,7 @@ class NoRegime(_Regime):
             blacklist_cost=zero,
             redlist_bonus=zero,
             transfer=zero,
-            score=np.asarray(scores, dtype=float).copy(),
+            score=np.array(scores, dtype=np.result_type(scores, 0.0), copy=True),
             enforcement_cost=zero,
         )
 
@@ -390,7 +390,7 @@ class SocialCredit(_Regime):
 
         """
         cooperated = np.asarray(cooperated, dtype=bool)
-        scores = np.asarray(scores, dtype=float)
+        scores = np.asarray(scores, dtype=np.result_type(scores, 0.0))
         u = uniforms(draws, cooperated.size)
         observed = u[0] < coverage
         error = u[1] < np.where(cooperated, self.false_positive, self.false_negative)
@@ -411,7 +411,7 @@ class SocialCredit(_Regime):
             forgiven + self.score_up * rewarded - self.score_down * fined,
             self.score_min,
             self.score_max,
-        )
+        ).astype(scores.dtype, copy=False)  # a float32 ledger stays float32
         return RegimeStep(
             observed=observed,
             recorded_c=recorded_c & observed,

@@ -1,0 +1,698 @@
+"""The society engine: a whole population under a schedule of regimes, vectorized.
+
+N persistent citizens, a struct of arrays (``DESIGN.md`` §5): every round they are matched
+(strangers, fixed partners or a network; in pairs, or in groups for public goods), each
+interaction falls in a domain with its own coverage, every citizen decides through
+:func:`~sccgames.decision.p_cooperate` (the one decision rule every engine uses), the regimes
+in force observe, pay, fine, score and judge, and every state moves through
+:func:`~sccgames.decision.update_state`. Nothing loops over citizens in Python.
+
+:meth:`Society.stream` yields one :class:`RoundState` per round, so a notebook can stream,
+stop or plot a run; :meth:`Society.run` collects them into :class:`SocietyResults`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+from tqdm.auto import tqdm
+
+from sccgames import motives
+from sccgames._validation import check_integer, check_nonnegative, check_probability
+from sccgames.decision import Context, Observation, State, p_cooperate, update_state
+from sccgames.games import PublicGoods, TrustGame, WalletGame, society_game
+from sccgames.institutions import PeerPunishment, schedule
+from sccgames.matching import FixedPartners, RandomMatching, resolve_matching
+from sccgames.metrics import METRIC_COLUMNS, gini, group_means
+from sccgames.population import Population, cast_profile
+from sccgames.regimes import NoRegime, SocialCredit
+
+#: Columns of :attr:`SocietyResults.by_type` after ``round`` and ``type``.
+TYPE_COLUMNS = (
+    "agents",
+    "cooperation",
+    "trust",
+    "norm",
+    "legitimacy",
+    "score",
+    "blacklisted",
+    "payoff",
+)
+
+
+@dataclass(frozen=True)
+class Imitation:
+    """Cultural evolution: citizens copy the profiles of others [BowlesGintis2011]_.
+
+    Each round a share ``rate`` of citizens revise. With probability ``conformity`` a
+    reviser looks at three random citizens and adopts the type two of them share (if any):
+    conformist transmission. Otherwise it looks at one random citizen and adopts its type
+    with probability ``logistic(selection · (π_model − π_self))`` on last round's payoffs:
+    payoff-biased transmission (the pairwise comparison rule of [TraulsenShoreshNowak2008]_).
+    A reviser takes the model's whole profile and type; its learned state is kept.
+
+    Parameters
+    ----------
+    rate : float, default 0.05
+        Share revising per round, in [0, 1]. Chosen so that profiles change over tens of
+        rounds, slower than beliefs and emotions.
+    selection : float, default 1.0
+        Intensity of payoff bias (>= 0); 0 copies at random. Chosen so that a one-unit
+        payoff advantage is copied about 73% of the time.
+    conformity : float, default 0.0
+        Share of revisions that are conformist, in [0, 1]. Chosen so that transmission is
+        payoff-biased unless asked.
+
+    """
+
+    rate: float = 0.05
+    selection: float = 1.0
+    conformity: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_probability("Imitation.rate", self.rate)
+        check_nonnegative("Imitation.selection", self.selection)
+        check_probability("Imitation.conformity", self.conformity)
+
+
+@dataclass(frozen=True)
+class RoundState:
+    """One round of a society: its figures and a view of its citizens.
+
+    Attributes
+    ----------
+    round, phase : int
+    regime : str
+        Name of the regime in force.
+    metrics : pandas.DataFrame
+        This round's rows of :attr:`SocietyResults.metrics`.
+    by_type : pandas.DataFrame
+        This round's rows of :attr:`SocietyResults.by_type`.
+    p_cooperate : numpy.ndarray
+        Each citizen's P(C) this round.
+    cooperated : numpy.ndarray of bool
+        Each citizen's act (False for those who sat out).
+    context : Context
+        What each citizen knew when it decided (a Context of arrays).
+    state : State
+        Each citizen's state when it decided.
+    partner : numpy.ndarray or None
+        Each citizen's partner (−1: sat out) in a pairwise game; None for group games.
+
+    """
+
+    round: int
+    phase: int
+    regime: str
+    metrics: pd.DataFrame
+    by_type: pd.DataFrame
+    p_cooperate: np.ndarray
+    cooperated: np.ndarray
+    context: Context
+    state: State
+    partner: np.ndarray | None
+
+    @property
+    def cooperation(self) -> float:
+        """Share of acts that were C this round, over all domains."""
+        return float(self.metrics.loc[self.metrics["domain"] == "all", "cooperation"].iloc[0])
+
+
+@dataclass(frozen=True)
+class SocietyResults:
+    """What a society run produced (tidy DataFrames).
+
+    Attributes
+    ----------
+    metrics : pandas.DataFrame
+        One row per round and domain (and domain ``"all"``): ``round``, ``phase``,
+        ``regime``, ``domain`` and :data:`~sccgames.metrics.METRIC_COLUMNS`.
+    by_type : pandas.DataFrame
+        One row per round and motive type: ``round``, ``phase``, ``type`` and
+        :data:`TYPE_COLUMNS`.
+    agents : pandas.DataFrame
+        The final state of every citizen: type, community, every state field, score,
+        reputation, total payoff, and whether it was ever falsely sanctioned.
+
+    """
+
+    metrics: pd.DataFrame
+    by_type: pd.DataFrame
+    agents: pd.DataFrame
+
+
+class _Interactions:
+    """Who meets whom this round: pairs (a partner array) or groups (an index array)."""
+
+    def __init__(self, n: int, partner: np.ndarray | None, groups: np.ndarray | None) -> None:
+        self.n = n
+        me = np.arange(n)
+        if partner is not None:
+            self.k = 2
+            self.active = partner >= 0
+            self.partner = np.where(self.active, partner, me)
+            self.leader = np.minimum(me, self.partner)
+            self.neighbour = self.partner
+        else:
+            assert groups is not None
+            g, self.k = groups.shape
+            gid = np.full(n, g)  # a dummy group for those who sit out
+            gid[groups.ravel()] = np.repeat(np.arange(g), self.k)
+            self.gid, self.g, self.groups = gid, g, groups
+            self.active = gid < g
+            first = np.append(groups[:, 0], 0)
+            self.leader = np.where(self.active, first[gid], me)
+            nxt = np.empty(n, dtype=np.int64)
+            nxt[groups.ravel()] = np.roll(groups, -1, axis=1).ravel()
+            self.neighbour = np.where(self.active, nxt, me)
+        self.everyone = bool(self.active.all())
+
+    def others(self, x: np.ndarray) -> np.ndarray:
+        """Mean of ``x`` over each citizen's partners (the partner's value in a pair)."""
+        if self.k == 2:
+            return x[self.partner]
+        sums = np.bincount(self.gid, weights=x, minlength=self.g + 1)
+        return ((sums[self.gid] - x) / (self.k - 1)).astype(x.dtype, copy=False)
+
+
+class Society:
+    """A population living through rounds of a game under a schedule of regimes.
+
+    Parameters
+    ----------
+    population : Population or int
+        Who lives here (an int: that many citizens of the default ``Citizen`` profile).
+    rounds : int
+        Number of rounds (>= 1).
+    regime : regime, Combined or Schedule, optional
+        ``NoRegime()``, ``SocialCredit(...)``, ``CommunityReputation(...)``,
+        ``PeerPunishment(...)``, a ``Combined(...)`` of them, or a ``Schedule({round:
+        regime})``. Default: no regime throughout.
+    game : str or game, default "pd"
+        ``"pd"``, ``"stag_hunt"``, ``"snowdrift"``, ``"harmony"``, ``"lost_wallet"``,
+        ``"trust"``, ``"public_goods"``, an ``axelrod.Game`` (say ``LostWallet(money=5)``),
+        ``TrustGame(...)`` or ``PublicGoods(...)``.
+    domains : mapping, optional
+        Domain name to its share of interactions (shares sum to 1); a social credit regime
+        must give each a coverage. Default: one domain, ``"default"``.
+    matching : str or matching, default "random"
+        ``"random"`` (strangers each round), ``"fixed"`` (partners kept, rematched with a
+        probability), or ``RandomMatching``/``FixedPartners``/``NetworkMatching`` objects.
+    seed : int, optional
+        The one seed every random stream is spawned from.
+    imitation : Imitation, optional
+        Cultural evolution of profiles; none by default.
+    dtype : numpy float dtype, default float32
+        Precision of the state and profile arrays. float32 halves memory and time; every
+        figure the model reports is far coarser than float32's 1e-7 relative precision.
+
+    Examples
+    --------
+    >>> import sccgames as scc
+    >>> results = scc.Society(1000, rounds=20, seed=1).run(progress_bar=False)
+    >>> sorted(results.metrics.columns)[:3]
+    ['agents', 'blacklisted', 'cooperation']
+
+    """
+
+    def __init__(
+        self,
+        population: Population | int,
+        rounds: int,
+        regime: Any = None,
+        game: Any = "pd",
+        domains: Mapping[str, float] | None = None,
+        matching: Any = "random",
+        seed: int | None = None,
+        imitation: Imitation | None = None,
+        dtype: Any = np.float32,
+    ) -> None:
+        self.population = population
+        self.rounds = rounds
+        self.regime = regime
+        self.game = game
+        self.domains = domains
+        self.matching = matching
+        self.seed = seed
+        self.imitation = imitation
+        self.dtype = dtype
+        self._check()
+
+    def _check(self) -> None:
+        if not isinstance(self.population, Population | int) or isinstance(self.population, bool):
+            raise ValueError(
+                f"population must be a sccgames.Population or a size, got {self.population!r}"
+            )
+        check_integer("rounds", self.rounds, low=1)
+        game = society_game(self.game)
+        plan = schedule(self.regime)
+        matching = resolve_matching(self.matching)
+        names, _ = _domain_shares(self.domains)
+        for start in plan.starts:
+            credit = plan.regime_at(start).credit
+            if credit is not None:
+                credit.check_domains(names)
+        if game.group_size > 2 and not isinstance(matching, RandomMatching | FixedPartners):
+            raise ValueError(f"{type(game).__name__} is played in groups; {matching!r} only pairs")
+        if np.dtype(self.dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
+        if self.imitation is not None and not isinstance(self.imitation, Imitation):
+            raise ValueError(f"imitation must be an Imitation(...), got {self.imitation!r}")
+        if self.seed is not None:
+            check_integer("seed", self.seed)
+
+    # ------------------------------------------------------------------ running
+    def run(self, progress_bar: bool = True) -> SocietyResults:
+        """Play every round and collect the results."""
+        metrics, by_type = [], []
+        rounds = self.stream()
+        for state in tqdm(rounds, total=self.rounds, disable=not progress_bar, desc="Society"):
+            metrics.append(state.metrics)
+            by_type.append(state.by_type)
+        return SocietyResults(
+            metrics=pd.concat(metrics, ignore_index=True),
+            by_type=pd.concat(by_type, ignore_index=True),
+            agents=rounds.final_agents(),
+        )
+
+    def stream(self) -> _Run:
+        """A fresh run of this society, iterable round by round."""
+        return _Run(self)
+
+    def __iter__(self) -> Iterator[RoundState]:
+        return iter(_Run(self))
+
+
+def _domain_shares(domains: Mapping[str, float] | None) -> tuple[list[str], np.ndarray]:
+    if domains is None:
+        return ["default"], np.ones(1)
+    if not isinstance(domains, Mapping) or not domains:
+        raise ValueError(f"domains must map domain names to shares, got {domains!r}")
+    names = list(domains)
+    for name in names:
+        check_probability(f"domains[{name!r}]", domains[name])
+    shares = np.array([domains[n] for n in names], float)
+    if abs(shares.sum() - 1.0) > 1e-6:
+        raise ValueError(f"domain shares must sum to 1, got {shares.sum()!r}")
+    return names, shares
+
+
+def _full_state(profile: Any, n: int, dtype: Any) -> State:
+    start = State(
+        habit=profile.habit.initial,
+        norm=profile.moral.norm,
+        anger=0.0,
+        resentment=0.0,
+        legitimacy=profile.legitimacy.initial,
+        compliance=profile.moral.initial_compliance,
+    )
+    return State(**{f.name: np.full(n, getattr(start, f.name), dtype) for f in fields(State)})
+
+
+#: State fields that describe one partner's replies, dropped when the partner changes.
+RESPONSIVENESS_COUNTS = ("c_then_c", "after_c", "d_then_c", "after_d")
+
+
+class _Run:
+    """One run of a society: the mutable world behind :meth:`Society.stream`."""
+
+    def __init__(self, society: Society) -> None:
+        s = society
+        self.society = s
+        self.dt = np.dtype(s.dtype)
+        self.game = society_game(s.game)
+        self.plan = schedule(s.regime)
+        self.matching = resolve_matching(s.matching)
+        self.domain_names, shares = _domain_shares(s.domains)
+        self.cut = np.cumsum(shares)[:-1]
+        population = Population(s.population) if isinstance(s.population, int) else s.population
+        streams = np.random.SeedSequence(s.seed).spawn(5)
+        rng_pop, self.rng_match, self.rng_act, self.rng_regime, self.rng_imitate = (
+            np.random.default_rng(x) for x in streams
+        )
+        citizens = population.build(rng_pop)
+        self.n = n = citizens.size
+        self.profile = cast_profile(citizens.profile, self.dt)
+        self.type_index = citizens.type_index.copy()
+        self.type_names = citizens.type_names
+        self.community = citizens.community
+        self.communities = population.communities
+        zeros = np.zeros(n, self.dt)
+        self.insiders = self.outsiders = (zeros, zeros)  # (partner C seen, partners seen)
+        self.state = _full_state(self.profile, n, self.dt)
+        regimes = [self.plan.regime_at(start) for start in self.plan.starts]
+        credit = next((r.credit for r in regimes if r.credit is not None), None)
+        community = next((r.community for r in regimes if r.community is not None), None)
+        peers = next((r.peers for r in regimes if r.peers is not None), None)
+        self.scores = (
+            credit.initial_scores(n).astype(self.dt) if credit else np.full(n, np.nan, self.dt)
+        )
+        self.good = (
+            community.initial_reputation(n, self.rng_regime)
+            if community
+            else np.ones(n, dtype=bool)
+        )
+        self.q_hat = np.full(n, peers.prior if peers else 0.5, self.dt)
+        self.partner: np.ndarray | None = None
+        self.fresh: np.ndarray | None = None
+        self.ever_false_positive = np.zeros(n, dtype=bool)
+        self.total_payoff = np.zeros(n)
+        self.last_payoff = np.zeros(n)
+        self.round = 0
+
+    def __iter__(self) -> Iterator[RoundState]:
+        while self.round < self.society.rounds:
+            yield self.step()
+
+    # ------------------------------------------------------------------ one round
+    def _meet(self, credit: SocialCredit | None) -> _Interactions:
+        n, k = self.n, self.game.group_size
+        if k > 2:
+            groups = self.matching.groups(self.rng_match, self.community, k)
+            return _Interactions(n, None, groups)
+        previous = self.partner
+        partner = self.matching.pairs(self.rng_match, self.community, previous)
+        if credit is not None and credit.blacklist_exclusion > 0:
+            # a blacklisted citizen is shut out of a share of its interactions (and its
+            # partner with it): the pair does not meet this round
+            shut = (self.scores < credit.blacklist_threshold) & (
+                self.rng_regime.random(n) < credit.blacklist_exclusion
+            )
+            matched = partner >= 0
+            shut[matched] |= shut[partner[matched]]
+            partner = np.where(shut, -1, partner)
+        if isinstance(self.matching, FixedPartners) and previous is not None:
+            self.fresh = partner != previous  # counts about the old partner are dropped
+        self.partner = partner
+        return _Interactions(n, partner, None)
+
+    def _remaining(self) -> float:
+        if isinstance(self.matching, FixedPartners):
+            q = self.matching.rematch
+            return np.inf if q == 0 else (1.0 - q) / q
+        return 0.0  # strangers and network neighbours are met as one-shot partners
+
+    def step(self) -> RoundState:
+        """Play one round and return what it produced."""
+        t, n, dt = self.round, self.n, self.dt
+        phase = self.plan.phase_at(t)
+        regime = self.plan.regime_at(t)
+        credit, community, peers = regime.credit, regime.community, regime.peers
+        top = credit if credit is not None else NoRegime()
+        meet = self._meet(credit)
+        active = meet.active
+        profile, state = self.profile, self.state
+
+        # the context: domain, coverage, signals, belonging
+        domain = np.searchsorted(self.cut, self.rng_act.random(n, dtype=dt)[meet.leader], "right")
+        coverage_of = np.array([top.coverage_for(d) for d in self.domain_names], dt)
+        coverage = coverage_of[domain]
+        if not meet.everyone:
+            coverage = coverage * active
+        if self.communities == 1:
+            in_group = 0.0  # no communities: strangers are no one's in-group, as in the lab
+        elif meet.k == 2:
+            in_group = (self.community == self.community[meet.partner]).astype(dt)
+        else:
+            in_group = self._in_group_share(meet)
+        context = top.context_for(
+            coverage, meet.others(self.scores), remaining=self._remaining(), in_group=in_group
+        )
+        if community is not None:
+            signal = meet.others(community.signal(self.good).astype(dt))
+            public = credit is not None and credit.public_scores
+            context = replace(
+                context,
+                visibility=np.maximum(context.visibility, community.visibility),
+                partner_signal=(context.partner_signal + signal) * 0.5 if public else signal,
+            )
+        if peers is not None:
+            context = replace(context, peer_sanction=self.q_hat * ((meet.k - 1) * peers.fine))
+        role = (np.arange(n) > meet.partner).astype(np.int8) if meet.k == 2 else None
+        payoffs = self.game.motive_payoffs(role)
+
+        # the decision and the stage game
+        if self.communities > 1:
+            # beliefs about insiders and outsiders are kept apart: bonding and bridging trust
+            decide_state = replace(
+                state,
+                partner_c=in_group * self.insiders[0] + (1 - in_group) * self.outsiders[0],
+                partner_moves=in_group * self.insiders[1] + (1 - in_group) * self.outsiders[1],
+            )
+        else:
+            decide_state = state
+        p = p_cooperate(profile, decide_state, context, payoffs)
+        acts = self.rng_act.random(n, dtype=dt) < p
+        if not meet.everyone:
+            acts &= active
+        acts_f = acts.astype(dt)
+        others_c = meet.others(acts_f)
+        material = self._material(acts, others_c, role)
+
+        # the regimes
+        step = top.step(acts, coverage, self.scores, self.rng_regime.random((3, n), dtype=dt))
+        self.scores = step.score
+        sanctioned = step.observed & ~step.recorded_c
+        impunity = meet.others((~acts & ~sanctioned).astype(dt)) * (coverage > 0)
+        seen = Observation(
+            cooperated=acts_f,
+            partner_cooperated=others_c,
+            salience=context.salience,
+            unjust_sanction=step.false_positive.astype(dt),
+            corrected=step.appealed.astype(dt),
+            fair_reward=(acts & (step.reward > 0) & ~step.appealed).astype(dt),
+            impunity=impunity,
+        )
+        new = update_state(profile, state, seen)
+        if self.communities > 1:
+            seen_in = in_group * active
+            seen_out = (1 - in_group) * active
+            self.insiders = (self.insiders[0] + seen_in * others_c, self.insiders[1] + seen_in)
+            self.outsiders = (self.outsiders[0] + seen_out * others_c, self.outsiders[1] + seen_out)
+        if self.fresh is not None or not meet.everyone:
+            new = self._keep(new, state, active, meet.everyone)
+        punish_cost = punish_fine = 0.0
+        if peers is not None:
+            punish_cost, punish_fine = self._punish(peers, new, acts, meet)
+        self.state = new
+        if community is not None:
+            self.good = community.update(
+                self.good,
+                acts,
+                np.where(active, meet.neighbour, -1),
+                self.rng_regime.random((2, n), dtype=dt),
+            )
+
+        payoff = material + step.transfer - punish_cost - punish_fine
+        if not meet.everyone:
+            payoff = payoff * active
+        self.ever_false_positive |= step.false_positive
+        self.total_payoff += payoff
+        self.last_payoff = payoff
+        welfare = material - punish_cost - punish_fine - step.enforcement_cost
+        if not meet.everyone:
+            welfare = welfare * active
+        figures = self._figures(t, phase, regime.name, domain, acts, active, step, welfare, payoff)
+        if self.society.imitation is not None:
+            self._imitate(self.society.imitation, payoff)
+        self.round += 1
+        return RoundState(
+            t,
+            phase,
+            regime.name,
+            *figures,
+            p_cooperate=np.asarray(p),
+            cooperated=acts,
+            context=context,
+            state=decide_state,
+            partner=np.where(active, meet.partner, -1) if meet.k == 2 else None,
+        )
+
+    def _in_group_share(self, meet: _Interactions) -> np.ndarray:
+        """Share of each member's group-mates in its own community."""
+        groups = int(self.community.max()) + 1
+        key = meet.gid * groups + self.community
+        counts = np.bincount(key, minlength=(meet.g + 1) * groups)
+        return ((counts[key] - 1) / (meet.k - 1)).astype(self.dt)
+
+    def _material(self, acts: np.ndarray, others_c: np.ndarray, role: Any) -> np.ndarray:
+        game = self.game
+        if isinstance(game, PublicGoods):
+            e, a, k = game.endowment, game.mpcr, game.group_size
+            return e * (~acts) + a * e * (acts + (k - 1) * others_c)
+        table = game.table() if isinstance(game, TrustGame) else None
+        mine = (~acts).view(np.int8)
+        theirs = (others_c < 0.5).view(np.int8)
+        if table is None:  # a symmetric 2×2 game (the wallet's two finds included)
+            own = np.asarray((game.wallet if isinstance(game, WalletGame) else game.game).A, float)
+            return own[mine, theirs]
+        return np.where(role == 1, table[theirs, mine, 1], table[mine, theirs, 0])
+
+    def _keep(self, new: State, old: State, active: np.ndarray, everyone: bool) -> State:
+        """Who sat out keeps its state; a new partner's responsiveness is not yet known."""
+        values = {}
+        for f in fields(State):
+            value = getattr(new, f.name)
+            if not everyone:
+                value = np.where(active, value, getattr(old, f.name))
+            if self.fresh is not None and f.name in RESPONSIVENESS_COUNTS:
+                value = np.where(self.fresh, 0.0, value).astype(self.dt)
+            values[f.name] = value
+        return State(**values)
+
+    def _punish(
+        self, peers: PeerPunishment, state: State, acts: np.ndarray, meet: _Interactions
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Costs paid and fines received from peer punishment; learn q̂ from what is seen."""
+        m = self.profile.moral
+        condition = motives.conditionality(state.compliance, m.conditionality, m.threshold, m.width)
+        urge = peers.urge(self.profile, state.norm, condition, state.anger)
+        probability = peers.probability(self.profile.beta, urge)
+        defected = ~acts & meet.active
+        draws = self.rng_regime.random(self.n, dtype=self.dt)
+        if meet.k == 2:
+            punishes = (draws < probability) & defected[meet.partner] & meet.active
+            received = punishes[meet.partner].astype(self.dt)
+            given = punishes.astype(self.dt)
+            seen = received  # in a pair one sees only whether one's own defection was punished
+            chances = defected.astype(self.dt)
+        else:
+            groups, k = meet.groups, meet.k
+            d = defected[groups]
+            punishes = peers.punish(
+                probability[groups], d, self.rng_regime.random((len(groups), k, k), dtype=self.dt)
+            )  # [group, punisher, target]
+            given = np.zeros(self.n, self.dt)
+            received = np.zeros(self.n, self.dt)
+            given[groups] = punishes.sum(axis=2)
+            received[groups] = punishes.sum(axis=1)
+            # punishments of defectors by the others, and the chances they had to punish
+            seen = np.zeros(self.n, self.dt)
+            chances = np.zeros(self.n, self.dt)
+            seen[groups] = punishes.sum(axis=(1, 2))[:, None] - punishes.sum(axis=2)
+            chances[groups] = (k - 2) * d.sum(axis=1, keepdims=True) + d
+        del draws
+        learn = chances > 0
+        rate = self.profile.moral.compliance_learning
+        target = np.where(learn, seen / np.maximum(chances, 1), self.q_hat)
+        self.q_hat = motives.ewma(self.q_hat, rate, target).astype(self.dt)
+        return peers.cost * given, peers.fine * received
+
+    def _figures(
+        self,
+        t: int,
+        phase: int,
+        regime: str,
+        domain: np.ndarray,
+        acts: np.ndarray,
+        active: np.ndarray,
+        step: Any,
+        welfare: np.ndarray,
+        payoff: np.ndarray,
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        state, r = self.state, self.profile.rational
+        trust = motives.beta_mean(r.trust, r.prior_strength, state.partner_c, state.partner_moves)
+        if self.communities > 1:
+            bonding = motives.beta_mean(r.trust, r.prior_strength, *self.insiders)
+            bridging = motives.beta_mean(r.trust, r.prior_strength, *self.outsiders)
+        else:
+            bonding = bridging = np.full(self.n, np.nan)
+        d = len(self.domain_names)
+        key = np.where(active, domain, d)  # those who sat out count only in "all"
+        per = {
+            "cooperation": acts,
+            "trust": trust,
+            "trust_in_group": bonding,
+            "trust_out_group": bridging,
+            "norm": state.norm,
+            "legitimacy": state.legitimacy,
+            "score": self.scores,
+            "blacklisted": step.blacklisted,
+            "welfare": welfare,
+        }
+        by_domain = group_means(key, d + 1, per)
+        rows: dict[str, np.ndarray] = {}
+        weights = by_domain["agents"]
+        seen = weights > 0
+        for name, means in by_domain.items():
+            overall = (means[seen] * weights[seen]).sum() / self.n if name != "agents" else self.n
+            rows[name] = np.append(means[:d], overall)
+        acting = max(int(active.sum()), 1)
+        rows["cooperation"][d] = acts.sum() / acting
+        rows["welfare"][d] = welfare.sum() / acting
+        ginis = [gini(payoff[key == j]) for j in range(d)] if d > 1 else []
+        rows["gini"] = np.array([*ginis, gini(payoff[active])])
+        if d == 1:
+            rows["gini"] = np.repeat(rows["gini"], 2)
+        metrics = pd.DataFrame(
+            {
+                "round": t,
+                "phase": phase,
+                "regime": regime,
+                "domain": [*self.domain_names, "all"],
+                **{c: rows[c] for c in METRIC_COLUMNS},
+            }
+        )
+        types = len(self.type_names)
+        typed = group_means(self.type_index, types, {**per, "payoff": payoff, "acting": active})
+        with np.errstate(invalid="ignore", divide="ignore"):
+            typed["cooperation"] = typed["cooperation"] / typed["acting"]
+        by_type = pd.DataFrame(
+            {
+                "round": t,
+                "phase": phase,
+                "type": list(self.type_names),
+                **{c: typed[c] for c in TYPE_COLUMNS},
+            }
+        )
+        return metrics, by_type
+
+    def _imitate(self, imitation: Imitation, payoff: np.ndarray) -> None:
+        rng, n = self.rng_imitate, self.n
+        me = np.arange(n)
+        revise = rng.random(n) < imitation.rate
+        conform = rng.random(n) < imitation.conformity
+        models = rng.integers(n, size=(3, n))
+        t = self.type_index[models]
+        majority = np.where((t[0] == t[1]) | (t[0] == t[2]), models[0], -1)
+        majority = np.where((majority < 0) & (t[1] == t[2]), models[1], majority)
+        copy_p = expit(imitation.selection * (payoff[models[0]] - payoff))
+        payoff_biased = revise & ~conform & (rng.random(n) < copy_p)
+        source = np.where(payoff_biased, models[0], me)
+        source = np.where(revise & conform & (majority >= 0), majority, source)
+        if (source == me).all():
+            return
+        self.type_index = self.type_index[source]
+        _copy_rows(self.profile, source)
+
+    def final_agents(self) -> pd.DataFrame:
+        """Every citizen's state after the last round played."""
+        state = {f.name: np.asarray(getattr(self.state, f.name)) for f in fields(State)}
+        return pd.DataFrame(
+            {
+                "agent": np.arange(self.n),
+                "type": np.asarray(self.type_names, dtype=object)[self.type_index],
+                "community": self.community,
+                **state,
+                "score": self.scores,
+                "good_reputation": self.good,
+                "punishment_belief": self.q_hat,
+                "payoff": self.total_payoff,
+                "ever_falsely_sanctioned": self.ever_false_positive,
+            }
+        )
+
+
+def _copy_rows(obj: Any, source: np.ndarray) -> None:
+    """Copy every citizen's profile row from ``source`` in place (arrays only)."""
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, np.ndarray):
+            value[...] = value[source]
+        elif hasattr(value, "__dataclass_fields__"):
+            _copy_rows(value, source)

@@ -1,0 +1,342 @@
+from dataclasses import fields
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse, stats
+
+import sccgames as scc
+from sccgames.decision import Context, State, p_cooperate
+from sccgames.games import payoff_tuples, prisoners_dilemma
+from sccgames.metrics import METRIC_COLUMNS
+from sccgames.population import resolve_preset
+from sccgames.society import TYPE_COLUMNS
+
+MIXED = {
+    "Citizen": 0.4,
+    "HomoEconomicus": 0.15,
+    "Moralist": 0.15,
+    "Empath": 0.1,
+    "SocialAnimal": 0.1,
+    "Habitual": 0.1,
+}
+CREDIT = scc.SocialCredit(coverage={"economic": 0.8, "private": 0.0}, false_positive=0.1)
+DOMAINS = {"economic": 0.6, "private": 0.4}
+
+
+def _row(value, i):
+    return float(value[i]) if isinstance(value, np.ndarray) else value
+
+
+def test_society_and_motive_agent_give_identical_p_cooperate():
+    """Every citizen's P(C) is the one-agent decision rule applied to its own context."""
+    society = scc.Society(
+        scc.Population(400, shares=MIXED, communities=2),
+        rounds=6,
+        regime=scc.Combined(CREDIT, scc.CommunityReputation()),
+        domains=DOMAINS,
+        seed=11,
+        dtype=np.float64,
+    )
+    run = society.stream()
+    checked = 0
+    for state in run:
+        profiles = dict(resolve_preset(name) for name in MIXED)
+        types = np.asarray(run.type_names)[run.type_index]
+        for i in range(0, 400, 7):
+            context = Context(
+                **{f.name: _row(getattr(state.context, f.name), i) for f in fields(Context)}
+            )
+            own = State(**{f.name: _row(getattr(state.state, f.name), i) for f in fields(State)})
+            expected = p_cooperate(
+                profiles[types[i]], own, context, payoff_tuples(prisoners_dilemma())
+            )
+            assert state.p_cooperate[i] == pytest.approx(expected, rel=1e-12, abs=1e-15), (
+                f"round {state.round}, citizen {i}"
+            )
+            checked += 1
+    assert checked == 6 * 58
+
+
+def test_float32_state_stays_float32_and_tracks_float64():
+    def run(dtype):
+        return scc.Society(
+            scc.Population(20_000, shares=MIXED),
+            8,
+            regime=CREDIT,
+            domains=DOMAINS,
+            seed=3,
+            dtype=dtype,
+        )
+
+    stream = run(np.float32).stream()
+    for state in stream:
+        assert state.p_cooperate.dtype == np.float32
+    assert all(getattr(stream.state, f.name).dtype == np.float32 for f in fields(State))
+    assert stream.scores.dtype == np.float32
+    # the two precisions draw different uniforms, so they agree in distribution: cooperation
+    # per round within 4 standard errors of a proportion over 20 000 acts
+    low = run(np.float32).run(progress_bar=False).metrics
+    high = run(np.float64).run(progress_bar=False).metrics
+    a = low[low.domain == "all"].cooperation.to_numpy()
+    b = high[high.domain == "all"].cooperation.to_numpy()
+    se = np.sqrt(2 * b * (1 - b) / 20_000)
+    assert np.all(np.abs(a - b) < 4 * se + 1e-3)
+
+
+def test_same_seed_same_results_and_different_seed_differs():
+    def results(seed):
+        return scc.Society(
+            scc.Population(500, shares=MIXED, distributions=scc.fehr_schmidt()),
+            10,
+            regime=scc.Schedule({0: scc.NoRegime(), 3: CREDIT}),
+            domains=DOMAINS,
+            seed=seed,
+            imitation=scc.Imitation(rate=0.1),
+        ).run(progress_bar=False)
+
+    first, again, other = results(5), results(5), results(6)
+    pd.testing.assert_frame_equal(first.metrics, again.metrics)
+    pd.testing.assert_frame_equal(first.agents, again.agents)
+    assert not first.metrics["cooperation"].equals(other.metrics["cooperation"])
+
+
+def test_results_are_tidy_frames():
+    results = scc.Society(
+        scc.Population(300, shares=MIXED), 5, regime=CREDIT, domains=DOMAINS, seed=1
+    ).run(progress_bar=False)
+    m = results.metrics
+    assert list(m.columns) == ["round", "phase", "regime", "domain", *METRIC_COLUMNS]
+    assert len(m) == 5 * 3
+    assert set(m.domain) == {"economic", "private", "all"}
+    assert m.loc[m.domain == "all", "agents"].eq(300).all()
+    assert (m.loc[m.domain != "all"].groupby("round").agents.sum() == 300).all()
+    assert m[["cooperation", "trust", "legitimacy", "blacklisted"]].stack().between(0, 1).all()
+    assert list(results.by_type.columns) == ["round", "phase", "type", *TYPE_COLUMNS]
+    assert len(results.by_type) == 5 * len(MIXED)
+    assert len(results.agents) == 300
+    assert {"type", "norm", "legitimacy", "score", "payoff"} <= set(results.agents.columns)
+    # cooperation in "all" is the acts-weighted mean of the domains'
+    r0 = m[m["round"] == 0].set_index("domain")
+    weighted = (r0.cooperation[:2] * r0.agents[:2]).sum() / 300
+    assert r0.loc["all", "cooperation"] == pytest.approx(weighted)
+
+
+def test_stream_yields_each_round_and_can_stop_early():
+    society = scc.Society(100, rounds=50, seed=1)
+    seen = []
+    for state in society.stream():
+        seen.append(state.round)
+        assert 0 <= state.cooperation <= 1
+        if state.round == 4:
+            break
+    assert seen == [0, 1, 2, 3, 4]
+    assert [s.round for s in society] == list(range(50))  # a fresh run each time
+
+
+def test_schedule_switches_regimes_by_round():
+    plan = scc.Schedule({0: scc.NoRegime(), 3: CREDIT, 6: scc.NoRegime()})
+    m = scc.Society(200, 9, regime=plan, domains=DOMAINS, seed=2).run(progress_bar=False).metrics
+    by_round = m[m.domain == "all"].set_index("round")
+    assert by_round.phase.tolist() == [0] * 3 + [1] * 3 + [2] * 3
+    assert by_round.regime.tolist() == ["NoRegime"] * 3 + ["SocialCredit"] * 3 + ["NoRegime"] * 3
+    assert by_round.score.iloc[:3].eq(100).all()  # the ledger opens at the start score
+
+
+def test_homo_economicus_complies_where_watched_and_pays_for_it():
+    results = scc.Society(
+        scc.Population(4000, shares={"HomoEconomicus": 1.0}),
+        10,
+        regime=scc.SocialCredit(coverage={"economic": 1.0, "private": 0.0}),
+        domains=DOMAINS,
+        seed=4,
+    ).run(progress_bar=False)
+    m = results.metrics.groupby("domain").cooperation.mean()
+    assert m["economic"] > 0.9 > 0.1 > m["private"]
+
+
+def test_blacklisted_citizens_are_excluded():
+    harsh = scc.SocialCredit(
+        coverage=1.0, fine=0.0, reward=0.0, score_down=40.0, blacklist_exclusion=1.0
+    )
+    run = scc.Society(
+        scc.Population(1000, shares={"HomoEconomicus": 1.0}), 4, regime=harsh, seed=8
+    ).stream()
+    for state in run:
+        if state.round >= 2:
+            blacklisted = state.metrics.set_index("domain").loc["all", "blacklisted"]
+            assert blacklisted > 0
+            sat_out = state.partner < 0
+            assert sat_out.sum() > 0
+            assert not state.cooperated[sat_out].any()
+
+
+def test_network_partners_are_neighbours():
+    graph = sparse.random(300, 300, density=0.02, random_state=1, format="csr")
+    graph = graph + graph.T
+    matching = scc.NetworkMatching(graph)
+    run = scc.Society(300, 3, matching=matching, seed=2).stream()
+    adjacency = graph.toarray() > 0
+    for state in run:
+        i = np.flatnonzero(state.partner >= 0)
+        assert i.size > 100
+        assert adjacency[i, state.partner[i]].all()
+
+
+def test_group_and_role_games_run():
+    pgg = scc.Society(400, 3, game="public_goods", seed=1).run(progress_bar=False).metrics
+    assert pgg.loc[pgg.domain == "all", "agents"].eq(400).all()
+    trust = scc.Society(400, 3, game=scc.TrustGame(), seed=1).stream()
+    state = next(iter(trust))
+    assert 0 < state.cooperation < 1
+    with pytest.raises(ValueError, match="played in groups"):
+        scc.Society(100, 2, game="public_goods", matching=scc.NetworkMatching(sparse.eye(100)))
+
+
+def test_more_money_more_wallets_returned_by_those_who_weigh_harm():
+    """Cohn et al.: more wallets come back when they hold more money (harm and guilt)."""
+
+    def returned(money):
+        m = (
+            scc.Society(
+                scc.Population(20_000, shares={"Moralist": 0.5, "Empath": 0.5}),
+                1,
+                game=scc.LostWallet(money=money),
+                seed=7,
+            )
+            .run(progress_bar=False)
+            .metrics
+        )
+        return m.loc[m.domain == "all", "cooperation"].iloc[0]
+
+    low, high = returned(1.0), returned(7.0)
+    se = np.sqrt(low * (1 - low) / 20_000 + high * (1 - high) / 20_000)
+    assert (high - low) / se > 4
+
+
+def test_communities_separate_bonding_and_bridging_trust():
+    m = (
+        scc.Society(
+            scc.Population(2000, communities=4),
+            15,
+            matching=scc.RandomMatching(homophily=0.8),
+            seed=3,
+        )
+        .run(progress_bar=False)
+        .metrics
+    )
+    last = m[(m.domain == "all") & (m["round"] == 14)].iloc[0]
+    assert 0 <= last.trust_in_group <= 1 and 0 <= last.trust_out_group <= 1
+    one = scc.Society(200, 2, seed=3).run(progress_bar=False).metrics
+    assert one.trust_in_group.isna().all()
+
+
+def test_homophily_raises_in_group_interactions():
+    run = scc.Society(
+        scc.Population(2000, communities=2), 1, matching=scc.RandomMatching(homophily=1.0), seed=1
+    ).stream()
+    state = next(iter(run))
+    matched = state.partner >= 0
+    same = run.community[matched] == run.community[state.partner[matched]]
+    assert same.mean() > 0.99
+    assert np.all(state.context.in_group[matched] == same)
+
+
+def test_peer_punishment_deters_and_rational_agents_never_punish():
+    def last(shares, regime):
+        r = scc.Society(
+            scc.Population(2000, shares=shares), 8, game="public_goods", regime=regime, seed=5
+        ).run(progress_bar=False)
+        return r
+
+    rational = last({"HomoEconomicus": 1.0}, scc.PeerPunishment())
+    agents = rational.agents
+    # nobody pays to punish, so beliefs about punishment only fall from the prior
+    assert (agents.punishment_belief <= scc.PeerPunishment().prior + 1e-6).all()
+    with_peers = last({"Citizen": 1.0}, scc.PeerPunishment()).metrics
+    without = last({"Citizen": 1.0}, None).metrics
+    c_with = with_peers[with_peers.domain == "all"].cooperation.iloc[-3:].mean()
+    c_without = without[without.domain == "all"].cooperation.iloc[-3:].mean()
+    assert c_with > c_without + 0.2
+
+
+def test_image_scoring_reputations_follow_acts():
+    run = scc.Society(
+        scc.Population(1000, shares={"HomoEconomicus": 0.5, "Moralist": 0.5}),
+        5,
+        regime=scc.CommunityReputation(norm="image_scoring", visibility=1.0),
+        seed=9,
+    ).stream()
+    state = list(run)[-1]
+    # under image scoring with full visibility a reputation is exactly the last act
+    assert np.array_equal(run.good, state.cooperated)
+    assert set(np.unique(state.context.partner_signal)) <= {-1.0, 1.0}
+
+
+def test_imitation_spreads_the_better_paid_type():
+    r = scc.Society(
+        scc.Population(4000, shares={"HomoEconomicus": 0.5, "Moralist": 0.5}),
+        30,
+        seed=10,
+        imitation=scc.Imitation(rate=0.2, selection=2.0),
+    ).run(progress_bar=False)
+    share = r.by_type.pivot(index="round", columns="type", values="agents")["Homo Economicus"]
+    assert share.iloc[-1] > share.iloc[0] + 400
+
+
+def test_imitators_take_the_whole_profile_of_their_model():
+    run = scc.Society(
+        scc.Population(2000, shares={"HomoEconomicus": 0.5, "Moralist": 0.5}),
+        10,
+        seed=10,
+        imitation=scc.Imitation(rate=0.3),
+    ).stream()
+    for _ in run:
+        pass
+    types = np.asarray(run.type_names)[run.type_index]
+    for name, cls in (("Homo Economicus", scc.HomoEconomicus), ("Moralist", scc.Moralist)):
+        preset = cls().profile
+        rows = types == name
+        assert np.all(run.profile.weights.moral[rows] == np.float32(preset.weights.moral))
+        assert np.all(run.profile.beta[rows] == np.float32(preset.beta))
+
+
+def test_conformist_imitation_favours_the_majority():
+    r = scc.Society(
+        scc.Population(4000, shares={"Citizen": 0.7, "Moralist": 0.3}),
+        20,
+        seed=10,
+        imitation=scc.Imitation(rate=0.3, conformity=1.0),
+    ).run(progress_bar=False)
+    counts = r.by_type.pivot(index="round", columns="type", values="agents")
+    assert counts["Citizen"].iloc[-1] > 2800 + 200
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"population": "many"}, "population must be"),
+        ({"rounds": 0}, "rounds"),
+        ({"game": "chess"}, "unknown game 'chess'"),
+        ({"matching": "speed dating"}, "random"),
+        ({"dtype": np.int32}, "dtype must be float32 or float64"),
+        ({"imitation": 0.1}, "imitation must be"),
+        ({"domains": {"a": 0.5, "b": 0.2}}, "sum to 1"),
+        ({"regime": scc.SocialCredit(coverage={"a": 1.0}), "domains": {"b": 1.0}}, "no domain 'b'"),
+        ({"regime": "credit"}, "Combined takes"),
+        ({"seed": -1}, "seed"),
+    ],
+)
+def test_bad_input_gets_one_clear_message(kwargs, message):
+    arguments = {"population": 10, "rounds": 2, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        scc.Society(**arguments)
+
+
+def test_cooperation_statistics_are_consistent_with_p_cooperate():
+    """The acts are Bernoulli draws of the reported P(C) (a z-test over 50 000 citizens)."""
+    state = next(iter(scc.Society(50_000, 1, seed=12).stream()))
+    p = state.p_cooperate.astype(float)
+    z = (state.cooperated.sum() - p.sum()) / np.sqrt((p * (1 - p)).sum())
+    assert abs(z) < 4
+    assert stats.norm.sf(abs(z)) > 1e-4
