@@ -135,12 +135,23 @@ def payoff_tuples(game: axl.Game | None = None) -> Payoffs:
 # when roles differ) and the material payoffs of a whole round's acts.
 
 
+def _check_pair(game: Any) -> None:
+    if game.group_size != 2:
+        raise ValueError(
+            f"{type(game).__name__} is a two-player game: group_size must be 2, got "
+            f"{game.group_size!r}"
+        )
+
+
 @dataclass(frozen=True)
 class PairGame:
     """A symmetric 2×2 game (any ``axelrod.Game``) played in pairs."""
 
     game: axl.Game
     group_size: int = 2
+
+    def __post_init__(self) -> None:
+        _check_pair(self)
 
     def motive_payoffs(self, role: np.ndarray) -> Payoffs:
         """The same payoffs for every citizen (``role`` is ignored)."""
@@ -166,6 +177,9 @@ class WalletGame:
 
     wallet: LostWallet
     group_size: int = 2
+
+    def __post_init__(self) -> None:
+        _check_pair(self)
 
     def motive_payoffs(self, role: np.ndarray) -> Payoffs:
         """The one-sided find, the same for every finder."""
@@ -204,6 +218,7 @@ class TrustGame:
     group_size: int = 2
 
     def __post_init__(self) -> None:
+        _check_pair(self)
         check_range("TrustGame.endowment", self.endowment, 0.0, np.inf, low_open=True)
         check_range("TrustGame.multiplier", self.multiplier, 1.0, np.inf)
         check_range("TrustGame.returned", self.returned, 0.0, 1.0)

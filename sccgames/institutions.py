@@ -176,7 +176,8 @@ class Schedule:
         return list(self.phases)
 
     def phase_at(self, round_: int) -> int:
-        """Index of the phase in force in ``round_``."""
+        """Index of the phase in force in ``round_`` (>= 0)."""
+        check_integer("round", round_)
         return int(np.searchsorted(self.starts, round_, side="right") - 1)
 
     def regime_at(self, round_: int) -> Combined:

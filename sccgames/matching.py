@@ -52,6 +52,9 @@ def _groups(
     in one random pool, which is cut into groups too. ``n % size`` agents are left over.
     """
     n = community.shape[0]
+    if homophily == 0:  # nobody is local: one random pool, and half the work
+        pool = rng.permutation(n)
+        return pool[: n // size * size].reshape(-1, size).astype(np.int64)
     local = np.flatnonzero(rng.random(n) < homophily)
     order = local[np.lexsort((rng.random(local.size), community[local]))]
     sorted_community = community[order]

@@ -24,12 +24,16 @@ METRIC_COLUMNS = (
 )
 
 
-def gini(values: np.ndarray, sample: int = 20_000) -> float:
+#: Largest number of values :func:`gini` sorts; above it, an evenly spaced subsample.
+GINI_SAMPLE = 20_000
+
+
+def gini(values: np.ndarray, sample: int = GINI_SAMPLE) -> float:
     """Gini coefficient of ``values`` (0: all equal; shifted to be non-negative first).
 
     ``G = Σ_i (2i − n − 1) x_(i) / (n Σ x)`` over the sorted values; payoffs can be negative
     (fines), so they are shifted by their minimum, which measures inequality of the gains
-    above the worst-off. NaN for fewer than two values or an all-zero total. Above
+    above the worst-off. 0 when all values are equal; NaN for fewer than two values. Above
     ``sample`` values it is estimated from an evenly spaced subsample of ``sample`` of them
     (values come in no particular order; the estimate's standard error is below 0.01 for
     any distribution of payoffs bounded by a few times their mean), which keeps a round of a
@@ -42,10 +46,10 @@ def gini(values: np.ndarray, sample: int = 20_000) -> float:
     n = x.size
     if n < 2:
         return float("nan")
+    if x[0] == x[-1]:
+        return 0.0  # all equal (negative payoffs included)
     x = x - min(x[0], 0.0)
-    total = x.sum()
-    if total <= 0:
-        return float("nan")
+    total = x.sum()  # > 0: the values differ and the least is 0 or more
     rank = np.arange(1, n + 1)
     return float(((2 * rank - n - 1) * x).sum() / (n * total))
 

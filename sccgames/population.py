@@ -181,7 +181,7 @@ class Population:
     ...                      distributions=scc.fehr_schmidt())
     >>> citizens = pop.build(np.random.default_rng(1))
     >>> citizens.type_names, int((citizens.type_index == 1).sum())
-    (('Citizen', 'HomoEconomicus'), 200)
+    (('Citizen', 'Homo Economicus'), 200)
 
     """
 
@@ -194,6 +194,11 @@ class Population:
     def __post_init__(self) -> None:
         check_integer("Population.size", self.size, low=2)
         check_integer("Population.communities", self.communities, low=1)
+        for name in ("distributions", "profiles"):
+            if not isinstance(getattr(self, name), Mapping):
+                raise ValueError(
+                    f"Population.{name} must be a mapping, got {getattr(self, name)!r}"
+                )
         if not isinstance(self.shares, Mapping) or not self.shares:
             raise ValueError(
                 f"Population.shares must map motive presets to shares, got {self.shares!r}"
@@ -205,7 +210,14 @@ class Population:
                 )
         for spec, share in self.shares.items():
             resolve_preset(spec, self.profiles)
+            if not isinstance(share, int | float | np.number) or isinstance(share, bool):
+                raise ValueError(
+                    f"Population.shares[{_label(spec)!r}] must be a number in [0, 1], got {share!r}"
+                )
             check_probability(f"Population.shares[{_label(spec)!r}]", share)
+        names = [resolve_preset(spec, self.profiles)[0] for spec in self.shares]
+        if len(set(names)) != len(names):
+            raise ValueError(f"Population.shares names a type twice: {names}")
         total = float(sum(self.shares.values()))
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"Population.shares must sum to 1, got {total!r}")
@@ -227,9 +239,8 @@ class Population:
     def counts(self) -> dict[str, int]:
         """Citizens of each type (largest-remainder rounding of ``shares × size``)."""
         names = [resolve_preset(spec, self.profiles)[0] for spec in self.shares]
-        if len(set(names)) != len(names):
-            raise ValueError(f"Population.shares names a type twice: {names}")
-        exact = np.array(list(self.shares.values()), float) * self.size
+        shares = np.array(list(self.shares.values()), float)
+        exact = shares / shares.sum() * self.size  # shares sum to 1 within 1e-6: normalize
         counts = np.floor(exact).astype(int)
         short = self.size - counts.sum()
         counts[np.argsort(-(exact - counts), kind="stable")[:short]] += 1

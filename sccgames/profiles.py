@@ -217,9 +217,11 @@ class MoralParams:
     framing : float, default 0.5
         κ in [0, 1]: the largest share of the norm a present incentive turns into a price
         [GneezyRustichini2000]_. Chosen so that a salient fine halves the norm at most.
-    framing_half : float, default 1.0
-        S½ > 0, the salience at which framing reaches half its effect. Chosen as one payoff
-        unit, a third of the default fine.
+    framing_half : float, default 0.1
+        S½ > 0, the salience at which framing reaches half its effect. Chosen small, so that
+        even a small fine turns much of the norm into a price, as Gneezy and Rustichini's
+        small fine did [GneezyRustichini2000]_, while a large one pays for itself ("pay
+        enough or don't pay at all"): framing saturates at κ, the incentive keeps growing.
     internalization : float, default 0.005
         η_M >= 0 per unit salience per period [FreyJegen2001]_. Chosen so that a legitimacy
         gap of 0.5 under the default fine moves the norm about 1% of n_max per period.
@@ -243,7 +245,7 @@ class MoralParams:
     width: Number = 0.05
     harm_weight: Number = 0.25
     framing: Number = 0.5
-    framing_half: Number = 1.0
+    framing_half: Number = 0.1
     internalization: Number = 0.005
     legitimacy_threshold: Number = 0.5
     recovery: Number = 0.005

@@ -28,7 +28,7 @@ from sccgames.decision import Context, Observation, State, p_cooperate, update_s
 from sccgames.games import PublicGoods, TrustGame, WalletGame, society_game
 from sccgames.institutions import PeerPunishment, schedule
 from sccgames.matching import FixedPartners, RandomMatching, resolve_matching
-from sccgames.metrics import METRIC_COLUMNS, gini, group_means
+from sccgames.metrics import GINI_SAMPLE, METRIC_COLUMNS, gini
 from sccgames.population import Population, cast_profile
 from sccgames.regimes import NoRegime, SocialCredit
 
@@ -89,10 +89,9 @@ class RoundState:
     round, phase : int
     regime : str
         Name of the regime in force.
-    metrics : pandas.DataFrame
-        This round's rows of :attr:`SocietyResults.metrics`.
-    by_type : pandas.DataFrame
-        This round's rows of :attr:`SocietyResults.by_type`.
+    figures, type_figures : dict
+        This round's rows of :attr:`SocietyResults.metrics` and ``.by_type``, as columns
+        (the ``metrics`` and ``by_type`` properties make them DataFrames).
     p_cooperate : numpy.ndarray
         Each citizen's P(C) this round.
     cooperated : numpy.ndarray of bool
@@ -109,8 +108,8 @@ class RoundState:
     round: int
     phase: int
     regime: str
-    metrics: pd.DataFrame
-    by_type: pd.DataFrame
+    figures: dict[str, Any]
+    type_figures: dict[str, Any]
     p_cooperate: np.ndarray
     cooperated: np.ndarray
     context: Context
@@ -118,9 +117,19 @@ class RoundState:
     partner: np.ndarray | None
 
     @property
+    def metrics(self) -> pd.DataFrame:
+        """The round's rows of :attr:`SocietyResults.metrics` (built when asked for)."""
+        return pd.DataFrame(self.figures)
+
+    @property
+    def by_type(self) -> pd.DataFrame:
+        """The round's rows of :attr:`SocietyResults.by_type` (built when asked for)."""
+        return pd.DataFrame(self.type_figures)
+
+    @property
     def cooperation(self) -> float:
         """Share of acts that were C this round, over all domains."""
-        return float(self.metrics.loc[self.metrics["domain"] == "all", "cooperation"].iloc[0])
+        return float(self.figures["cooperation"][-1])
 
 
 @dataclass(frozen=True)
@@ -272,12 +281,10 @@ class Society:
         metrics, by_type = [], []
         rounds = self.stream()
         for state in tqdm(rounds, total=self.rounds, disable=not progress_bar, desc="Society"):
-            metrics.append(state.metrics)
-            by_type.append(state.by_type)
+            metrics.append(state.figures)
+            by_type.append(state.type_figures)
         return SocietyResults(
-            metrics=pd.concat(metrics, ignore_index=True),
-            by_type=pd.concat(by_type, ignore_index=True),
-            agents=rounds.final_agents(),
+            metrics=_frame(metrics), by_type=_frame(by_type), agents=rounds.final_agents()
         )
 
     def stream(self) -> _Run:
@@ -286,6 +293,16 @@ class Society:
 
     def __iter__(self) -> Iterator[RoundState]:
         return iter(_Run(self))
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """One DataFrame from per-round column dicts (scalars repeat over a round's rows)."""
+    lengths = [len(r["cooperation"]) for r in rows]
+    columns = {}
+    for name in rows[0]:
+        parts = [np.broadcast_to(r[name], (k,)) for r, k in zip(rows, lengths, strict=True)]
+        columns[name] = np.concatenate(parts)
+    return pd.DataFrame(columns)
 
 
 def _domain_shares(domains: Mapping[str, float] | None) -> tuple[list[str], np.ndarray]:
@@ -342,7 +359,7 @@ class _Run:
         self.type_names = citizens.type_names
         self.community = citizens.community
         self.communities = population.communities
-        zeros = np.zeros(n, self.dt)
+        zeros = self.calm = np.zeros(n, self.dt)
         self.insiders = self.outsiders = (zeros, zeros)  # (partner C seen, partners seen)
         self.state = _full_state(self.profile, n, self.dt)
         regimes = [self.plan.regime_at(start) for start in self.plan.starts]
@@ -446,6 +463,12 @@ class _Run:
             )
         else:
             decide_state = state
+        if not isinstance(self.matching, FixedPartners):
+            # anger is toward the partner who exploited you (DESIGN.md §2): a stranger met
+            # for the first time has done nothing to be angry about
+            decide_state = replace(decide_state, anger=self.calm)
+        elif self.fresh is not None:
+            decide_state = replace(decide_state, anger=np.where(self.fresh, 0.0, state.anger))
         p = p_cooperate(profile, decide_state, context, payoffs)
         acts = self.rng_act.random(n, dtype=dt) < p
         if not meet.everyone:
@@ -594,63 +617,79 @@ class _Run:
         step: Any,
         welfare: np.ndarray,
         payoff: np.ndarray,
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The round's figures by domain (and "all") and by motive type, as columns.
+
+        One weighted ``bincount`` per figure over the (type, domain) cells gives both
+        breakdowns; those who sat out form an extra domain cell counted only in "all".
+        """
         state, r = self.state, self.profile.rational
+        d, types = len(self.domain_names), len(self.type_names)
+        cells = self.type_index * (d + 1) + np.where(active, domain, d)
+        size = types * (d + 1)
+
+        def sums(values: Any) -> np.ndarray:
+            return np.bincount(cells, weights=values, minlength=size).reshape(types, d + 1)
+
+        agents = sums(None)
         trust = motives.beta_mean(r.trust, r.prior_strength, state.partner_c, state.partner_moves)
-        if self.communities > 1:
-            bonding = motives.beta_mean(r.trust, r.prior_strength, *self.insiders)
-            bridging = motives.beta_mean(r.trust, r.prior_strength, *self.outsiders)
-        else:
-            bonding = bridging = np.full(self.n, np.nan)
-        d = len(self.domain_names)
-        key = np.where(active, domain, d)  # those who sat out count only in "all"
         per = {
             "cooperation": acts,
             "trust": trust,
-            "trust_in_group": bonding,
-            "trust_out_group": bridging,
             "norm": state.norm,
             "legitimacy": state.legitimacy,
             "score": self.scores,
             "blacklisted": step.blacklisted,
             "welfare": welfare,
         }
-        by_domain = group_means(key, d + 1, per)
-        rows: dict[str, np.ndarray] = {}
-        weights = by_domain["agents"]
-        seen = weights > 0
-        for name, means in by_domain.items():
-            overall = (means[seen] * weights[seen]).sum() / self.n if name != "agents" else self.n
-            rows[name] = np.append(means[:d], overall)
-        acting = max(int(active.sum()), 1)
-        rows["cooperation"][d] = acts.sum() / acting
-        rows["welfare"][d] = welfare.sum() / acting
-        ginis = [gini(payoff[key == j]) for j in range(d)] if d > 1 else []
-        rows["gini"] = np.array([*ginis, gini(payoff[active])])
-        if d == 1:
-            rows["gini"] = np.repeat(rows["gini"], 2)
-        metrics = pd.DataFrame(
-            {
+        if self.communities > 1:
+            per["trust_in_group"] = motives.beta_mean(r.trust, r.prior_strength, *self.insiders)
+            per["trust_out_group"] = motives.beta_mean(r.trust, r.prior_strength, *self.outsiders)
+        totals = {name: sums(values) for name, values in per.items()}
+        by_domain = agents.sum(axis=0)
+        acting = max(float(by_domain[:d].sum()), 1.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            figures: dict[str, Any] = {
                 "round": t,
                 "phase": phase,
                 "regime": regime,
-                "domain": [*self.domain_names, "all"],
-                **{c: rows[c] for c in METRIC_COLUMNS},
+                "domain": np.array([*self.domain_names, "all"], dtype=object),
+                "agents": np.append(by_domain[:d], self.n),
             }
-        )
-        types = len(self.type_names)
-        typed = group_means(self.type_index, types, {**per, "payoff": payoff, "acting": active})
-        with np.errstate(invalid="ignore", divide="ignore"):
-            typed["cooperation"] = typed["cooperation"] / typed["acting"]
-        by_type = pd.DataFrame(
-            {
+            for name in METRIC_COLUMNS[1:]:
+                if name not in totals:  # bonding and bridging trust need communities
+                    figures[name] = np.full(d + 1, np.nan)
+                    continue
+                cell = totals[name].sum(axis=0)
+                # acts and welfare are per interaction; the rest describe every citizen
+                whole = (
+                    cell[:d].sum() / acting
+                    if name in ("cooperation", "welfare")
+                    else (cell.sum() / self.n)
+                )
+                figures[name] = np.append(cell[:d] / by_domain[:d], whole)
+            # Gini from an evenly spaced subsample of at most GINI_SAMPLE citizens (see gini)
+            every = -(-self.n // GINI_SAMPLE)
+            sampled, where = payoff[::every], (cells % (d + 1))[::every]
+            ginis = [gini(sampled[where == j]) for j in range(d)] if d > 1 else []
+            overall = gini(sampled[where < d])
+            figures["gini"] = np.array([*ginis, overall] if d > 1 else [overall, overall])
+            typed_agents = agents.sum(axis=1)
+            typed_acting = agents[:, :d].sum(axis=1)
+            type_figures: dict[str, Any] = {
                 "round": t,
                 "phase": phase,
-                "type": list(self.type_names),
-                **{c: typed[c] for c in TYPE_COLUMNS},
+                "type": np.array(self.type_names, dtype=object),
+                "agents": typed_agents,
             }
-        )
-        return metrics, by_type
+            for name in TYPE_COLUMNS[1:]:
+                if name == "payoff":
+                    type_figures[name] = sums(payoff).sum(axis=1) / typed_agents
+                elif name == "cooperation":
+                    type_figures[name] = totals[name][:, :d].sum(axis=1) / typed_acting
+                else:
+                    type_figures[name] = totals[name].sum(axis=1) / typed_agents
+        return figures, type_figures
 
     def _imitate(self, imitation: Imitation, payoff: np.ndarray) -> None:
         rng, n = self.rng_imitate, self.n

@@ -39,3 +39,18 @@ def test_module_entry_point_shows_help():
     )
     assert done.returncode == 0
     assert "demo" in done.stdout
+
+
+def test_findings_prints_every_table(capsys):
+    assert main(["findings", "--size", "300"]) == 0
+    out = capsys.readouterr().out
+    for title in ("Calibration", "Homo Economicus", "Crowding-out", "Compliance gap"):
+        assert title in out
+    assert "public_goods_punishment" in out and "Moralist" in out
+
+
+def test_findings_rejects_a_tiny_society(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["findings", "--size", "1"])
+    assert info.value.code == 2
+    assert "expected a whole number >= 2, got 1" in capsys.readouterr().err
