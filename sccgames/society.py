@@ -146,7 +146,8 @@ class SocietyResults:
         :data:`TYPE_COLUMNS`.
     agents : pandas.DataFrame
         The final state of every citizen: type, community, every state field, score,
-        reputation, total payoff, and whether it was ever falsely sanctioned.
+        reputation, belief about peer punishment, total payoff, and the ledger's totals
+        (fines paid, rewards received, false positives, ever falsely sanctioned).
 
     """
 
@@ -378,6 +379,10 @@ class _Run:
         self.partner: np.ndarray | None = None
         self.fresh: np.ndarray | None = None
         self.ever_false_positive = np.zeros(n, dtype=bool)
+        # the ledger's totals per citizen: what the regime took, paid and got wrong
+        self.fines_paid = np.zeros(n)
+        self.rewards_received = np.zeros(n)
+        self.false_positives = np.zeros(n, dtype=np.int64)
         self.total_payoff = np.zeros(n)
         self.last_payoff = np.zeros(n)
         self.round = 0
@@ -515,6 +520,10 @@ class _Run:
         if not meet.everyone:
             payoff = payoff * active
         self.ever_false_positive |= step.false_positive
+        if credit is not None:
+            self.fines_paid += step.fine
+            self.rewards_received += step.reward
+            self.false_positives += step.false_positive
         self.total_payoff += payoff
         self.last_payoff = payoff
         welfare = material - punish_cost - punish_fine - step.enforcement_cost
@@ -722,6 +731,9 @@ class _Run:
                 "good_reputation": self.good,
                 "punishment_belief": self.q_hat,
                 "payoff": self.total_payoff,
+                "fines": self.fines_paid,
+                "rewards": self.rewards_received,
+                "false_positives": self.false_positives,
                 "ever_falsely_sanctioned": self.ever_false_positive,
             }
         )

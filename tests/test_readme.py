@@ -18,3 +18,6 @@ def test_readme_python_blocks_run():
         exec(compile(block, str(README), "exec"), namespace)
     assert "results" in namespace and len(namespace["results"].summary) == 11
     assert namespace["shares"]["generation"].max() == 500
+    lived = namespace["lived"]
+    assert len(lived.metrics) == 100 * 3 and len(lived.agents) == 100_000
+    assert namespace["state"].round == 3

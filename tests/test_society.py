@@ -155,6 +155,24 @@ def test_homo_economicus_complies_where_watched_and_pays_for_it():
     assert m["economic"] > 0.9 > 0.1 > m["private"]
 
 
+def test_the_ledger_totals_add_up_to_what_the_regime_did():
+    run = scc.Society(
+        scc.Population(500, shares=MIXED), 6, regime=CREDIT, domains=DOMAINS, seed=4
+    ).stream()
+    states = list(run)
+    agents = run.final_agents()
+    watched_defections = sum(
+        int((~s.cooperated & (s.context.coverage > 0)).sum()) for s in states
+    )  # fines can only fall on acts in the watched domain
+    assert agents.fines.sum() / CREDIT.fine <= watched_defections + agents.false_positives.sum()
+    assert (agents.false_positives >= agents.ever_falsely_sanctioned).all()
+    assert agents.fines.sum() > 0 and agents.rewards.sum() > 0
+    # every fine is the regime's fine, every reward its reward
+    assert np.allclose(agents.fines % CREDIT.fine, 0) and np.allclose(
+        agents.rewards % CREDIT.reward, 0
+    )
+
+
 def test_blacklisted_citizens_are_excluded():
     harsh = scc.SocialCredit(
         coverage=1.0, fine=0.0, reward=0.0, score_down=40.0, blacklist_exclusion=1.0
