@@ -384,7 +384,6 @@ class _Run:
         self.rewards_received = np.zeros(n)
         self.false_positives = np.zeros(n, dtype=np.int64)
         self.total_payoff = np.zeros(n)
-        self.last_payoff = np.zeros(n)
         self.round = 0
 
     def __iter__(self) -> Iterator[RoundState]:
@@ -455,7 +454,9 @@ class _Run:
             )
         if peers is not None:
             context = replace(context, peer_sanction=self.q_hat * ((meet.k - 1) * peers.fine))
-        role = (np.arange(n) > meet.partner).astype(np.int8) if meet.k == 2 else None
+        # roles (trust game): in each pair, the citizen with the higher index is the trustee
+        trust_game = isinstance(self.game, TrustGame)
+        role = (np.arange(n) > meet.partner).astype(np.int8) if trust_game else None
         payoffs = self.game.motive_payoffs(role)
 
         # the decision and the stage game
@@ -525,7 +526,6 @@ class _Run:
             self.rewards_received += step.reward
             self.false_positives += step.false_positive
         self.total_payoff += payoff
-        self.last_payoff = payoff
         welfare = material - punish_cost - punish_fine - step.enforcement_cost
         if not meet.everyone:
             welfare = welfare * active
@@ -542,7 +542,7 @@ class _Run:
             cooperated=acts,
             context=context,
             state=decide_state,
-            partner=np.where(active, meet.partner, -1) if meet.k == 2 else None,
+            partner=self.partner if meet.k == 2 else None,
         )
 
     def _in_group_share(self, meet: _Interactions) -> np.ndarray:
