@@ -26,6 +26,7 @@ from sccgames.bibliography import BIBLIOGRAPHY
 from sccgames.community import Assessment, CommunityReputation
 from sccgames.decision import Context, Observation, State, p_cooperate
 from sccgames.evolution import Dynamics, evolve, moran_process, payoff_matrix, replicator_dynamics
+from sccgames.experiment import run
 from sccgames.games import (
     LostWallet,
     PublicGoods,
@@ -117,6 +118,7 @@ __all__ = [
     "plots",
     "prisoners_dilemma",
     "replicator_dynamics",
+    "run",
     "snowdrift",
     "stag_hunt",
 ]

@@ -64,6 +64,51 @@ def build_parser() -> argparse.ArgumentParser:
     found.add_argument(
         "--size", type=_whole_number(2), default=None, help="citizens per society (defaults vary)"
     )
+    run = commands.add_parser(
+        "run",
+        help="run an experiment file (TOML or YAML) into a run folder",
+        description="Run a tournament or society experiment file; a [sweep] section runs "
+        "every point of the sweep, resumably. Results, the resolved config, the seed and "
+        "versions go to the run folder.",
+    )
+    run.add_argument("file", help="the experiment file (.toml, .yaml or .yml)")
+    run.add_argument("--out", default=None, help="the run folder (default: runs/NAME)")
+    run.add_argument("--seed", type=_seed, default=None, help="override the file's seed")
+    run.add_argument(
+        "--processes", type=_positive_int, default=None, help="override [execution] processes"
+    )
+    run.add_argument("--overwrite", action="store_true", help="replace a finished run folder")
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
+    sweep = commands.add_parser(
+        "sweep",
+        help="run every point of an experiment file's [sweep], resumably",
+        description="Each point has a stable identity (a hash of its resolved config and "
+        "seed); a sweep started again after an interruption runs only the missing points.",
+    )
+    sweep.add_argument("file", help="the experiment file, with a [sweep] section")
+    sweep.add_argument("--out", default=None, help="the sweep folder (default: runs/NAME)")
+    sweep.add_argument("--processes", type=_positive_int, default=None, help="worker processes")
+    sweep.add_argument("--scheduler", default=None, help="a Dask scheduler address")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bars")
+    validate = commands.add_parser(
+        "validate",
+        help="check an experiment file without running it",
+        description="Parse the file and build every object it describes; print OK or the "
+        "one thing that is wrong (exit status 2).",
+    )
+    validate.add_argument("file", help="the experiment file")
+    report = commands.add_parser(
+        "report",
+        help="summary tables and PNG plots of a finished run folder",
+        description="Print the run's summary tables and write its plots as PNG files into "
+        "DIR/report.",
+    )
+    report.add_argument("directory", help="a finished run folder")
+    commands.add_parser(
+        "schema",
+        help="print the JSON Schema of experiment files",
+        description="The JSON Schema of experiment files, for editors' completion.",
+    )
     return parser
 
 
@@ -92,8 +137,14 @@ def _findings(size: int | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``sccgames`` command; return its exit status."""
+    """Run the ``sccgames`` command; return its exit status (2 for bad input)."""
     args = build_parser().parse_args(argv)
+    if args.command in {"run", "sweep", "validate", "report", "schema"}:
+        try:
+            return _experiments(args)
+        except (ValueError, OSError) as error:  # ConfigError is a ValueError
+            print(f"sccgames {args.command}: {error}", file=sys.stderr)
+            return 2
     if args.command == "demo":
         from sccgames.demo import run_demo
 
@@ -111,6 +162,50 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(summary.to_string(float_format=lambda x: f"{x:.2f}"))
     elif args.command == "findings":
         _findings(args.size)
+    return 0
+
+
+def _experiments(args: argparse.Namespace) -> int:
+    import json
+
+    from sccgames import config, experiment
+
+    if args.command == "schema":
+        print(json.dumps(config.json_schema(), indent=2))
+    elif args.command == "validate":
+        checked = config.validate(config.load(args.file))
+        print(f"{args.file}: OK ({checked.kind}, seed {checked.seed})")
+    elif args.command == "run":
+        experiment.run(
+            args.file,
+            out=args.out,
+            seed=args.seed,
+            processes=args.processes,
+            progress_bar=not args.quiet,
+            overwrite=args.overwrite,
+        )
+        print(f"{args.file}: done")
+    elif args.command == "sweep":
+        loaded = config.load(args.file)
+        if loaded.sweep is None:
+            raise ValueError(f"{args.file}: no [sweep] section to run (use 'sccgames run')")
+        out = args.out or experiment.default_directory(loaded)
+        combined = experiment.sweep(
+            loaded,
+            out,
+            processes=args.processes or loaded.execution.processes,
+            scheduler=args.scheduler,
+            progress_bar=not args.quiet,
+        )
+        print(f"{args.file}: {len(combined)} tables in {out}")
+    else:  # report
+        made = experiment.report(args.directory)
+        with pd.option_context("display.width", 160, "display.max_columns", 30):
+            for name, table in made["tables"].items():
+                print(f"\n{name}\n")
+                print(table.to_string(float_format=lambda x: f"{x:.3f}"))
+        for path in made["plots"]:
+            print(f"wrote {path}")
     return 0
 
 

@@ -149,3 +149,50 @@ def population_shares(shares: pd.DataFrame, ax: Axes | None = None) -> Axes:
     if len(types) > 1:
         ax.legend(title="type", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
+
+
+def society_over_rounds(
+    metrics: pd.DataFrame, figure: str = "cooperation", ax: Axes | None = None
+) -> Axes:
+    """One line per domain: a society's ``figure`` round by round, phases shaded.
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        A society's tidy ``metrics`` frame (columns ``round``, ``phase``, ``regime``,
+        ``domain`` and the figure).
+    figure : str, default "cooperation"
+        Any figure column: cooperation, trust, norm, legitimacy, score, welfare, gini, …
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; ``None`` draws on a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        A line per domain (``all`` in black), every other phase shaded and labelled by its
+        regime.
+
+    """
+    _check_frame("metrics", metrics, ("round", "phase", "regime", "domain", figure))
+    ax = _axes(ax)
+    for domain, rows in metrics.groupby("domain", sort=False):
+        style = {"color": "black", "linewidth": 2} if domain == "all" else {}
+        ax.plot(rows["round"], rows[figure], label=str(domain), **style)
+    phases = metrics.groupby("phase").agg(
+        start=("round", "min"), end=("round", "max"), regime=("regime", "first")
+    )
+    for k, (_, phase) in enumerate(phases.iterrows()):
+        if k % 2:
+            ax.axvspan(phase.start - 0.5, phase.end + 0.5, color="0.9", zorder=0)
+        ax.annotate(
+            phase.regime,
+            (phase.start, 1.0),
+            xycoords=("data", "axes fraction"),
+            va="top",
+            fontsize="small",
+        )
+    ax.set_title(f"{figure.replace('_', ' ').capitalize()} by round")
+    ax.set_xlabel("round")
+    ax.set_ylabel(figure.replace("_", " "))
+    ax.legend(title="domain", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax

@@ -141,3 +141,42 @@ def test_population_shares_reads_moran_output_and_one_type_needs_no_legend():
 def test_plots_reject_malformed_frames(function, frame, message):
     with pytest.raises(ValueError, match=message):
         function(frame)
+
+
+def _society_metrics():
+    rows = []
+    for t in range(6):
+        phase = 0 if t < 2 else (1 if t < 4 else 2)
+        regime = ["NoRegime", "SocialCredit", "NoRegime"][phase]
+        for domain, level in (("economic", 0.2 + 0.1 * t), ("private", 0.1), ("all", 0.15)):
+            rows.append(
+                {
+                    "round": t,
+                    "phase": phase,
+                    "regime": regime,
+                    "domain": domain,
+                    "cooperation": level,
+                    "trust": 0.5,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_society_over_rounds_draws_a_line_per_domain_and_labels_phases():
+    from sccgames.plots import society_over_rounds
+
+    ax = society_over_rounds(_society_metrics())
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"economic", "private", "all"}
+    assert np.allclose(lines["economic"].get_ydata(), 0.2 + 0.1 * np.arange(6))
+    assert ax.get_title() == "Cooperation by round" and ax.get_xlabel() == "round"
+    assert [t.get_text() for t in ax.texts] == ["NoRegime", "SocialCredit", "NoRegime"]
+    assert len(ax.patches) == 1  # the middle phase is shaded
+    assert ax.get_legend() is not None
+
+
+def test_society_over_rounds_names_a_missing_figure():
+    from sccgames.plots import society_over_rounds
+
+    with pytest.raises(ValueError, match="lacks the columns \\['legitimacy'\\]"):
+        society_over_rounds(_society_metrics(), "legitimacy")

@@ -1,0 +1,592 @@
+"""Experiment files: one schema for TOML/YAML files and the Python API.
+
+An experiment file describes a :class:`~sccgames.Tournament` or a :class:`~sccgames.Society`
+(plus optional ``sweep``, ``execution`` and ``output`` sections) as plain data. It is read
+with ``tomllib`` or ``yaml.safe_load`` and checked against one tree of schema nodes whose
+regime, game, matching and imitation tables are derived from the API classes' own fields;
+nothing in a file is ever evaluated as code.
+
+>>> from sccgames.config import parse
+>>> exp = parse({"kind": "society", "society": {"rounds": 5, "population": {"size": 10}}})
+>>> exp.society.rounds, exp.society.game.kind, exp.raw["seed"]
+(5, 'pd', 0)
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+import json
+import os
+import re
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import scipy.stats
+import yaml
+
+from sccgames._schema import (
+    _EXPERIMENT,
+    KINDS,
+    MATCHINGS,
+    REGIMES,
+    ConfigError,
+    join,
+    json_schema,
+)
+from sccgames.games import GAME_NAMES
+from sccgames.institutions import Combined, Schedule
+from sccgames.population import Discrete, Population, fehr_schmidt, resolve_preset
+from sccgames.regimes import NoRegime
+from sccgames.society import Imitation, Society
+from sccgames.tournament import Tournament, resolve_player
+
+__all__ = [
+    "Component",
+    "ConfigError",
+    "ExecutionSpec",
+    "Experiment",
+    "OutputSpec",
+    "PhaseSpec",
+    "PopulationSpec",
+    "SocietySpec",
+    "SweepSpec",
+    "TournamentSpec",
+    "json_schema",
+    "load",
+    "parse",
+    "sweep_points",
+    "validate",
+    "with_overrides",
+]
+
+
+# ----------------------------------------------------------------------------- the specs
+@dataclass(frozen=True)
+class Component:
+    """A game, matching, distribution or regime: its ``kind`` and keyword ``params``.
+
+    ``parts`` holds the regimes of a ``combined`` regime.
+    """
+
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+    parts: tuple[Component, ...] = ()
+
+    @classmethod
+    def of(cls, value: str | dict[str, Any]) -> Component:
+        """From a checked value: a bare name or a table with ``kind``."""
+        if isinstance(value, str):
+            return cls(value)
+        params = {k: v for k, v in value.items() if k not in ("kind", "parts")}
+        return cls(value["kind"], params, tuple(cls.of(p) for p in value.get("parts", ())))
+
+
+@dataclass(frozen=True)
+class PopulationSpec:
+    """``society.population``: see :class:`~sccgames.Population`."""
+
+    size: int
+    shares: dict[str, float]
+    communities: int
+    fehr_schmidt: bool
+    distributions: dict[str, Component]
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    """One ``society.schedule`` entry: the regime in force from round ``start``."""
+
+    start: int
+    regime: Component
+
+
+@dataclass(frozen=True)
+class SocietySpec:
+    """``[society]``: see :class:`~sccgames.Society`."""
+
+    rounds: int
+    game: Component
+    domains: dict[str, float] | None
+    matching: Component
+    dtype: str
+    imitation: dict[str, float] | None
+    population: PopulationSpec
+    regime: Component | None
+    schedule: tuple[PhaseSpec, ...] | None
+
+
+@dataclass(frozen=True)
+class TournamentSpec:
+    """``[tournament]``: see :class:`~sccgames.Tournament`."""
+
+    players: tuple[str, ...]
+    turns: int
+    repetitions: int
+    noise: float
+    game: Component
+    domains: dict[str, float] | None
+    regime: Component | None
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """``[sweep]``: a grid (cartesian product) or explicit points, each repeated."""
+
+    repetitions: int
+    grid: dict[str, list[Any]] | None
+    points: tuple[dict[str, Any], ...] | None
+
+
+@dataclass(frozen=True)
+class ExecutionSpec:
+    """``[execution]``: processes, ``"local"`` or ``"dask"``, the dask scheduler address."""
+
+    processes: int
+    backend: str
+    scheduler: str
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """``[output]``: where results go (empty: the caller decides)."""
+
+    directory: str
+
+
+@dataclass(frozen=True, eq=False)
+class Experiment:
+    """A checked experiment: its sections as specs and the resolved config as ``raw``.
+
+    Attributes
+    ----------
+    kind : {"tournament", "society"}
+    name : str
+    seed : int
+    tournament, society : spec or None
+        The section named by ``kind``; the other is ``None``.
+    sweep : SweepSpec or None
+    execution : ExecutionSpec
+    output : OutputSpec
+    raw : dict
+        The config with every default filled in, plain JSON-serializable data.
+    source : str
+        Where it came from (a file name or ``"<config>"``), for error messages.
+
+    """
+
+    kind: str
+    name: str
+    seed: int
+    tournament: TournamentSpec | None
+    society: SocietySpec | None
+    sweep: SweepSpec | None
+    execution: ExecutionSpec
+    output: OutputSpec
+    raw: dict[str, Any]
+    source: str = "<config>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A deep copy of :attr:`raw`."""
+        return copy.deepcopy(self.raw)
+
+    def digest(self) -> str:
+        """SHA-256 of :attr:`raw` as canonical JSON (sorted keys), for manifests."""
+        text = json.dumps(self.raw, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def build(self) -> Tournament | Society:
+        """The API object this experiment describes, seeded with :attr:`seed`.
+
+        Raises
+        ------
+        ConfigError
+            Wrapping the API's own ``ValueError`` with the key path.
+
+        """
+        try:
+            if self.tournament is not None:
+                return _build_tournament(self)
+            assert self.society is not None
+            return _build_society(self)
+        except ConfigError as exc:
+            raise exc.located(self.source) from None
+
+
+# ----------------------------------------------------------------------------- parsing
+def parse(data: dict[str, Any], source: str = "<config>") -> Experiment:
+    """Check a config tree and fill its defaults (without building any API object).
+
+    Parameters
+    ----------
+    data : dict
+        The tree as ``tomllib`` or ``yaml.safe_load`` give it.
+    source : str, default "<config>"
+        Named in error messages; a file's stem is the default ``name``.
+
+    Returns
+    -------
+    Experiment
+
+    Raises
+    ------
+    ConfigError
+        For anything that does not fit the schema, naming the key path.
+
+    """
+    try:
+        raw = _EXPERIMENT.check(data, "")
+        kind = raw["kind"]
+        for section in KINDS:
+            if section == kind and raw[section] is None:
+                raise ConfigError(f"missing required section for kind = {kind!r}", section)
+            if section != kind and raw[section] is not None:
+                raise ConfigError(f"not allowed when kind = {kind!r}", section)
+        if raw["name"] is None:
+            raw["name"] = Path(source).stem if source != "<config>" else "experiment"
+        experiment = _specs(raw, source)
+        _check_sweep(experiment)
+        return experiment
+    except ConfigError as exc:
+        raise exc.located(source) from None
+
+
+def _specs(raw: dict[str, Any], source: str) -> Experiment:
+    society = tournament = sweep = None
+    if (s := raw["society"]) is not None:
+        starts = [p["start"] for p in s["schedule"] or []]
+        for k, start in enumerate(starts):
+            if start in starts[:k]:
+                raise ConfigError(
+                    f"round {start} starts two phases", f"society.schedule[{k}].start"
+                )
+        p = s["population"]
+        population = PopulationSpec(
+            p["size"],
+            p["shares"],
+            p["communities"],
+            p["fehr_schmidt"],
+            {k: Component.of(v) for k, v in p["distributions"].items()},
+        )
+        society = SocietySpec(
+            rounds=s["rounds"],
+            game=Component.of(s["game"]),
+            domains=s["domains"],
+            matching=Component.of(s["matching"]),
+            dtype=s["dtype"],
+            imitation=s["imitation"],
+            population=population,
+            regime=None if s["regime"] is None else Component.of(s["regime"]),
+            schedule=None
+            if s["schedule"] is None
+            else tuple(PhaseSpec(q["start"], Component.of(q["regime"])) for q in s["schedule"]),
+        )
+    if (t := raw["tournament"]) is not None:
+        tournament = TournamentSpec(
+            players=tuple(t["players"]),
+            turns=t["turns"],
+            repetitions=t["repetitions"],
+            noise=t["noise"],
+            game=Component.of(t["game"]),
+            domains=t["domains"],
+            regime=None if t["regime"] is None else Component.of(t["regime"]),
+        )
+    if (w := raw["sweep"]) is not None:
+        points = None if w["points"] is None else tuple(w["points"])
+        sweep = SweepSpec(w["repetitions"], w["grid"], points)
+    return Experiment(
+        kind=raw["kind"],
+        name=raw["name"],
+        seed=raw["seed"],
+        tournament=tournament,
+        society=society,
+        sweep=sweep,
+        execution=ExecutionSpec(**raw["execution"]),
+        output=OutputSpec(**raw["output"]),
+        raw=raw,
+        source=source,
+    )
+
+
+def _check_sweep(experiment: Experiment) -> None:
+    """Every swept path exists and every swept value parses there."""
+    sweep = experiment.sweep
+    if sweep is None:
+        return
+    base = {k: v for k, v in experiment.raw.items() if k != "sweep"}
+    if sweep.grid is not None:
+        cells = [
+            ("sweep.grid", key, k, v) for key, vs in sweep.grid.items() for k, v in enumerate(vs)
+        ]
+    else:
+        points = sweep.points or ()
+        cells = [
+            ("sweep.points", key, k, v) for k, pt in enumerate(points) for key, v in pt.items()
+        ]
+    for where, key, k, value in cells:
+        path = join(join(where, k), key) if where == "sweep.points" else join(join(where, key), k)
+        try:
+            _EXPERIMENT.check(with_overrides(base, {key: value}), "")
+        except ConfigError as exc:
+            raise ConfigError(": ".join(filter(None, (exc.path, exc.message))), path) from None
+
+
+# ----------------------------------------------------------------------------- files
+def load(path: str | os.PathLike[str]) -> Experiment:
+    """Read and :func:`parse` a ``.toml``, ``.yaml`` or ``.yml`` experiment file.
+
+    Raises
+    ------
+    ConfigError
+        For another suffix, a missing or unreadable file, a syntax error (with its line
+        and column when the parser gives them) or a config that does not fit the schema.
+
+    """
+    path = Path(path)
+    source = path.name
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".yaml", ".yml"):
+        raise ConfigError(
+            f"unknown file type {suffix!r}; expected .toml, .yaml or .yml", "", source
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"no such file: {str(path)!r}", "", source) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the file: {exc}", "", source) from None
+    try:
+        data = tomllib.loads(text) if suffix == ".toml" else yaml.safe_load(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"TOML syntax error: {exc}", "", source) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"YAML syntax error{where}: {problem}", "", source) from None
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"expected a table at the top level, got {type(data).__name__}", "", source
+        )
+    return parse(data, source)
+
+
+def validate(
+    config: Experiment | dict[str, Any] | str | os.PathLike[str], source: str = "<config>"
+) -> Experiment:
+    """:func:`parse` (or :func:`load`) and build the API objects, for every sweep point.
+
+    Parameters
+    ----------
+    config : Experiment, dict or path
+        A parsed experiment, a config tree, or a file to :func:`load`.
+    source : str, default "<config>"
+        Named in error messages for a tree.
+
+    Returns
+    -------
+    Experiment
+
+    Raises
+    ------
+    ConfigError
+        For a config that does not fit the schema or that the API rejects.
+
+    """
+    if isinstance(config, Experiment):
+        experiment = config
+    else:
+        experiment = parse(config, source) if isinstance(config, dict) else load(config)
+    experiment.build()
+    for overrides, repetition in sweep_points(experiment):
+        if overrides and repetition == 0:
+            label = ", ".join(f"{k} = {v!r}" for k, v in overrides.items())
+            try:
+                parse(with_overrides(experiment.raw, overrides), experiment.source).build()
+            except ConfigError as exc:
+                message = f"at sweep point ({label}): {exc.message}"
+                raise ConfigError(message, exc.path, experiment.source) from None
+    return experiment
+
+
+# ----------------------------------------------------------------------------- sweeps
+def _walk(tree: Any, path: str) -> tuple[dict[str, Any], str]:
+    """The table holding the last key of a dotted ``path``, and that key."""
+    parts, node, i = path.split("."), tree, 0
+    while True:
+        if not isinstance(node, dict):
+            raise ConfigError("unknown key path (it leads into a value that is not a table)", path)
+        for j in range(len(parts), i, -1):  # longest key first: keys may hold dots
+            key = ".".join(parts[i:j])
+            if key in node:
+                if j == len(parts):
+                    return node, key
+                node, i = node[key], j
+                break
+        else:
+            close = [k for k in node if isinstance(k, str)]
+            raise ConfigError(f"unknown key path; {parts[i]!r} is not one of {close}", path)
+
+
+def with_overrides(experiment_dict: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a config tree with dotted key paths set to new values.
+
+    Parameters
+    ----------
+    experiment_dict : dict
+        A config tree, usually :attr:`Experiment.raw` (where every key exists).
+    overrides : dict
+        Dotted key path (``"society.regime.fine"``) to value.
+
+    Raises
+    ------
+    ConfigError
+        For a path that does not exist in the tree.
+
+    """
+    out = copy.deepcopy(experiment_dict)
+    for path, value in overrides.items():
+        table, key = _walk(out, path)
+        table[key] = copy.deepcopy(value)
+    return out
+
+
+def sweep_points(experiment: Experiment) -> list[tuple[dict[str, Any], int]]:
+    """Every (overrides, repetition) the sweep asks for, in a stable order.
+
+    A grid is expanded as a cartesian product in the order its keys are given, the last
+    key varying fastest; points come in their order. Each point is repeated
+    ``sweep.repetitions`` times (repetition 0, 1, ...). Without a sweep: ``[({}, 0)]``.
+    """
+    sweep = experiment.sweep
+    if sweep is None:
+        return [({}, 0)]
+    if sweep.grid is not None:
+        keys = list(sweep.grid)
+        points = [
+            dict(zip(keys, combo, strict=True)) for combo in itertools.product(*sweep.grid.values())
+        ]
+    else:
+        points = [dict(p) for p in sweep.points or [{}]]
+    return [(copy.deepcopy(p), r) for p in points for r in range(sweep.repetitions)]
+
+
+# ----------------------------------------------------------------------------- building
+@contextmanager
+def _at(path: str, keys: list[str] | tuple[str, ...] = ()) -> Iterator[None]:
+    """Turn the API's errors inside the block into :class:`ConfigError` at ``path``.
+
+    When the message starts with ``Class.key``, ``key`` or the singular of ``key`` for one
+    of ``keys``, the key is added to the path.
+    """
+    try:
+        yield
+    except ConfigError:
+        raise
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        message = str(exc)
+        words = re.match(r"([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?", message)
+        named = [] if words is None else [words.group(2), words.group(1), f"{words.group(1)}s"]
+        key = next((k for k in named if k in keys), None)
+        path = path if key is None else join(path, key)
+        raise ConfigError(message, path) from None
+
+
+def _regime(spec: Component | None, path: str) -> Any:
+    if spec is None:
+        return None
+    with _at(path, [*spec.params, "parts"]):
+        if spec.kind == "none":
+            return NoRegime()
+        if spec.kind == "combined":
+            return Combined(
+                *(_regime(p, join(join(path, "parts"), k)) for k, p in enumerate(spec.parts))
+            )
+        return REGIMES[spec.kind](**spec.params)
+
+
+def _game(spec: Component, path: str) -> Any:
+    with _at(path, list(spec.params)):
+        return GAME_NAMES[spec.kind](**spec.params)
+
+
+def _distribution(spec: Component, path: str) -> Any:
+    with _at(path, list(spec.params)):
+        if spec.kind == "discrete":
+            return Discrete(**spec.params)
+        frozen = getattr(scipy.stats, spec.kind)(**spec.params)
+        low, high = frozen.support()
+        if low != low or high != high or spec.params["scale"] <= 0:  # NaN: invalid parameters
+            raise ValueError(f"invalid parameters for scipy.stats.{spec.kind}: {spec.params}")
+        return frozen
+
+
+def _build_tournament(experiment: Experiment) -> Tournament:
+    spec = experiment.tournament
+    assert spec is not None
+    players = []
+    for k, name in enumerate(spec.players):
+        with _at(join("tournament.players", k)):
+            players.append(resolve_player(name))
+    regime = _regime(spec.regime, "tournament.regime")
+    game = _game(spec.game, "tournament.game")
+    with _at("tournament", ["players", "turns", "repetitions", "noise", "domains", "regime"]):
+        return Tournament(
+            players,
+            turns=spec.turns,
+            repetitions=spec.repetitions,
+            regime=regime,
+            game=game,
+            domains=spec.domains,
+            noise=spec.noise,
+            seed=experiment.seed,
+            processes=experiment.execution.processes,
+        )
+
+
+def _build_society(experiment: Experiment) -> Society:
+    spec = experiment.society
+    assert spec is not None
+    pop = spec.population
+    path = "society.population"
+    distributions = fehr_schmidt() if pop.fehr_schmidt else {}
+    for key, dist in pop.distributions.items():
+        distributions[key] = _distribution(dist, join(join(path, "distributions"), key))
+    for name in pop.shares:
+        with _at(join(join(path, "shares"), name)):
+            resolve_preset(name)
+    with _at(path, ["size", "shares", "communities", "distributions"]):
+        population = Population(pop.size, pop.shares, distributions, pop.communities)
+    if spec.schedule is not None:
+        phases = {
+            p.start: _regime(p.regime, f"society.schedule[{k}].regime")
+            for k, p in enumerate(spec.schedule)
+        }
+        with _at("society.schedule"):
+            regime = Schedule(phases)
+    else:
+        regime = _regime(spec.regime, "society.regime")
+    with _at("society.matching", list(spec.matching.params)):
+        matching = MATCHINGS[spec.matching.kind](**spec.matching.params)
+    imitation = None
+    if spec.imitation is not None:
+        with _at("society.imitation", list(spec.imitation)):
+            imitation = Imitation(**spec.imitation)
+    game = _game(spec.game, "society.game")
+    with _at("society", ["rounds", "game", "domains", "matching", "dtype", "imitation", "regime"]):
+        return Society(
+            population,
+            rounds=spec.rounds,
+            regime=regime,
+            game=game,
+            domains=spec.domains,
+            matching=matching,
+            seed=experiment.seed,
+            imitation=imitation,
+            dtype=spec.dtype,
+        )

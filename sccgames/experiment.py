@@ -1,0 +1,192 @@
+"""Experiments as files: run a config (file or object) into a run folder, or sweep it.
+
+``sccgames.run("file.toml")`` and ``sccgames.run(config)`` are the same thing: the file is
+parsed into the one schema of :mod:`sccgames.config`, the experiment is built through the
+Python API, its result tables are written to a run folder (:mod:`sccgames.runs`) with the
+resolved config and seed in its manifest. A config with a ``[sweep]`` section runs every
+point of the sweep, resumably (:mod:`sccgames.sweep`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sccgames import config as schema
+from sccgames.runs import RunFolder, read_run
+from sccgames.sweep import Point, run_sweep
+
+
+def tables(result: Any) -> dict[str, pd.DataFrame]:
+    """The tidy tables of a tournament's or a society's results, by name."""
+    if hasattr(result, "summary"):
+        return {"summary": result.summary.reset_index(), "matches": result.matches}
+    return {"metrics": result.metrics, "by_type": result.by_type, "agents": result.agents}
+
+
+def run_point(config: dict[str, Any], seed: int) -> dict[str, pd.DataFrame]:
+    """Run one resolved config with ``seed`` (what every sweep point and ``run`` call does)."""
+    experiment = schema.parse({**config, "seed": seed})
+    built = experiment.build()
+    return tables(
+        built.play(progress_bar=False)
+        if experiment.kind == "tournament"
+        else built.run(progress_bar=False)
+    )
+
+
+def _experiment(source: str | os.PathLike | schema.Experiment | dict) -> schema.Experiment:
+    if isinstance(source, schema.Experiment):
+        return source
+    if isinstance(source, dict):
+        return schema.parse(source)
+    return schema.load(source)
+
+
+def default_directory(experiment: schema.Experiment) -> Path:
+    """Where a run goes by default: ``[output] directory``, else ``runs/<name>``."""
+    configured = experiment.output.directory
+    return Path(configured) if configured else Path("runs") / experiment.name
+
+
+def run(
+    source: str | os.PathLike | schema.Experiment | dict,
+    out: str | os.PathLike | None = None,
+    seed: int | None = None,
+    processes: int | None = None,
+    progress_bar: bool = True,
+    overwrite: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """Run an experiment file or config into a run folder and return its tables.
+
+    Parameters
+    ----------
+    source : path, Experiment or dict
+        A TOML or YAML file, a parsed :class:`~sccgames.config.Experiment`, or the same tree
+        as a dict.
+    out : path, optional
+        The run folder (default: the config's ``[output] directory``, else ``runs/<name>``).
+    seed : int, optional
+        Overrides the config's seed.
+    processes : int, optional
+        Overrides ``[execution] processes`` (sweeps and tournaments).
+    progress_bar : bool, default True
+        Show progress bars.
+    overwrite : bool, default False
+        Replace a complete run folder at ``out`` (an incomplete one is always replaced).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The result tables, as written to the run folder.
+
+    """
+    experiment = _experiment(source)
+    resolved = experiment.to_dict()
+    if seed is not None:
+        resolved["seed"] = seed
+    if processes is not None:  # tournaments and sweeps read it from [execution]
+        resolved["execution"]["processes"] = processes
+    workers = resolved["execution"]["processes"]
+    directory = Path(out) if out is not None else default_directory(experiment)
+    if experiment.sweep is not None:
+        return sweep(resolved, directory, processes=workers, progress_bar=progress_bar)
+    folder = RunFolder.create(
+        directory, config=resolved, seed=resolved["seed"], kind=experiment.kind, overwrite=overwrite
+    )
+    experiment = schema.parse(resolved)
+    built = experiment.build()
+    result = (
+        built.play(progress_bar=progress_bar)
+        if experiment.kind == "tournament"
+        else built.run(progress_bar=progress_bar)
+    )
+    out_tables = tables(result)
+    for name, frame in out_tables.items():
+        folder.write(name, frame)
+    folder.finish()
+    return out_tables
+
+
+def sweep(
+    source: str | os.PathLike | schema.Experiment | dict,
+    out: str | os.PathLike,
+    processes: int = 1,
+    scheduler: str | None = None,
+    progress_bar: bool = True,
+) -> dict[str, pd.DataFrame]:
+    """Run every point of a config's ``[sweep]`` (resumably) and return the combined tables.
+
+    Each point is the config with the sweep's overrides applied and its own seed (the
+    config's seed plus the repetition); its identity is a hash of both, so a sweep that was
+    stopped, even killed, and is started again runs only the points not yet complete.
+    """
+    experiment = _experiment(source)
+    resolved = experiment.to_dict()
+    points = []
+    for overrides, repetition in schema.sweep_points(experiment):
+        config = schema.with_overrides(resolved, overrides)
+        config.pop("sweep", None)
+        schema.validate(config)  # a bad point fails before anything runs
+        points.append(Point(config, int(resolved["seed"]) + repetition, overrides, repetition))
+    address = scheduler or experiment.execution.scheduler or None
+    return run_sweep(
+        points,
+        run_point,
+        out,
+        processes=processes,
+        scheduler=address,
+        progress_bar=progress_bar,
+    )
+
+
+def load_run(directory: str | os.PathLike) -> dict[str, pd.DataFrame]:
+    """The tables of a finished run folder (a clear error if it is missing or incomplete)."""
+    return read_run(directory)
+
+
+#: Figures :func:`report` plots for a society, one PNG each.
+SOCIETY_FIGURES = ("cooperation", "trust", "norm", "legitimacy")
+
+
+def report(directory: str | os.PathLike) -> dict[str, Any]:
+    """Summary tables and PNG plots of a finished run folder.
+
+    Returns a dict with ``"tables"`` (name to summary DataFrame, also what the command
+    prints) and ``"plots"`` (paths of the PNG files written into ``directory/report``).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sccgames import plots
+
+    found = read_run(directory)
+    out = Path(directory) / "report"
+    out.mkdir(exist_ok=True)
+    written: list[Path] = []
+    summaries: dict[str, pd.DataFrame] = {}
+
+    def save(ax: Any, name: str) -> None:
+        path = out / f"{name}.png"
+        ax.figure.savefig(path, dpi=100, bbox_inches="tight")
+        plt.close(ax.figure)
+        written.append(path)
+
+    if "summary" in found:  # a tournament
+        summaries["summary"] = found["summary"]
+        save(plots.payoff_boxplot(found["matches"]), "payoffs")
+        save(plots.cooperation_by_domain(found["summary"]), "cooperation_by_domain")
+    if "metrics" in found:  # a society, or a sweep of societies
+        metrics = found["metrics"]
+        every = metrics[metrics["domain"] == "all"]
+        last = every[every["round"] == every["round"].max()]
+        summaries["final_round"] = last.drop(columns=["domain"]).reset_index(drop=True)
+        if "point" not in metrics.columns:  # one society: its figures round by round
+            for figure in SOCIETY_FIGURES:
+                save(plots.society_over_rounds(metrics, figure), figure)
+    return {"tables": summaries, "plots": written}

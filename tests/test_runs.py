@@ -1,0 +1,242 @@
+"""Tests for run folders: atomic writes, table round-trips, manifests and completeness."""
+
+import json
+import platform
+import socket
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sccgames import runs
+from sccgames.runs import RunFolder, read_run, write_json, write_table
+
+FRAME = pd.DataFrame(
+    {
+        "step": np.arange(4, dtype=np.int64),
+        "value": [0.1, -2.5, 3.25, 1e-9],
+        "name": ["a", "b", "c", "d"],
+        "flag": [True, False, True, False],
+    }
+)
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.startswith(".tmp-"))
+
+
+@pytest.mark.parametrize("format", ["parquet", "csv"])
+def test_table_round_trip(tmp_path, format):
+    if format == "parquet":
+        pytest.importorskip("pyarrow")
+    path = write_table(tmp_path, "results", FRAME, format=format)
+    assert path == tmp_path / f"results.{format}"
+    pd.testing.assert_frame_equal(runs.read_table(path), FRAME)
+    assert leftovers(tmp_path) == []
+
+
+def test_auto_format_follows_module_setting_and_pyarrow(tmp_path, monkeypatch):
+    monkeypatch.setattr(runs, "TABLE_FORMAT", "csv")
+    assert write_table(tmp_path, "a", FRAME).suffix == ".csv"
+    monkeypatch.setattr(runs, "TABLE_FORMAT", "auto")
+    monkeypatch.setattr(runs, "find_spec", lambda name: None)
+    assert write_table(tmp_path, "b", FRAME).suffix == ".csv"
+    monkeypatch.undo()
+    pytest.importorskip("pyarrow")
+    assert write_table(tmp_path, "c", FRAME, format="auto").suffix == ".parquet"
+
+
+def test_bad_format_and_name_rejected(tmp_path):
+    with pytest.raises(ValueError, match="format must be"):
+        write_table(tmp_path, "x", FRAME, format="xlsx")
+    with pytest.raises(ValueError, match="plain file stem"):
+        write_table(tmp_path, "../x", FRAME)
+    with pytest.raises(TypeError, match="DataFrame"):
+        write_table(tmp_path, "x", {"a": [1]})
+    with pytest.raises(ValueError, match="neither"):
+        runs.read_table(tmp_path / "x.txt")
+
+
+@pytest.mark.parametrize("format", ["parquet", "csv"])
+def test_failed_table_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch, format):
+    if format == "parquet":
+        pytest.importorskip("pyarrow")
+    path = write_table(tmp_path, "results", FRAME, format=format)
+    before = path.read_bytes()
+    method = "to_parquet" if format == "parquet" else "to_csv"
+    original = getattr(pd.DataFrame, method)
+
+    def half_then_fail(self, target=None, *args, **kwargs):
+        if hasattr(target, "write"):
+            target.write(b"PARTIAL")
+        else:
+            original(self, target, *args, **kwargs)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, method, half_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_table(tmp_path, "results", FRAME.head(1), format=format)
+    assert path.read_bytes() == before
+    assert leftovers(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    monkeypatch.undo()
+
+    def failing_fsync(fd):
+        raise OSError("fsync failed")
+
+    monkeypatch.setattr(runs.os, "fsync", failing_fsync)
+    with pytest.raises(OSError, match="fsync failed"):
+        write_table(tmp_path, "results", FRAME.head(1), format=format)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_failed_json_write_keeps_old_file(tmp_path, monkeypatch):
+    path = write_json(tmp_path / "data.json", {"a": 1})
+    original = json.dumps
+
+    def exploding(data, **kwargs):
+        original(data, **kwargs)
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(runs.json, "dumps", exploding)
+    with pytest.raises(RuntimeError, match="boom"):
+        write_json(path, {"a": 2})
+    monkeypatch.undo()
+    assert json.loads(path.read_text()) == {"a": 1}
+
+    def failing_fsync(fd):
+        raise OSError("fsync failed")
+
+    monkeypatch.setattr(runs.os, "fsync", failing_fsync)
+    with pytest.raises(OSError, match="fsync failed"):
+        write_json(path, {"a": 3})
+    monkeypatch.undo()
+    assert json.loads(path.read_text()) == {"a": 1}
+    assert leftovers(tmp_path) == []
+
+
+def test_json_converts_numpy(tmp_path):
+    path = write_json(tmp_path / "d.json", {"x": np.int64(3), "y": np.arange(2), "p": tmp_path})
+    assert json.loads(path.read_text()) == {"x": 3, "y": [0, 1], "p": str(tmp_path)}
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        write_json(tmp_path / "e.json", {"x": object()})
+    assert runs.canonical_json({"b": 1, "a": 2}) == runs.canonical_json({"a": 2, "b": 1})
+
+
+def test_manifest_fields(tmp_path):
+    config = {"rounds": 10, "game": {"name": "pd", "r": np.float64(3.0)}}
+    before = datetime.now().astimezone()
+    folder = RunFolder.create(tmp_path / "run", config, seed=7, kind="tournament")
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["status"] == "incomplete"
+    assert manifest["config"] == {"rounds": 10, "game": {"name": "pd", "r": 3.0}}
+    assert manifest["seed"] == 7
+    assert manifest["kind"] == "tournament"
+    assert manifest["hostname"] == socket.gethostname()
+    started = datetime.fromisoformat(manifest["started"])
+    assert started.utcoffset().total_seconds() == 0
+    assert before <= started <= datetime.now().astimezone()
+    versions = manifest["versions"]
+    assert set(versions) == {"sccgames", "python", "numpy", "scipy", "pandas", "axelrod"}
+    assert versions["python"] == platform.python_version()
+    assert versions["numpy"] == np.__version__
+    assert versions["pandas"] == pd.__version__
+    assert manifest["finished"] is None
+
+    folder.write("results", FRAME)
+    folder.write("summary", FRAME.head(1))
+    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["status"] == "incomplete"
+    folder.finish(note="done")
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["note"] == "done"
+    assert set(manifest["tables"]) == {"results", "summary"}
+    assert datetime.fromisoformat(manifest["finished"]) >= started
+    assert folder.status == "complete"
+    with pytest.raises(ValueError, match="already finished"):
+        folder.write("late", FRAME)
+
+
+def test_unknown_package_version(monkeypatch):
+    def missing(name):
+        raise runs.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(runs.metadata, "version", missing)
+    assert runs.package_versions()["axelrod"] == "unknown"
+
+
+def test_read_run_round_trip(tmp_path):
+    folder = RunFolder.create(tmp_path / "run", {}, seed=1, kind="test", format="csv")
+    folder.write("results", FRAME)
+    folder.finish()
+    tables = read_run(tmp_path / "run")
+    assert list(tables) == ["results"]
+    pd.testing.assert_frame_equal(tables["results"], FRAME)
+    opened = RunFolder.open(tmp_path / "run")
+    assert opened.tables == {"results": "results.csv"}
+    assert "complete" in repr(opened)
+    with pytest.raises(KeyError, match="no table 'other'"):
+        opened.read("other")
+
+
+def test_incomplete_and_missing_folders_detected(tmp_path):
+    folder = RunFolder.create(tmp_path / "run", {}, seed=1, kind="test")
+    folder.write("results", FRAME)
+    started = folder.manifest["started"]
+    with pytest.raises(ValueError, match=r"is incomplete \(started .*never finished\); rerun"):
+        read_run(tmp_path / "run")
+    with pytest.raises(ValueError, match=started.replace("+", r"\+")):
+        RunFolder.open(tmp_path / "run")
+    assert not runs.is_complete(tmp_path / "run")
+    with pytest.raises(ValueError, match="does not exist"):
+        read_run(tmp_path / "missing")
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(ValueError, match="not a run folder"):
+        read_run(tmp_path / "plain")
+    (tmp_path / "plain" / "manifest.json").write_text("{not json")
+    with pytest.raises(ValueError, match="unreadable manifest"):
+        read_run(tmp_path / "plain")
+    assert not runs.is_complete(tmp_path / "plain")
+    (tmp_path / "plain" / "manifest.json").write_text("[1]")
+    with pytest.raises(ValueError, match="malformed"):
+        read_run(tmp_path / "plain")
+
+
+def test_complete_folder_refused_unless_overwrite(tmp_path):
+    folder = RunFolder.create(tmp_path / "run", {"a": 1}, seed=1, kind="test")
+    folder.write("results", FRAME)
+    folder.finish()
+    with pytest.raises(FileExistsError, match="already complete; pass overwrite=True"):
+        RunFolder.create(tmp_path / "run", {"a": 2}, seed=2, kind="test")
+    assert read_run(tmp_path / "run")["results"].shape == FRAME.shape
+    again = RunFolder.create(tmp_path / "run", {"a": 2}, seed=2, kind="test", overwrite=True)
+    assert again.manifest["config"] == {"a": 2}
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["manifest.json"]
+
+
+def test_incomplete_folder_cleaned_and_reused(tmp_path):
+    folder = RunFolder.create(tmp_path / "run", {"a": 1}, seed=1, kind="test")
+    folder.write("stale", FRAME)
+    (tmp_path / "run" / ".tmp-partial").write_text("x")
+    again = RunFolder.create(tmp_path / "run", {"a": 1}, seed=1, kind="test")
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["manifest.json"]
+    assert again.tables == {}
+    # A folder holding only temporary files (killed before its first manifest) is reused.
+    (tmp_path / "tmponly").mkdir()
+    (tmp_path / "tmponly" / ".tmp-abc").write_text("x")
+    RunFolder.create(tmp_path / "tmponly", {}, seed=None, kind="test")
+    assert sorted(p.name for p in (tmp_path / "tmponly").iterdir()) == ["manifest.json"]
+
+
+def test_foreign_directory_never_cleaned(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("precious")
+    with pytest.raises(FileExistsError, match="not a run folder"):
+        RunFolder.create(tmp_path / "mine", {}, seed=1, kind="test")
+    assert (tmp_path / "mine" / "thesis.tex").read_text() == "precious"
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(FileExistsError, match="not a directory"):
+        RunFolder.create(tmp_path / "file", {}, seed=1, kind="test")
