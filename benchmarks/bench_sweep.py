@@ -4,7 +4,7 @@ A sweep of societies (every point a few seconds of work) runs into fresh folders
 one process and once with two, alternately ``--repeats`` times; the efficiency uses each
 setting's best time. Results of the two settings are also checked to be identical.
 
-    python benchmarks/bench_sweep.py [--points 8] [--size 20000] [--rounds 40] [--repeats 2]
+    python benchmarks/bench_sweep.py [--points 8] [--size 50000] [--rounds 60] [--repeats 2]
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ def timed_sweep(spec: dict, processes: int) -> tuple[float, dict[str, pd.DataFra
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=8)
-    parser.add_argument("--size", type=int, default=20_000)
-    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--size", type=int, default=50_000)
+    parser.add_argument("--rounds", type=int, default=60)
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
     spec = config(args.points, args.size, args.rounds)

@@ -123,16 +123,35 @@ def sweep(
     Each point is the config with the sweep's overrides applied and its own seed (the
     config's seed plus the repetition); its identity is a hash of both, so a sweep that was
     stopped, even killed, and is started again runs only the points not yet complete.
+    Points run in ``processes`` local processes, or on the Dask scheduler at ``scheduler``
+    (or ``[execution] scheduler``); ``[execution] backend = "dask"`` without an address
+    starts a local Dask cluster of ``processes`` workers.
     """
     experiment = _experiment(source)
     resolved = experiment.to_dict()
     points = []
     for overrides, repetition in schema.sweep_points(experiment):
         config = schema.with_overrides(resolved, overrides)
-        config.pop("sweep", None)
+        # a point is what is run, not how or where: the same point on any backend is one
+        for section in ("sweep", "execution", "output"):
+            config.pop(section, None)
         schema.validate(config)  # a bad point fails before anything runs
         points.append(Point(config, int(resolved["seed"]) + repetition, overrides, repetition))
     address = scheduler or experiment.execution.scheduler or None
+    if address is None and experiment.execution.backend == "dask":
+        # [execution] backend = "dask" without an address: a local Dask cluster
+        from distributed import LocalCluster
+
+        with LocalCluster(
+            n_workers=processes, threads_per_worker=1, dashboard_address=None
+        ) as cluster:
+            return run_sweep(
+                points,
+                run_point,
+                out,
+                scheduler=cluster.scheduler_address,
+                progress_bar=progress_bar,
+            )
     return run_sweep(
         points,
         run_point,
