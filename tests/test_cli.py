@@ -54,3 +54,14 @@ def test_findings_rejects_a_tiny_society(capsys):
         main(["findings", "--size", "1"])
     assert info.value.code == 2
     assert "expected a whole number >= 2, got 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command", ["demo", "findings", "run", "sweep", "validate", "report", "schema"]
+)
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as info:
+        main([command, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: sccgames {command}")
