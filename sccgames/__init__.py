@@ -9,7 +9,7 @@ asks what happens to cooperation and trust, and whether a purely rational model 
 ['Homo Economicus', 'Subgame Perfect']
 """
 
-from sccgames import plots
+from sccgames import datasets, plots
 from sccgames.agents import (
     Citizen,
     ConditionalCooperator,
@@ -107,6 +107,7 @@ __all__ = [
     "TrustGame",
     "Weights",
     "__version__",
+    "datasets",
     "evolve",
     "fehr_schmidt",
     "harmony",
