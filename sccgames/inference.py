@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -169,6 +170,37 @@ class _Data:
     def n(self) -> int:
         return self.y.size
 
+    # what the data alone decide, computed once rather than at every likelihood evaluation
+    @cached_property
+    def needed(self) -> dict[str, bool]:
+        """Whether λ, δ and ν can move the likelihood on these data."""
+        c = self.context
+        watched = c.coverage * (1 - c.false_positive - c.false_negative)
+        return {
+            "score_value": bool(np.any(watched * (c.score_up + c.score_down) != 0)),
+            "delta": bool(np.any(np.asarray(c.remaining) > 0)),
+            "esteem": bool(np.any(np.asarray(c.visibility) != 0)),
+        }
+
+    @cached_property
+    def rho_hat(self) -> np.ndarray:
+        """The partner's estimated responsiveness (history only, default prior)."""
+        h, r = self.history, _DEFAULT.rational
+        return motives.responsiveness(
+            h["c_then_c"],
+            h["after_c"],
+            h["d_then_c"],
+            h["after_d"],
+            r.responsiveness,
+            r.prior_strength,
+        )
+
+    @cached_property
+    def condition(self) -> np.ndarray:
+        """Bicchieri's conditionality of the norm at the perceived compliance (defaults)."""
+        m = _DEFAULT.moral
+        return motives.conditionality(self.compliance, m.conditionality, m.threshold, m.width)
+
 
 def _prepare(data: pd.DataFrame) -> _Data:
     if "payoffs" not in data.attrs:
@@ -199,14 +231,7 @@ def parameter_names(model: str, data: pd.DataFrame | _Data) -> tuple[str, ...]:
     """
     _check_model(model)
     d = data if isinstance(data, _Data) else _prepare(data)
-    c = d.context
-    watched = c.coverage * (1 - c.false_positive - c.false_negative)
-    scored = np.any(watched * (c.score_up + c.score_down) != 0)
-    needed = {
-        "score_value": bool(scored),
-        "delta": bool(np.any(np.asarray(c.remaining) > 0)),
-        "esteem": bool(np.any(np.asarray(c.visibility) != 0)),
-    }
+    needed = d.needed
     names = RATIONAL_PARAMETERS + (MOTIVE_PARAMETERS if model == "motive" else ())
     return tuple(name for name in names if needed.get(name, True))
 
@@ -239,14 +264,11 @@ def utility(model: str, params: Mapping[str, float], data: pd.DataFrame | _Data)
     p_hat = motives.beta_mean(prior, r.prior_strength, h["partner_c"], h["partner_moves"])
     delta_x = c.incentive(get("score_value"))
     shadow = motives.shadow_of_future(get("delta"), c.remaining)
-    rho_hat = motives.responsiveness(
-        h["c_then_c"], h["after_c"], h["d_then_c"], h["after_d"], r.responsiveness, r.prior_strength
-    )
-    u = motives.rational_utility(p_hat, d.own, shadow, rho_hat, delta_x)
+    u = motives.rational_utility(p_hat, d.own, shadow, d.rho_hat, delta_x)
     if model == "rational":
         return np.broadcast_to(u, (d.n,))
     effective = motives.framed_norm(get("norm"), m.framing, c.salience, m.framing_half)
-    condition = motives.conditionality(d.compliance, m.conditionality, m.threshold, m.width)
+    condition = d.condition
     harm = motives.expected_harm(p_hat, d.other)
     moral = motives.moral_utility(effective, condition, m.harm_weight, harm)
     emotion = motives.emotion_utility(
