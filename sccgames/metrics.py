@@ -1,7 +1,8 @@
-"""Measures of social capital for a society's rounds (``DESIGN.md`` §6), vectorized.
+"""Measures of social capital for a society's rounds (``DESIGN.md`` §6).
 
-Each function reads per-agent arrays of one round and returns figures per group of agents
-(a domain, a motive type) with :func:`numpy.bincount`, so no Python loop runs over agents.
+The names of a society's figures, and the Gini coefficient of payoffs. The society engine
+computes every figure per domain and per motive type with one weighted
+:func:`numpy.bincount` over (type, domain) cells, so no Python loop runs over agents.
 """
 
 from __future__ import annotations
@@ -52,19 +53,3 @@ def gini(values: np.ndarray, sample: int = GINI_SAMPLE) -> float:
     total = x.sum()  # > 0: the values differ and the least is 0 or more
     rank = np.arange(1, n + 1)
     return float(((2 * rank - n - 1) * x).sum() / (n * total))
-
-
-def group_means(
-    key: np.ndarray, groups: int, columns: dict[str, np.ndarray]
-) -> dict[str, np.ndarray]:
-    """Each column's mean per group (``key`` in ``0 … groups−1``), and ``agents`` per group.
-
-    A weighted ``bincount`` per column: exact summation order, so the figures do not depend
-    on a BLAS library's threads. Boolean columns count as 0/1. NaN for empty groups.
-    """
-    counts = np.bincount(key, minlength=groups).astype(float)
-    out = {"agents": counts}
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for name, values in columns.items():
-            out[name] = np.bincount(key, weights=values, minlength=groups) / counts
-    return out

@@ -3,14 +3,13 @@
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import stats
 
-from sccgames.metrics import METRIC_COLUMNS, gini, group_means
+from sccgames.metrics import METRIC_COLUMNS, gini
 
 
 def _gini_by_pairs(x):
@@ -139,63 +138,6 @@ def test_gini_subsampled_estimate_is_close_for_a_large_lognormal_sample():
     assert estimate != exact  # the subsample was used
     assert abs(estimate - exact) < 0.01
     assert abs(exact - (2 * stats.norm.cdf(1 / math.sqrt(2)) - 1)) < 0.01
-
-
-# --------------------------------------------------------------------------- group_means
-
-
-@given(
-    n=st.integers(1, 200),
-    groups=st.integers(1, 12),
-    seed=st.integers(0, 2**32),
-)
-def test_group_means_match_pandas_groupby(n, groups, seed):
-    rng = np.random.default_rng(seed)
-    key = rng.integers(0, groups, size=n)
-    columns = {
-        "payoff": rng.normal(size=n) * 10,
-        "trust": rng.random(n),
-        "cooperated": rng.random(n) < 0.5,
-    }
-    out = group_means(key, groups, columns)
-    assert list(out) == ["agents", "payoff", "trust", "cooperated"]
-    frame = pd.DataFrame({"key": key, **columns})
-    grouped = frame.groupby("key")
-    sizes = grouped.size().reindex(range(groups), fill_value=0)
-    np.testing.assert_array_equal(out["agents"], sizes.to_numpy(dtype=float))
-    means = grouped.mean().reindex(range(groups))  # NaN rows for empty groups
-    for name in columns:
-        assert out[name].shape == (groups,)
-        np.testing.assert_allclose(
-            out[name], means[name].to_numpy(dtype=float), rtol=1e-12, atol=1e-12, err_msg=name
-        )
-
-
-def test_group_means_by_hand_with_empty_groups_and_booleans():
-    key = np.array([0, 0, 2, 2, 2])
-    out = group_means(
-        key,
-        4,
-        {
-            "x": np.array([1.0, 3.0, -1.0, 0.0, 4.0]),
-            "c": np.array([True, False, True, True, False]),
-        },
-    )
-    np.testing.assert_array_equal(out["agents"], [2.0, 0.0, 3.0, 0.0])
-    np.testing.assert_allclose(out["x"], [2.0, np.nan, 1.0, np.nan])
-    np.testing.assert_allclose(out["c"], [0.5, np.nan, 2 / 3, np.nan])
-    assert out["c"].dtype == float
-
-
-def test_group_means_without_columns_gives_agents_only():
-    out = group_means(np.array([1, 1, 0]), 3, {})
-    assert list(out) == ["agents"]
-    np.testing.assert_array_equal(out["agents"], [1.0, 2.0, 0.0])
-
-
-def test_group_means_raise_no_warning_for_empty_groups(recwarn):
-    group_means(np.array([0]), 3, {"x": np.array([1.0])})
-    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
 
 
 def test_metric_columns():
