@@ -31,6 +31,7 @@ likelihood-ratio test is conservative.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -46,7 +47,26 @@ from sccgames.decision import Context
 from sccgames.games import society_game
 from sccgames.profiles import Profile
 
-MODELS = ("rational", "motive")
+
+class Model(enum.StrEnum):
+    """The two models of a choice (see the module docstring); strings name them too."""
+
+    RATIONAL = "rational"
+    MOTIVE = "motive"
+
+
+#: Both models, rational first.
+MODELS = tuple(Model)
+
+
+def resolve_model(model: Model | str) -> Model:
+    """``model`` as a :class:`Model`; one ``ValueError`` naming the models otherwise."""
+    try:
+        return Model(model)
+    except ValueError:
+        names = ", ".join(repr(m.value) for m in Model)
+        raise ValueError(f"unknown model {model!r}; choose one of {names}") from None
+
 
 #: Context columns of the choice data, as named in :class:`~sccgames.decision.Context`.
 CONTEXT_COLUMNS = (
@@ -229,16 +249,11 @@ def parameter_names(model: str, data: pd.DataFrame | _Data) -> tuple[str, ...]:
     λ is free only if some row has a score step under watch, δ only if some row has turns
     remaining, ν only if some act is visible.
     """
-    _check_model(model)
+    model = resolve_model(model)
     d = data if isinstance(data, _Data) else _prepare(data)
     needed = d.needed
     names = RATIONAL_PARAMETERS + (MOTIVE_PARAMETERS if model == "motive" else ())
     return tuple(name for name in names if needed.get(name, True))
-
-
-def _check_model(model: str) -> None:
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {MODELS}, got {model!r}")
 
 
 # --------------------------------------------------------------------------- likelihood
@@ -249,7 +264,7 @@ def utility(model: str, params: Mapping[str, float], data: pd.DataFrame | _Data)
     :func:`parameter_names`) is taken as 0, as are the motive parameters of the rational
     model.
     """
-    _check_model(model)
+    model = resolve_model(model)
     d = data if isinstance(data, _Data) else _prepare(data)
     missing = set(parameter_names(model, d)) - set(params)
     if missing:

@@ -97,7 +97,7 @@ from scipy import optimize, special, stats
 from scipy.special import expit
 
 from sccgames import datasets, motives
-from sccgames.inference import FitResult, _standard_errors, brier, log_loss
+from sccgames.inference import MODELS, FitResult, _standard_errors, brier, log_loss, resolve_model
 from sccgames.profiles import MoralParams
 
 if TYPE_CHECKING:
@@ -119,7 +119,6 @@ __all__ = [
     "transfer_test",
 ]
 
-MODELS: tuple[str, ...] = ("rational", "motive")
 """The two models, in the order of every table."""
 
 FINE: float = 0.1
@@ -143,11 +142,6 @@ BOUNDS: Mapping[str, tuple[float, float]] = {
 """Box constraints of the free parameters (``beta ≥ 0``: the incentive cannot favour D)."""
 
 _SHARED: Mapping[str, tuple[str, ...]] = {"rational": ("beta",), "motive": ("beta", "crowding")}
-
-
-def _check_model(model: str) -> None:
-    if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; choose one of {MODELS}")
 
 
 # --------------------------------------------------------------------------- data
@@ -275,7 +269,7 @@ def late_probability(
         ``(k, T)`` probabilities of a late pick-up.
 
     """
-    _check_model(model)
+    model = resolve_model(model)
     utility_c = _utility_c(model, params.get("crowding", 0.0), fine_in_force, fine, moral)
     return expit(np.asarray(intercepts, float)[:, None] - params["beta"] * utility_c)
 
@@ -399,7 +393,7 @@ def fit(
         logit); the best is kept [GneezyRustichini2000]_.
 
     """
-    _check_model(model)
+    model = resolve_model(model)
     mask = data.train if mask is None else np.asarray(mask, bool)
     shared = _SHARED[model]
     names = [*shared, *(f"c_{label}" for label in data.labels)]
