@@ -32,7 +32,7 @@ likelihood-ratio test is conservative.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -406,30 +406,64 @@ def fit(
     def mean_nll(theta: np.ndarray) -> float:
         return -loglik(model, dict(zip(names, theta, strict=True)), d) / d.n
 
+    return maximize(
+        model,
+        names,
+        mean_nll,
+        points,
+        bounds,
+        d.n,
+        options={"ftol": 1e-11, "gtol": 1e-6, "maxiter": 1000},
+    )
+
+
+def maximize(
+    model: str,
+    names: Sequence[str],
+    mean_nll: Any,
+    starts: Sequence[np.ndarray],
+    bounds: Sequence[tuple[float, float]],
+    n_obs: int,
+    *,
+    jac: bool = False,
+    options: Mapping[str, Any] | None = None,
+    standard_errors: bool = True,
+) -> FitResult:
+    """Maximum likelihood from several starts: the best L-BFGS-B optimum, as a FitResult.
+
+    ``mean_nll(theta)`` is the negative log-likelihood per observation (with ``jac=True``
+    it returns ``(value, gradient)``); standard errors come from the numerical Hessian of
+    the total negative log-likelihood at the best optimum (NaN when not asked for).
+    """
     best = None
-    for x0 in points:
+    for x0 in starts:
         res = optimize.minimize(
-            mean_nll,
-            x0,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options={"ftol": 1e-11, "gtol": 1e-6, "maxiter": 1000},
+            mean_nll, x0, jac=jac, method="L-BFGS-B", bounds=bounds, options=dict(options or {})
         )
         if best is None or res.fun < best.fun:
             best = res
-    assert best is not None
+    if best is None:
+        raise ValueError("maximize needs at least one start")
     theta = np.asarray(best.x, float)
-    ll = -best.fun * d.n
-    se = _standard_errors(lambda t: mean_nll(t) * d.n, theta, bounds)
+    ll = -best.fun * n_obs
+    if standard_errors:
+
+        def total(t: np.ndarray) -> float:
+            value = mean_nll(t)
+            return (value[0] if jac else value) * n_obs
+
+        se = _standard_errors(total, theta, bounds)
+    else:
+        se = np.full(theta.size, np.nan)
     k = len(names)
     return FitResult(
         model=model,
         params={n: float(v) for n, v in zip(names, theta, strict=True)},
         loglik=float(ll),
         n_params=k,
-        n_obs=d.n,
+        n_obs=n_obs,
         aic=float(2 * k - 2 * ll),
-        bic=float(k * np.log(d.n) - 2 * ll),
+        bic=float(k * np.log(n_obs) - 2 * ll),
         se={n: float(v) for n, v in zip(names, se, strict=True)},
         converged=bool(best.success),
     )

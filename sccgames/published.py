@@ -93,11 +93,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import special, stats
 from scipy.special import expit
 
 from sccgames import datasets, motives
-from sccgames.inference import MODELS, FitResult, _standard_errors, brier, log_loss, resolve_model
+from sccgames.inference import MODELS, FitResult, brier, log_loss, maximize, resolve_model
 from sccgames.profiles import MoralParams
 
 if TYPE_CHECKING:
@@ -429,41 +429,21 @@ def fit(
         grad[n_shared:] = np.bincount(rows, weights=resid, minlength=len(data.labels))
         return -float(ll), -grad
 
-    def nll(theta: np.ndarray) -> float:
-        return nll_and_grad(theta)[0]
-
     grid = {"beta": (0.5, 3.0), "crowding": (-0.2, 0.2)}
     starts = [
         np.concatenate([combo, c0])
         for combo in np.array(np.meshgrid(*(grid[k] for k in shared))).reshape(n_shared, -1).T
     ]
-    best = None
-    for x0 in starts:
-        res = optimize.minimize(
-            lambda t: tuple(v / n_obs for v in nll_and_grad(t)),
-            x0,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options={"ftol": 1e-12, "gtol": 1e-7, "maxiter": 2000},
-        )
-        if best is None or res.fun < best.fun:
-            best = res
-    assert best is not None
-    theta = np.asarray(best.x, float)
-    ll = -best.fun * n_obs
-    se = _standard_errors(nll, theta, bounds) if standard_errors else np.full(theta.size, np.nan)
-    k = len(names)
-    return FitResult(
-        model=model,
-        params={n: float(v) for n, v in zip(names, theta, strict=True)},
-        loglik=float(ll),
-        n_params=k,
-        n_obs=n_obs,
-        aic=float(2 * k - 2 * ll),
-        bic=float(k * np.log(n_obs) - 2 * ll),
-        se={n: float(v) for n, v in zip(names, se, strict=True)},
-        converged=bool(best.success),
+    return maximize(
+        model,
+        names,
+        lambda t: tuple(v / n_obs for v in nll_and_grad(t)),
+        starts,
+        bounds,
+        n_obs,
+        jac=True,
+        options={"ftol": 1e-12, "gtol": 1e-7, "maxiter": 2000},
+        standard_errors=standard_errors,
     )
 
 
