@@ -30,6 +30,14 @@ def _all(metrics: pd.DataFrame) -> pd.DataFrame:
     return metrics[metrics["domain"] == "all"].set_index("round")
 
 
+def _phases(cooperation: pd.Series, ends: Sequence[int], window: int) -> dict[str, float]:
+    """Mean cooperation over the last ``window`` rounds of each phase (before, during, after)."""
+    return {
+        name: cooperation.loc[end - window : end - 1].mean()
+        for name, end in zip(("before", "during", "after"), ends, strict=True)
+    }
+
+
 def calibration(size: int = 5000, seeds: Sequence[int] = SEEDS) -> pd.DataFrame:
     """Default ``Citizen`` populations in the lab's classic games, round by round.
 
@@ -79,15 +87,7 @@ def fine_response(
             pop = Population(size, shares={"HomoEconomicus": 1.0})
             c = _all(Society(pop, 80, regime=plan, seed=seed).run(progress_bar=False).metrics)
             c = c["cooperation"]
-            rows.append(
-                {
-                    "fine": fine,
-                    "seed": seed,
-                    "before": c.loc[20 - window : 19].mean(),
-                    "during": c.loc[50 - window : 49].mean(),
-                    "after": c.loc[80 - window : 79].mean(),
-                }
-            )
+            rows.append({"fine": fine, "seed": seed, **_phases(c, (20, 50, 80), window)})
     return pd.DataFrame(rows)
 
 
@@ -121,9 +121,7 @@ def crowding_out(
                 {
                     "seed": seed,
                     "condition": condition,
-                    "before": c.loc[20 - window : 19].mean(),
-                    "during": c.loc[60 - window : 59].mean(),
-                    "after": c.loc[100 - window : 99].mean(),
+                    **_phases(c, (20, 60, 100), window),
                     "norm_after": m["norm"].iloc[-1],
                 }
             )
