@@ -9,7 +9,7 @@ asks what happens to cooperation and trust, and whether a purely rational model 
 ['Homo Economicus', 'Subgame Perfect']
 """
 
-from sccgames import datasets, plots
+from sccgames import datasets, inference, plots, signatures
 from sccgames.agents import (
     Citizen,
     ConditionalCooperator,
@@ -111,6 +111,7 @@ __all__ = [
     "evolve",
     "fehr_schmidt",
     "harmony",
+    "inference",
     "moran_process",
     "motive_strategies",
     "p_cooperate",
@@ -120,6 +121,7 @@ __all__ = [
     "prisoners_dilemma",
     "replicator_dynamics",
     "run",
+    "signatures",
     "snowdrift",
     "stag_hunt",
 ]

@@ -14,16 +14,20 @@ import difflib
 import enum
 import inspect
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import scipy.stats
 
+from sccgames import inference
 from sccgames.community import CommunityReputation
+from sccgames.datasets import GNEEZY_RUSTICHINI_2000
 from sccgames.games import GAME_NAMES, PublicGoods, TrustGame
 from sccgames.institutions import PeerPunishment
 from sccgames.matching import FixedPartners, RandomMatching
 from sccgames.population import Discrete
+from sccgames.published import transfer_test
 from sccgames.regimes import SocialCredit
 from sccgames.society import Imitation
 
@@ -163,10 +167,10 @@ class Scalar(Node):
 
 
 class ListOf(Node):
-    """A list of ``item``, at least ``min_items`` long."""
+    """A list of ``item``, at least ``min_items`` long (without repeats if ``unique``)."""
 
-    def __init__(self, item: Node, min_items: int = 0) -> None:
-        self.item, self.min_items = item, min_items
+    def __init__(self, item: Node, min_items: int = 0, unique: bool = False) -> None:
+        self.item, self.min_items, self.unique = item, min_items, unique
         self.expected = f"a list of at least {min_items}" if min_items else "a list"
 
     def accepts(self, value: Any) -> bool:
@@ -175,10 +179,47 @@ class ListOf(Node):
     def check(self, value: Any, path: str) -> Any:
         if not isinstance(value, list) or len(value) < self.min_items:
             raise ConfigError(f"expected {self.expected}, got {_got(value)}", path)
-        return [self.item.check(v, join(path, k)) for k, v in enumerate(value)]
+        out = [self.item.check(v, join(path, k)) for k, v in enumerate(value)]
+        for k, v in enumerate(out):
+            if self.unique and v in out[:k]:
+                raise ConfigError(f"{_got(v)} is given twice", join(path, k))
+        return out
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "array", "items": self.item.schema(), "minItems": self.min_items}
+        out = {"type": "array", "items": self.item.schema(), "minItems": self.min_items}
+        return out | ({"uniqueItems": True} if self.unique else {})
+
+
+class DataSource(Node):
+    """One of ``names``, or the path of a file whose name ends in ``suffix``."""
+
+    def __init__(self, names: list[str], suffix: str) -> None:
+        self.names, self.suffix = names, suffix
+        self.expected = f"one of {', '.join(map(repr, names))} or a path ending in {suffix}"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, str) and (
+            value in self.names or value.lower().endswith(self.suffix)
+        )
+
+    def check(self, value: Any, path: str) -> Any:
+        if isinstance(value, str) and not self.accepts(value):
+            close = difflib.get_close_matches(value, self.names, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ConfigError(f"unknown value {value!r}; {hint}(expected {self.expected})", path)
+        return super().check(value, path)
+
+    def schema(self) -> dict[str, Any]:
+        # JSON Schema patterns have no flags: spell the suffix in either case letter by letter
+        pattern = "".join(
+            f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in self.suffix
+        )
+        return {
+            "anyOf": [
+                {"type": "string", "enum": self.names},
+                {"type": "string", "pattern": pattern + "$"},
+            ]
+        }
 
 
 class MapOf(Node):
@@ -446,7 +487,44 @@ _EXECUTION = Table(
     }
 )
 _OUTPUT = Table({"directory": (Str(), "")})
-KINDS = ["tournament", "society"]
+
+#: ``[fit] data`` naming the choices of the experiment's own society.
+OWN_SOCIETY = "society"
+#: Published datasets ``[fit] data`` may name, and the transfer test that fits each.
+PUBLISHED: dict[str, Callable[..., Any]] = {GNEEZY_RUSTICHINI_2000.name: transfer_test}
+#: ``[fit] data`` ending in this (in any case) is a file of choice data.
+CHOICE_FILE_SUFFIX = ".csv"
+#: ``[fit] starts``: :func:`sccgames.inference.fit`'s own default, so that a file and a call
+#: with no ``starts`` fit alike.
+FIT_STARTS: int = inspect.signature(inference.fit).parameters["starts"].default
+#: ``[fit] lr_draws``: :func:`sccgames.inference.likelihood_ratio_test`'s own default.
+LR_DRAWS: int = inspect.signature(inference.likelihood_ratio_test).parameters["draws"].default
+_FIT = Table(
+    {
+        # both: the point of a fit is to compare them (the tests need both)
+        "models": (
+            ListOf(Str([m.value for m in inference.MODELS]), 1, unique=True),
+            [m.value for m in inference.MODELS],
+        ),
+        "starts": (Int(1), FIT_STARTS),
+        # none: where the regime changes is the experiment's design, not a default's
+        "train_rounds": (Int(1), None),
+        "data": (DataSource([OWN_SOCIETY, *PUBLISHED], CHOICE_FILE_SUFFIX), OWN_SOCIETY),
+        # a file of choices carries no game, a society and a dataset do
+        "payoffs": (_game_node(TWO_BY_TWO), None),
+        # none: every replicate refits both models, which costs time only when asked for
+        "bootstrap": (Int(0), 0),
+        # the bootstrap null of the likelihood-ratio test; 0 refers it to χ² (conservative)
+        "lr_draws": (Int(0), LR_DRAWS),
+    }
+)
+#: The kinds of experiment and the sections each may hold, its own (required) first.
+KIND_SECTIONS: dict[str, tuple[str, ...]] = {
+    "tournament": ("tournament",),
+    "society": ("society", "fit"),
+    "fit": ("fit",),
+}
+KINDS = list(KIND_SECTIONS)
 _EXPERIMENT = Table(
     {
         "kind": (Str(KINDS), REQUIRED),
@@ -454,6 +532,7 @@ _EXPERIMENT = Table(
         "seed": (Int(0), 0),
         "tournament": (_TOURNAMENT, None),
         "society": (_SOCIETY, None),
+        "fit": (_FIT, None),
         "sweep": (_SWEEP, None),
         "execution": (_EXECUTION, {}),
         "output": (_OUTPUT, {}),
@@ -471,9 +550,14 @@ def json_schema() -> dict[str, Any]:
 
     """
     schema = _EXPERIMENT.schema()
-    schema["allOf"] = [
-        {"if": {"properties": {"kind": {"const": k}}}, "then": {"required": [k]}} for k in KINDS
-    ]
+    schema["allOf"] = []
+    for kind, sections in KIND_SECTIONS.items():
+        then: dict[str, Any] = {"required": [kind]}
+        others = [s for s in KINDS if s not in sections]
+        if others:
+            then["not"] = {"anyOf": [{"required": [s]} for s in others]}
+        schema["allOf"].append({"if": {"properties": {"kind": {"const": kind}}}, "then": then})
+    schema["allOf"].append({"if": {"required": ["fit"]}, "then": {"not": {"required": ["sweep"]}}})
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "sccgames experiment",

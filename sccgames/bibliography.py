@@ -13,6 +13,10 @@ BIBLIOGRAPHY: dict[str, str] = {
         "Andreoni, J. (1990). Impure altruism and donations to public goods: a theory of "
         "warm-glow giving. The Economic Journal 100(401), 464-477."
     ),
+    "Armitage1955": (
+        "Armitage, P. (1955). Tests for linear trends in proportions and frequencies. "
+        "Biometrics 11(3), 375-386."
+    ),
     "Axelrod1984": "Axelrod, R. (1984). The Evolution of Cooperation. Basic Books.",
     "BenabouTirole2006": (
         "Bénabou, R. & Tirole, J. (2006). Incentives and prosocial behavior. American "
@@ -34,9 +38,26 @@ BIBLIOGRAPHY: dict[str, str] = {
         "Bowles, S. & Polanía-Reyes, S. (2012). Economic incentives and social preferences: "
         "substitutes or complements? Journal of Economic Literature 50(2), 368-425."
     ),
+    "Cochran1954": (
+        "Cochran, W. G. (1954). Some methods for strengthening the common chi-squared tests. "
+        "Biometrics 10(4), 417-451."
+    ),
     "Cohn2019": (
         "Cohn, A., Maréchal, M. A., Tannenbaum, D. & Zünd, C. L. (2019). Civic honesty "
         "around the globe. Science 365(6448), 70-73."
+    ),
+    "Dempster1977": (
+        "Dempster, A. P., Laird, N. M. & Rubin, D. B. (1977). Maximum likelihood from "
+        "incomplete data via the EM algorithm. Journal of the Royal Statistical Society B "
+        "39(1), 1-38."
+    ),
+    "Dufour2006": (
+        "Dufour, J.-M. (2006). Monte Carlo tests with nuisance parameters: a general approach"
+        " to finite-sample inference and nonstandard asymptotics. Journal of Econometrics "
+        "133(2), 443-477."
+    ),
+    "EfronTibshirani1993": (
+        "Efron, B. & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall."
     ),
     "FehrGachter2000": (
         "Fehr, E. & Gächter, S. (2000). Cooperation and punishment in public goods "
@@ -49,6 +70,10 @@ BIBLIOGRAPHY: dict[str, str] = {
     "FischbacherGachter2010": (
         "Fischbacher, U. & Gächter, S. (2010). Social preferences, beliefs, and the dynamics "
         "of free riding in public goods experiments. American Economic Review 100(1), 541-556."
+    ),
+    "Fisher1922": (
+        "Fisher, R. A. (1922). On the interpretation of chi-squared from contingency tables, "
+        "and the calculation of P. Journal of the Royal Statistical Society 85(1), 87-94."
     ),
     "FreyJegen2001": (
         "Frey, B. S. & Jegen, R. (2001). Motivation crowding theory. Journal of Economic "
@@ -67,6 +92,7 @@ BIBLIOGRAPHY: dict[str, str] = {
         "McKelvey, R. D. & Palfrey, T. R. (1995). Quantal response equilibria for normal "
         "form games. Games and Economic Behavior 10(1), 6-38."
     ),
+    "McLachlanPeel2000": ("McLachlan, G. & Peel, D. (2000). Finite Mixture Models. Wiley."),
     "MillerShenhavLudvig2019": (
         "Miller, K. J., Shenhav, A. & Ludvig, E. A. (2019). Habits without values. "
         "Psychological Review 126(2), 292-311."
@@ -95,6 +121,15 @@ BIBLIOGRAPHY: dict[str, str] = {
         "Sally, D. (1995). Conversation and cooperation in social dilemmas: a meta-analysis "
         "of experiments from 1958 to 1992. Rationality and Society 7(1), 58-92."
     ),
+    "SelfLiang1987": (
+        "Self, S. G. & Liang, K.-Y. (1987). Asymptotic properties of maximum likelihood "
+        "estimators and likelihood ratio tests under nonstandard conditions. Journal of the "
+        "American Statistical Association 82(398), 605-610."
+    ),
+    "SilvapulleSen2005": (
+        "Silvapulle, M. J. & Sen, P. K. (2005). Constrained Statistical Inference: "
+        "Inequality, Order, and Shape Restrictions. Wiley."
+    ),
     "TaylorJonker1978": (
         "Taylor, P. D. & Jonker, L. B. (1978). Evolutionarily stable strategies and game "
         "dynamics. Mathematical Biosciences 40(1-2), 145-156."
@@ -104,7 +139,15 @@ BIBLIOGRAPHY: dict[str, str] = {
         "and group selection of any intensity. Bulletin of Mathematical Biology 70(5), "
         "1410-1424."
     ),
+    "Vuong1989": (
+        "Vuong, Q. H. (1989). Likelihood ratio tests for model selection and non-nested "
+        "hypotheses. Econometrica 57(2), 307-333."
+    ),
     "Weibull1995": "Weibull, J. W. (1995). Evolutionary Game Theory. MIT Press.",
+    "Wilcoxon1945": (
+        "Wilcoxon, F. (1945). Individual comparisons by ranking methods. Biometrics Bulletin "
+        "1(6), 80-83."
+    ),
 }
 
 CITATION = re.compile(r"\[([A-Za-z][A-Za-z0-9]+)\]_")

@@ -104,6 +104,19 @@ def build_parser() -> argparse.ArgumentParser:
         "DIR/report.",
     )
     report.add_argument("directory", help="a finished run folder")
+    fit = commands.add_parser(
+        "fit",
+        help="fit the rational and motive models to the choice data of an experiment file",
+        description="Fit the models of the file's [fit] section by maximum likelihood: to "
+        "the choices of its society, to a .csv file of choices, or (kind = 'fit') to a "
+        "published dataset by its transfer test. Tables (fits, estimates, tests, out-of-"
+        "sample scores and predictions), a PNG figure and the manifest go to the run folder; "
+        "a summary is printed.",
+    )
+    fit.add_argument("file", help="the experiment file, with a [fit] section")
+    fit.add_argument("--out", default=None, help="the run folder (default: runs/NAME)")
+    fit.add_argument("--overwrite", action="store_true", help="replace a finished run folder")
+    fit.add_argument("--quiet", action="store_true", help="no progress bar")
     commands.add_parser(
         "schema",
         help="print the JSON Schema of experiment files",
@@ -139,7 +152,7 @@ def _findings(size: int | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sccgames`` command; return its exit status (2 for bad input)."""
     args = build_parser().parse_args(argv)
-    if args.command in {"run", "sweep", "validate", "report", "schema"}:
+    if args.command in {"run", "sweep", "validate", "report", "schema", "fit"}:
         try:
             return _experiments(args)
         except (ValueError, OSError) as error:  # ConfigError is a ValueError
@@ -168,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _experiments(args: argparse.Namespace) -> int:
     import json
 
-    from sccgames import config, experiment
+    from sccgames import config, experiment, fitting
 
     if args.command == "schema":
         print(json.dumps(config.json_schema(), indent=2))
@@ -198,15 +211,26 @@ def _experiments(args: argparse.Namespace) -> int:
             progress_bar=not args.quiet,
         )
         print(f"{args.file}: {len(combined)} tables in {out}")
+    elif args.command == "fit":
+        loaded = config.load(args.file)
+        out = args.out or experiment.default_directory(loaded)
+        done = experiment.fit(loaded, out, overwrite=args.overwrite, progress_bar=not args.quiet)
+        _print_tables({k: done.tables[k] for k in fitting.SUMMARY if k in done.tables})
+        print(f"\n{args.file}: {len(done.tables)} tables and {fitting.FIGURE} in {out}")
     else:  # report
         made = experiment.report(args.directory)
-        with pd.option_context("display.width", 160, "display.max_columns", 30):
-            for name, table in made["tables"].items():
-                print(f"\n{name}\n")
-                print(table.to_string(float_format=lambda x: f"{x:.3f}"))
+        _print_tables(made["tables"])
         for path in made["plots"]:
             print(f"wrote {path}")
     return 0
+
+
+def _print_tables(tables: dict[str, pd.DataFrame]) -> None:
+    """Print tables under their names, three decimals (what report and fit show)."""
+    with pd.option_context("display.width", 160, "display.max_columns", 30):
+        for name, table in tables.items():
+            print(f"\n{name}\n")
+            print(table.to_string(float_format=lambda x: f"{x:.3f}"))
 
 
 if __name__ == "__main__":  # pragma: no cover

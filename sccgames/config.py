@@ -1,7 +1,10 @@
 """Experiment files: one schema for TOML/YAML files and the Python API.
 
 An experiment file describes a :class:`~sccgames.Tournament` or a :class:`~sccgames.Society`
-(plus optional ``sweep``, ``execution`` and ``output`` sections) as plain data. It is read
+(plus optional ``sweep``, ``execution`` and ``output`` sections) as plain data; a society may
+also have a ``fit`` section (the models :mod:`sccgames.inference` fits to its choices), and
+an experiment of ``kind = "fit"`` has only that section, fitting a published dataset or a file
+of choice data instead of a society (:mod:`sccgames.fitting`). It is read
 with ``tomllib`` or ``yaml.safe_load`` and checked against one tree of schema nodes whose
 regime, game, matching and imitation tables are derived from the API classes' own fields;
 nothing in a file is ever evaluated as code.
@@ -32,14 +35,20 @@ import yaml
 
 from sccgames._schema import (
     _EXPERIMENT,
+    CHOICE_FILE_SUFFIX,
+    KIND_SECTIONS,
     KINDS,
     MATCHINGS,
+    OWN_SOCIETY,
+    PUBLISHED,
     REGIMES,
+    TWO_BY_TWO,
     ConfigError,
     join,
     json_schema,
 )
 from sccgames.games import GAME_NAMES
+from sccgames.inference import MODELS, Model
 from sccgames.institutions import Combined, Schedule
 from sccgames.population import Discrete, Population, fehr_schmidt, resolve_preset
 from sccgames.regimes import NoRegime
@@ -51,6 +60,7 @@ __all__ = [
     "ConfigError",
     "ExecutionSpec",
     "Experiment",
+    "FitSpec",
     "OutputSpec",
     "PhaseSpec",
     "PopulationSpec",
@@ -159,17 +169,93 @@ class OutputSpec:
     directory: str
 
 
+@dataclass(frozen=True)
+class FitSpec:
+    """``[fit]``: which models to fit to which choice data (``sccgames fit``, DESIGN.md §7).
+
+    The fit's seed is the file's ``seed``. Each default below says why it is the default.
+
+    Attributes
+    ----------
+    models : tuple of sccgames.inference.Model
+        The models to fit, always in the order of :data:`sccgames.inference.MODELS`.
+        Default: both, since a fit is a comparison (the likelihood-ratio and Vuong tests and
+        the log-loss gap need both).
+    starts : int
+        Random starts per model, >= 1. Default :data:`~sccgames._schema.FIT_STARTS`, the
+        default of :func:`sccgames.inference.fit` (5), so that a file and a call fit alike.
+        The motive model also starts once from the rational estimates (motive terms 0), so
+        that its maximum is never below the nested model's. Not used with a published
+        dataset, whose transfer test has its own grid of starts.
+    train_rounds : int or None
+        Fit on the rounds before this one and predict the others: out-of-sample regime
+        transfer, scored by log loss and Brier score. Default ``None``: fit every round and
+        score nothing out of sample, since where the regime changes is the experiment's
+        design and no default round could be right. The training rounds should vary the
+        incentive (some fine), or the motive model's β, and so its predictions of a new
+        regime, are not identified (:mod:`sccgames.fitting`). Not used with a published
+        dataset, whose transfer test has a fixed split.
+    data : str
+        ``"society"`` (the default, and the only choice for ``kind = "society"``): the
+        choices of the file's own society, from :func:`~sccgames.inference.choices_from_society`.
+        With ``kind = "fit"``: the name of a published dataset (``"gneezy_rustichini_2000"``,
+        fitted by :func:`sccgames.published.transfer_test`) or the path of a ``.csv`` file
+        of choice data with the columns :func:`~sccgames.inference.choices_from_society`
+        makes (``subject``, ``round``, ``cooperated`` and the history counts are required;
+        missing context columns take :class:`~sccgames.decision.Context`'s defaults). A
+        relative path is taken from the working directory, as ``[output] directory`` is.
+    payoffs : Component or None
+        For a ``.csv`` file, and required there: the game the choices were made in (a 2×2
+        game or the lost wallet, written as ``society.game`` is), since a file of choices
+        carries no payoffs. Not allowed otherwise (the society's game or the dataset's own
+        model gives them).
+    bootstrap : int
+        Replicates of the percentile interval of the out-of-sample log-loss gap (rational −
+        motive): subjects resampled whole, both models refitted on each replicate (for a
+        published dataset, its transfer test's stratified resampling of centres). Default 0
+        (no interval): every replicate refits both models, which should cost time only when
+        asked for. With choice data it needs ``train_rounds`` and both models.
+    lr_draws : int
+        Parametric-bootstrap draws of the likelihood-ratio test's null distribution
+        (:func:`sccgames.inference.likelihood_ratio_test`). Default
+        :data:`~sccgames._schema.LR_DRAWS`, the function's own (99, p-values on a grid of
+        0.01); 0 refers the statistic to χ², which is conservative here.
+
+    """
+
+    models: tuple[Model, ...]
+    starts: int
+    train_rounds: int | None
+    data: str
+    payoffs: Component | None
+    bootstrap: int
+    lr_draws: int
+
+    @property
+    def published(self) -> bool:
+        """Whether :attr:`data` names a published dataset (fitted by its transfer test)."""
+        return self.data in PUBLISHED
+
+    @property
+    def from_file(self) -> bool:
+        """Whether :attr:`data` is a file of choice data."""
+        return self.data.lower().endswith(CHOICE_FILE_SUFFIX)
+
+
 @dataclass(frozen=True, eq=False)
 class Experiment:
     """A checked experiment: its sections as specs and the resolved config as ``raw``.
 
     Attributes
     ----------
-    kind : {"tournament", "society"}
+    kind : {"tournament", "society", "fit"}
     name : str
     seed : int
     tournament, society : spec or None
-        The section named by ``kind``; the other is ``None``.
+        The section named by ``kind``; the other is ``None`` (both for ``kind = "fit"``).
+    fit : FitSpec or None
+        What ``sccgames fit`` fits: required for ``kind = "fit"``, optional for a society,
+        not allowed for a tournament.
     sweep : SweepSpec or None
     execution : ExecutionSpec
     output : OutputSpec
@@ -185,6 +271,7 @@ class Experiment:
     seed: int
     tournament: TournamentSpec | None
     society: SocietySpec | None
+    fit: FitSpec | None
     sweep: SweepSpec | None
     execution: ExecutionSpec
     output: OutputSpec
@@ -206,9 +293,17 @@ class Experiment:
         Raises
         ------
         ConfigError
-            Wrapping the API's own ``ValueError`` with the key path.
+            Wrapping the API's own ``ValueError`` with the key path; for ``kind = "fit"``,
+            which describes no tournament or society.
 
         """
+        if self.kind == "fit":
+            raise ConfigError(
+                "kind = 'fit' describes no tournament or society to build or run; "
+                "fit it with 'sccgames fit'",
+                "kind",
+                self.source,
+            )
         try:
             if self.tournament is not None:
                 return _build_tournament(self)
@@ -245,8 +340,11 @@ def parse(data: dict[str, Any], source: str = "<config>") -> Experiment:
         for section in KINDS:
             if section == kind and raw[section] is None:
                 raise ConfigError(f"missing required section for kind = {kind!r}", section)
-            if section != kind and raw[section] is not None:
-                raise ConfigError(f"not allowed when kind = {kind!r}", section)
+            if section not in KIND_SECTIONS[kind] and raw[section] is not None:
+                fits = [k for k, sections in KIND_SECTIONS.items() if section in sections]
+                only = " or ".join(map(repr, fits))
+                hint = "" if section == fits[0] else f" (only with kind = {only})"
+                raise ConfigError(f"not allowed when kind = {kind!r}{hint}", section)
         if raw["name"] is None:
             raw["name"] = Path(source).stem if source != "<config>" else "experiment"
         experiment = _specs(raw, source)
@@ -305,12 +403,98 @@ def _specs(raw: dict[str, Any], source: str) -> Experiment:
         seed=raw["seed"],
         tournament=tournament,
         society=society,
+        fit=_fit_spec(raw),
         sweep=sweep,
         execution=ExecutionSpec(**raw["execution"]),
         output=OutputSpec(**raw["output"]),
         raw=raw,
         source=source,
     )
+
+
+def _fit_spec(raw: dict[str, Any]) -> FitSpec | None:
+    """The ``[fit]`` section as a spec, with the checks that tie it to the rest of the file."""
+    f = raw["fit"]
+    if f is None:
+        return None
+    if raw["sweep"] is not None:
+        raise ConfigError(
+            "not allowed together with [fit] (a fit is of one set of choices)", "sweep"
+        )
+    spec = FitSpec(
+        models=tuple(m for m in MODELS if m.value in f["models"]),
+        starts=f["starts"],
+        train_rounds=f["train_rounds"],
+        data=f["data"],
+        payoffs=None if f["payoffs"] is None else Component.of(f["payoffs"]),
+        bootstrap=f["bootstrap"],
+        lr_draws=f["lr_draws"],
+    )
+    own = spec.data == OWN_SOCIETY
+    if raw["kind"] == "society" and not own:
+        raise ConfigError(
+            f"a society experiment fits its own choices (data = {OWN_SOCIETY!r}); "
+            f"to fit {spec.data!r} use kind = 'fit'",
+            "fit.data",
+        )
+    if raw["kind"] == "fit" and own:
+        names = ", ".join(map(repr, PUBLISHED))
+        raise ConfigError(
+            f"kind = 'fit' has no society to fit; name a published dataset ({names}) or a "
+            f"{CHOICE_FILE_SUFFIX} file of choice data (or use kind = 'society')",
+            "fit.data",
+        )
+    if spec.published:
+        if spec.train_rounds is not None:
+            raise ConfigError(
+                f"not used with data = {spec.data!r} (its transfer test has a fixed split)",
+                "fit.train_rounds",
+            )
+        if spec.models != MODELS:
+            raise ConfigError(
+                f"data = {spec.data!r} is a comparison of both models; expected "
+                f"{[m.value for m in MODELS]} (the default), got {f['models']}",
+                "fit.models",
+            )
+    if spec.from_file and spec.payoffs is None:
+        raise ConfigError(
+            f"missing required key for data from a {CHOICE_FILE_SUFFIX} file (the game the "
+            "choices were made in, as society.game is written)",
+            "fit.payoffs",
+        )
+    if not spec.from_file and spec.payoffs is not None:
+        raise ConfigError(
+            f"only for data from a {CHOICE_FILE_SUFFIX} file (the society's game or the "
+            "dataset's model gives the payoffs)",
+            "fit.payoffs",
+        )
+    if raw["society"] is not None and (game := Component.of(raw["society"]["game"])).kind not in (
+        TWO_BY_TWO
+    ):
+        raise ConfigError(
+            f"a [fit] needs choices in a symmetric pairwise game ({', '.join(TWO_BY_TWO)}), "
+            f"got {game.kind!r}",
+            "society.game",
+        )
+    rounds = raw["society"]["rounds"] if raw["society"] is not None else None
+    if rounds is not None and spec.train_rounds is not None and spec.train_rounds >= rounds:
+        raise ConfigError(
+            f"expected a round in 1..{rounds - 1} (society.rounds = {rounds}), so that some "
+            f"rounds are left to predict, got {spec.train_rounds}",
+            "fit.train_rounds",
+        )
+    if spec.bootstrap and not spec.published:
+        if spec.train_rounds is None:
+            raise ConfigError(
+                "needs fit.train_rounds (it bootstraps the out-of-sample log-loss gap)",
+                "fit.bootstrap",
+            )
+        if len(spec.models) < len(MODELS):
+            raise ConfigError(
+                "needs both models (it bootstraps the log-loss gap between them)",
+                "fit.bootstrap",
+            )
+    return spec
 
 
 def _check_sweep(experiment: Experiment) -> None:
@@ -381,6 +565,8 @@ def validate(
 ) -> Experiment:
     """:func:`parse` (or :func:`load`) and build the API objects, for every sweep point.
 
+    A ``[fit]`` section's data are checked too (a ``.csv`` file is read).
+
     Parameters
     ----------
     config : Experiment, dict or path
@@ -402,7 +588,12 @@ def validate(
         experiment = config
     else:
         experiment = parse(config, source) if isinstance(config, dict) else load(config)
-    experiment.build()
+    if experiment.kind != "fit":
+        experiment.build()
+    if experiment.fit is not None:
+        from sccgames.fitting import check  # it imports this module
+
+        check(experiment)
     for overrides, repetition in sweep_points(experiment):
         if overrides and repetition == 0:
             label = ", ".join(f"{k} = {v!r}" for k, v in overrides.items())

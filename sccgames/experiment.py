@@ -4,7 +4,8 @@
 parsed into the one schema of :mod:`sccgames.config`, the experiment is built through the
 Python API, its result tables are written to a run folder (:mod:`sccgames.runs`) with the
 resolved config and seed in its manifest. A config with a ``[sweep]`` section runs every
-point of the sweep, resumably (:mod:`sccgames.sweep`).
+point of the sweep, resumably (:mod:`sccgames.sweep`); one with a ``[fit]`` section is fitted
+by :func:`fit` (:mod:`sccgames.fitting`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from sccgames import config as schema
+from sccgames import fitting
 from sccgames.runs import RunFolder, read_run
 from sccgames.sweep import Point, run_sweep
 
@@ -85,6 +87,10 @@ def run(
 
     """
     experiment = _experiment(source)
+    if experiment.kind == "fit":
+        raise schema.ConfigError(
+            "kind = 'fit' is fitted, not run: use 'sccgames fit FILE'", "kind", experiment.source
+        )
     resolved = experiment.to_dict()
     if seed is not None:
         resolved["seed"] = seed
@@ -133,7 +139,8 @@ def sweep(
     for overrides, repetition in schema.sweep_points(experiment):
         config = schema.with_overrides(resolved, overrides)
         # a point is what is run, not how or where: the same point on any backend is one
-        for section in ("sweep", "execution", "output"):
+        # (and a sweep has no [fit]: its empty entry is left out, so identities stay stable)
+        for section in ("sweep", "execution", "output", "fit"):
             config.pop(section, None)
         schema.validate(config)  # a bad point fails before anything runs
         points.append(Point(config, int(resolved["seed"]) + repetition, overrides, repetition))
@@ -162,6 +169,41 @@ def sweep(
     )
 
 
+def fit(
+    source: str | os.PathLike | schema.Experiment | dict,
+    directory: str | os.PathLike | None = None,
+    *,
+    overwrite: bool = False,
+    progress_bar: bool = True,
+) -> fitting.FitRun:
+    """Fit the models of an experiment's ``[fit]`` section (what ``sccgames fit`` does).
+
+    Parameters
+    ----------
+    source : path, Experiment or dict
+        An experiment file, a parsed :class:`~sccgames.config.Experiment` or its tree, with
+        a ``[fit]`` section: a society (its own choices are fitted) or ``kind = "fit"`` (a
+        published dataset or a ``.csv`` file of choices).
+    directory : path, optional
+        The run folder to write; by default nothing is written (``sccgames fit`` writes to
+        ``--out``, else ``[output] directory``, else ``runs/<name>``).
+    overwrite : bool, default False
+        Replace a complete run folder at ``directory``.
+    progress_bar : bool, default True
+        Show a progress bar.
+
+    Returns
+    -------
+    sccgames.fitting.FitRun
+        The tables by name (``fits``, ``estimates``, ``tests``, ``predictions``, ``scores``
+        ...; see :mod:`sccgames.fitting`), the figure and the run folder.
+
+    """
+    return fitting.run(
+        _experiment(source), directory, overwrite=overwrite, progress_bar=progress_bar
+    )
+
+
 def load_run(directory: str | os.PathLike) -> dict[str, pd.DataFrame]:
     """The tables of a finished run folder (a clear error if it is missing or incomplete)."""
     return read_run(directory)
@@ -175,8 +217,11 @@ def report(directory: str | os.PathLike) -> dict[str, Any]:
     """Summary tables and PNG plots of a finished run folder.
 
     Returns a dict with ``"tables"`` (name to summary DataFrame, also what the command
-    prints) and ``"plots"`` (paths of the PNG files written into ``directory/report``).
+    prints) and ``"plots"`` (paths of the PNG files written into ``directory/report``). A fit's
+    run folder gets its fit tables and figure (:func:`sccgames.fitting.report`).
     """
+    if RunFolder.open(directory).manifest.get("kind") == fitting.RUN_KIND:
+        return fitting.report(directory)
     import matplotlib
 
     matplotlib.use("Agg")

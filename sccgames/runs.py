@@ -436,6 +436,32 @@ class RunFolder:
         self.manifest["tables"][name] = path.name
         return path
 
+    def write_file(self, name: str, data: bytes) -> Path:
+        """Write a file that is not a table (say a PNG figure) into the run folder, atomically.
+
+        Parameters
+        ----------
+        name : str
+            The file name, recorded under ``"files"`` in the manifest.
+        data : bytes
+            Its content.
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        """
+        if self.status == "complete":
+            raise ValueError(f"run folder {self.directory} is already finished")
+        if not name or Path(name).name != name or name.startswith(".") or name == MANIFEST:
+            raise ValueError(f"file name must be a plain file name, got {name!r}")
+        path = self.directory / name
+        with _atomic_file(path, "wb") as handle:
+            handle.write(data)
+        self.manifest.setdefault("files", []).append(name)
+        return path
+
     def finish(self, **extra: Any) -> None:
         """Mark the run complete: the manifest is rewritten last, atomically.
 

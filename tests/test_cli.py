@@ -57,7 +57,7 @@ def test_findings_rejects_a_tiny_society(capsys):
 
 
 @pytest.mark.parametrize(
-    "command", ["demo", "findings", "run", "sweep", "validate", "report", "schema"]
+    "command", ["demo", "findings", "run", "sweep", "validate", "report", "schema", "fit"]
 )
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as info:

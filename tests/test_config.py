@@ -471,7 +471,7 @@ EXAMPLES = [base_society(), base_tournament()]
 def test_json_schema() -> None:
     schema = json.loads(json.dumps(config.json_schema()))
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["properties"]["kind"]["enum"] == ["tournament", "society"]
+    assert schema["properties"]["kind"]["enum"] == ["tournament", "society", "fit"]
     assert schema["additionalProperties"] is False and "kind" in schema["required"]
     society = schema["properties"]["society"]
     regime_kinds = {
@@ -512,6 +512,152 @@ def test_json_schema_validates_examples(text: str) -> None:
         jsonschema.validate(_set(base_society(), "society/regime/fnie", 1), schema)
 
 
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+
+
+@pytest.mark.parametrize("path", sorted(CONFIGS.iterdir()), ids=lambda p: p.name)
+def test_json_schema_validates_every_example_config(path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import tomllib
+
+    text = path.read_text(encoding="utf-8")
+    data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    jsonschema.validate(data, config.json_schema())
+
+
+# ----------------------------------------------------------------------------- [fit]
+def base_fit(**fit: Any) -> dict[str, Any]:
+    """A small valid society config with a fit section."""
+    data = base_society()
+    data["fit"] = {"train_rounds": 3, **fit}
+    return data
+
+
+def test_fit_section_defaults_and_spec() -> None:
+    from sccgames.inference import MODELS, Model
+
+    experiment = config.parse(base_fit())
+    spec = experiment.fit
+    assert spec == config.FitSpec(MODELS, 5, 3, "society", None, 0, 99)
+    assert spec.models == (Model.RATIONAL, Model.MOTIVE) and not spec.published
+    assert experiment.raw["fit"] == {
+        "models": ["rational", "motive"],
+        "starts": 5,
+        "train_rounds": 3,
+        "data": "society",
+        "payoffs": None,
+        "bootstrap": 0,
+        "lr_draws": 99,
+    }
+    # the models come in the order of inference.MODELS whatever the file's order
+    assert config.parse(base_fit(models=["motive", "rational"])).fit.models == MODELS
+    assert config.parse(base_society()).fit is None
+    gr = config.parse({"kind": "fit", "fit": {"data": "gneezy_rustichini_2000"}})
+    assert gr.fit.published and gr.society is None and gr.tournament is None
+    assert config.validate(gr) is gr  # nothing to build, nothing to read
+    with pytest.raises(ConfigError, match=r"^<config>: kind: kind = 'fit' describes no"):
+        gr.build()
+    csv = config.parse({"kind": "fit", "fit": {"data": "d/Choices.CSV", "payoffs": "stag_hunt"}})
+    assert csv.fit.from_file and csv.fit.payoffs == config.Component("stag_hunt")
+
+
+@pytest.mark.parametrize(
+    ("fit", "expected"),
+    [
+        ({"modles": ["rational"]}, "x.toml: fit.modles: unknown key; did you mean 'models'?"),
+        ({"starts": 0}, "x.toml: fit.starts: expected a whole number >= 1, got 0"),
+        ({"starts": "5"}, "fit.starts: expected a whole number >= 1, got '5'"),
+        ({"starts": 2.5}, "fit.starts: expected a whole number >= 1, got 2.5"),
+        ({"bootstrap": -1}, "fit.bootstrap: expected a whole number >= 0, got -1"),
+        ({"train_rounds": True}, "fit.train_rounds: expected a whole number >= 1, got True"),
+        ({"models": "rational"}, "fit.models: expected a list of at least 1, got 'rational'"),
+        ({"models": []}, "fit.models: expected a list of at least 1, got []"),
+        (
+            {"models": ["rational", "motiv"]},
+            "fit.models[1]: unknown value 'motiv'; did you mean 'motive'?",
+        ),
+        ({"models": ["motive", "motive"]}, "fit.models[1]: 'motive' is given twice"),
+        ({"models": [1]}, "fit.models[0]: expected one of 'rational', 'motive', got 1"),
+        ({"data": "socety"}, "fit.data: unknown value 'socety'; did you mean 'society'?"),
+        ({"data": "choices.xlsx"}, "or a path ending in .csv"),
+        ({"data": 3}, "fit.data: expected one of 'society', 'gneezy_rustichini_2000' or a path"),
+        ({"train_rounds": 5}, "fit.train_rounds: expected a round in 1..4"),
+        ({"payoffs": "pd"}, "fit.payoffs: only for data from a .csv file"),
+        ({"data": "gneezy_rustichini_2000"}, "fit.data: a society experiment fits its own"),
+        ({"train_rounds": None, "bootstrap": 10}, "fit.bootstrap: needs fit.train_rounds"),
+        ({"models": ["motive"], "bootstrap": 10}, "fit.bootstrap: needs both models"),
+    ],
+)
+def test_fit_section_errors(fit: dict[str, Any], expected: str) -> None:
+    assert expected in error_of(base_fit(**fit))
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            _set(base_tournament(), "fit", {}),
+            "x.toml: fit: not allowed when kind = 'tournament' (only with kind = 'society' or "
+            "'fit')",
+        ),
+        (_set(base_fit(), "fit", "yes"), "x.toml: fit: expected a table, got 'yes'"),
+        ({"kind": "fit"}, "x.toml: fit: missing required section for kind = 'fit'"),
+        ({"kind": "fit", "fit": {}}, "x.toml: fit.data: kind = 'fit' has no society to fit"),
+        (
+            {"kind": "fit", "fit": {"data": "x.csv"}},
+            "x.toml: fit.payoffs: missing required key for data from a .csv file",
+        ),
+        (
+            {"kind": "fit", "fit": {"data": "x.csv", "payoffs": "public_goods"}},
+            "fit.payoffs: unknown value 'public_goods'",
+        ),
+        (
+            {"kind": "fit", "fit": {"data": "gneezy_rustichini_2000", "train_rounds": 8}},
+            "fit.train_rounds: not used with data = 'gneezy_rustichini_2000'",
+        ),
+        (
+            {"kind": "fit", "fit": {"data": "gneezy_rustichini_2000", "models": ["motive"]}},
+            "fit.models: data = 'gneezy_rustichini_2000' is a comparison of both models",
+        ),
+        (
+            {**base_society(), "kind": "fit", "fit": {"data": "gneezy_rustichini_2000"}},
+            "x.toml: society: not allowed when kind = 'fit'",
+        ),
+        (
+            _set(base_fit(), "sweep", {"grid": {"seed": [1, 2]}}),
+            "x.toml: sweep: not allowed together with [fit]",
+        ),
+        (
+            _set(base_fit(), "society/game", "public_goods"),
+            "x.toml: society.game: a [fit] needs choices in a symmetric pairwise game",
+        ),
+    ],
+)
+def test_fit_section_placement_errors(data: dict[str, Any], expected: str) -> None:
+    assert expected in error_of(data)
+
+
+def test_json_schema_knows_the_fit_section() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = config.json_schema()
+    fit = schema["properties"]["fit"]
+    assert fit["properties"]["models"]["items"]["enum"] == ["rational", "motive"]
+    assert fit["properties"]["models"]["uniqueItems"] is True
+    assert fit["properties"]["starts"] == {"type": "integer", "minimum": 1, "default": 5}
+    jsonschema.validate(base_fit(), schema)
+    jsonschema.validate({"kind": "fit", "fit": {"data": "a/b.Csv", "payoffs": "pd"}}, schema)
+    for bad in (
+        _set(base_tournament(), "fit", {}),
+        _set(base_fit(), "fit/modles", ["motive"]),
+        _set(base_fit(), "fit/models", ["motive", "motive"]),
+        _set(base_fit(), "fit/data", "choices.xlsx"),
+        _set(base_fit(), "sweep", {"grid": {"seed": [1]}}),
+        {"kind": "fit"},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
+
+
 # ----------------------------------------------------------------------------- property
 def _paths(tree: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     out = [prefix] if prefix else []
@@ -549,7 +695,7 @@ JUNK = st.sampled_from(
 
 
 @given(
-    base=st.sampled_from([0, 1, 2]),
+    base=st.sampled_from([0, 1, 2, 3]),
     edits=st.lists(
         st.tuples(st.integers(0, 10**6), st.sampled_from(["delete", "rename", "swap"]), JUNK),
         min_size=1,
@@ -559,7 +705,12 @@ JUNK = st.sampled_from(
 def test_malformed_configs_raise_only_config_errors(base: int, edits: list[Any]) -> None:
     import tomllib
 
-    bases = [tomllib.loads(SOCIETY_TOML), tomllib.loads(TOURNAMENT_TOML), base_society()]
+    bases = [
+        tomllib.loads(SOCIETY_TOML),
+        tomllib.loads(TOURNAMENT_TOML),
+        base_society(),
+        base_fit(bootstrap=2),
+    ]
     data = bases[base]
     for index, op, junk in edits:
         paths = _paths(data)

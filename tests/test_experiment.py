@@ -40,7 +40,7 @@ def small_sweep():
 @pytest.mark.parametrize("path", sorted(CONFIGS.iterdir()), ids=lambda p: p.name)
 def test_every_example_config_validates(path):
     checked = config.validate(config.load(path))
-    assert checked.kind in {"tournament", "society"}
+    assert checked.kind in {"tournament", "society", "fit"}
 
 
 def test_run_writes_a_complete_folder_with_the_resolved_config(tmp_path):
