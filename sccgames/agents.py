@@ -66,6 +66,9 @@ class MotiveAgent(axl.Player):
         The current motive state.
     last_p_cooperate : float or None
         ``P(C)`` of the most recent decision (None before the first).
+    last_decision : tuple of (Context, State) or None
+        What the most recent decision was made from (for
+        :func:`sccgames.inference.choices_from_match`).
 
     """
 
@@ -88,6 +91,7 @@ class MotiveAgent(axl.Player):
         self.group = group
         self.state: State = initial_state(self.profile)
         self.last_p_cooperate: float | None = None
+        self.last_decision: tuple[Context, State] | None = None
         self._context: Context | None = None
         self._outcome: dict[str, float] = _NO_OUTCOME
 
@@ -139,6 +143,7 @@ class MotiveAgent(axl.Player):
         context = self._turn_context(opponent)
         p = float(p_cooperate(self.profile, self.state, context, self._payoffs))
         self.last_p_cooperate = p
+        self.last_decision = (context, self.state)
         return self._random.random_choice(p)
 
     def update_history(self, play: axl.Action, coplay: axl.Action) -> None:

@@ -19,11 +19,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+from axelrod import Action
 from scipy import optimize, stats
-from scipy.special import expit
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
+from sccgames.agents import MotiveAgent
 from sccgames.games import society_game
 from sccgames.likelihood import (
     BOUNDS,
@@ -35,14 +36,18 @@ from sccgames.likelihood import (
     START_BOX,
     Model,
     _prepare,
+    habit_trace,
     information,
     loglik,
     loglik_terms,
     objective,
     parameter_names,
+    probability,
     resolve_model,
     utility,
 )
+
+C = Action.C
 
 __all__ = [
     "BOUNDS",
@@ -58,9 +63,11 @@ __all__ = [
     "VuongTest",
     "bootstrap",
     "brier",
+    "choices_from_match",
     "choices_from_society",
     "fit",
     "gradient_hessian",
+    "habit_trace",
     "information",
     "likelihood_ratio_test",
     "log_loss",
@@ -69,6 +76,7 @@ __all__ = [
     "maximize",
     "parameter_names",
     "predict",
+    "probability",
     "resolve_model",
     "utility",
     "vuong_test",
@@ -90,7 +98,9 @@ def choices_from_society(society: Any) -> pd.DataFrame:
         One row per citizen who played, per round: ``subject``, ``type`` (at decision time),
         ``round``, ``cooperated`` (bool), :data:`CONTEXT_COLUMNS` and
         :data:`HISTORY_COLUMNS` (counts of observed moves, which are data, not latent
-        states; ``DESIGN.md`` §7), as float64. ``attrs["payoffs"]`` holds the game's
+        states; ``DESIGN.md`` §7), as float64, and ``habit``: each row's habit before the
+        choice, computed from the subject's own earlier choices
+        (:func:`~sccgames.likelihood.habit_trace`). ``attrs["payoffs"]`` holds the game's
         ``(own, other)`` payoffs as nested tuples, indexed ``[my action, partner's action]``.
 
     Raises
@@ -129,11 +139,53 @@ def choices_from_society(society: Any) -> pd.DataFrame:
             columns[name] = np.broadcast_to(np.asarray(getattr(rs.state, name), float), (n,))
         parts.append(pd.DataFrame(columns)[played])
     data = pd.concat(parts, ignore_index=True)
+    habit = habit_trace(data)
+    if habit is not None:  # from the whole panel, so that any split of rows keeps it
+        data["habit"] = habit
     data.attrs["payoffs"] = payoffs
     return data
 
 
 # --------------------------------------------------------------------------- fitting
+def choices_from_match(match: Any) -> pd.DataFrame:
+    """Play a :class:`~sccgames.Match` turn by turn and return its motive agents' choices.
+
+    Parameters
+    ----------
+    match : sccgames.Match
+        A match with at least one :class:`~sccgames.MotiveAgent` (axelrod strategies may be
+        the partners; their moves are history, not choices).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`choices_from_society`, one row per turn and motive agent
+        (``subject`` is the seat, 0 or 1; ``type`` the agent's name). ``cooperated`` is the
+        *intended* action, the one the decision rule chose (noise then flips the played one);
+        ``habit`` is the agent's habit, which learns from the played actions.
+
+    """
+    agents = [i for i, player in enumerate(match.players) if isinstance(player, MotiveAgent)]
+    if not agents:
+        raise ValueError("choices_from_match needs a match with at least one MotiveAgent")
+    rows = []
+    for turn in match.stream():
+        for i in agents:
+            player = match.players[i]
+            context, state = player.last_decision
+            rows.append(
+                {"subject": i, "type": player.name, "round": turn.turn}
+                | {"cooperated": turn.intended[i] == C}
+                | {name: float(getattr(context, name)) for name in CONTEXT_COLUMNS}
+                | {name: float(getattr(state, name)) for name in HISTORY_COLUMNS}
+                | {"habit": float(state.habit)}
+            )
+    data = pd.DataFrame(rows)
+    payoffs = match.players[agents[0]]._payoffs
+    data.attrs["payoffs"] = (tuple(payoffs.own), tuple(payoffs.other))
+    return data
+
+
 @dataclass(frozen=True)
 class FitResult:
     """A maximum-likelihood fit (``DESIGN.md`` §7).
@@ -237,16 +289,7 @@ def fit(
         screen_options = {"ftol": 1e-9, "gtol": 1e-5, "maxiter": 1000}
         screened = _minimize(objective(names, sample), points, bounds, True, screen_options)
         points = [res.x for res in sorted(screened, key=lambda res: res.fun)[:2]]
-    return maximize(
-        resolve_model(model).value,
-        names,
-        objective(names, d),
-        points,
-        bounds,
-        d.n,
-        jac=True,
-        options=FIT_OPTIONS,
-    )
+    return _maximize_exact(resolve_model(model).value, names, d, points)
 
 
 def maximize(
@@ -492,9 +535,20 @@ def _refit(model: str, data: pd.DataFrame, inits: Sequence[Mapping[str, float]])
     """Maximum likelihood from given starting values only, without standard errors."""
     d = _prepare(data)
     names = parameter_names(model, d)
-    bounds = [BOUNDS[k] for k in names]
-    low, high = np.array(bounds).T
+    low, high = np.array([BOUNDS[k] for k in names]).T
     points = [np.clip([init.get(k, 0.0) for k in names], low, high) for init in inits]
+    return _maximize_exact(model, names, d, points, standard_errors=False)
+
+
+def _maximize_exact(
+    model: str,
+    names: Sequence[str],
+    d: Any,
+    points: Sequence[np.ndarray],
+    standard_errors: bool = True,
+) -> FitResult:
+    """:func:`maximize` of the likelihood of :mod:`sccgames.likelihood`, exact gradients."""
+    bounds = [BOUNDS[k] for k in names]
     return maximize(
         model,
         names,
@@ -504,7 +558,7 @@ def _refit(model: str, data: pd.DataFrame, inits: Sequence[Mapping[str, float]])
         d.n,
         jac=True,
         options=FIT_OPTIONS,
-        standard_errors=False,
+        standard_errors=standard_errors,
     )
 
 
@@ -601,8 +655,7 @@ def predict(fit_: FitResult, data: pd.DataFrame) -> np.ndarray:
         score steps).
 
     """
-    d = _prepare(data)
-    return expit(fit_.params["beta"] * utility(fit_.model, fit_.params, d))
+    return probability(fit_.model, fit_.params, data)
 
 
 def log_loss(p: Any, y: Any, eps: float = 1e-15) -> float:

@@ -18,14 +18,20 @@ response, [McKelveyPalfrey1995]_) models that reuse the motive math of
     ``w_R = 1`` fixes the scale β, which would otherwise not be identified). Anger is 0, the
     perceived compliance ē is the partner-C share of the history (the
     ``initial_compliance`` default before any move), conformity χ and belonging ι are fixed
-    at 0 so that the model reduces exactly to the rational one when the six free motive
+    at 0 so that the model reduces exactly to the rational one when the free motive
     parameters are 0; the other parameters keep their :class:`~sccgames.Profile` defaults.
+    Habit arbitrates as in the decision rule (:func:`~sccgames.motives.choice_probability`):
+    ``P(C) = θ h + (1 − θ) logistic(β Σ Δu)`` with ``θ = w_H |2h − 1|`` and free habit
+    weight ``w_H ∈ [0, 1)``; the habit h is not latent but computed from the data, the
+    exponentially weighted average of the subject's own earlier choices
+    (:func:`~sccgames.motives.habit_update` from the :class:`~sccgames.profiles.HabitParams`
+    defaults), so it needs ``subject`` and ``round`` columns.
 
 A parameter that cannot move the likelihood on the data at hand is not free (λ without score
-steps, δ in one-shot data, ν when no act is visible), so that the Hessian and the
-likelihood-ratio degrees of freedom count only parameters the data can speak to. Inequity
-aversion [FehrSchmidt1999]_ and warm glow are still only partly identified in a 2×2 game
-(they enter through an affine function of p̂).
+steps, δ in one-shot data, ν when no act is visible, ``w_H`` without a subject's history),
+so that the Hessian and the likelihood-ratio degrees of freedom count only parameters the
+data can speak to. Inequity aversion [FehrSchmidt1999]_ and warm glow are still only partly
+identified in a 2×2 game (they enter through an affine function of p̂).
 
 How it is fast
 --------------
@@ -106,6 +112,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "envy": (0.0, 5.0),
     "guilt": (0.0, 0.999),
     "esteem": (0.0, 10.0),
+    "habit": (0.0, 0.999),
 }
 START_BOX: dict[str, tuple[float, float]] = {
     "beta": (0.2, 5.0),
@@ -118,15 +125,18 @@ START_BOX: dict[str, tuple[float, float]] = {
     "envy": (0.0, 1.0),
     "guilt": (0.0, 0.5),
     "esteem": (0.0, 2.0),
+    "habit": (0.0, 0.5),
 }
 RATIONAL_PARAMETERS = ("beta", "trust", "score_value", "delta")
-MOTIVE_PARAMETERS = ("norm", "warm_glow", "sympathy", "envy", "guilt", "esteem")
+MOTIVE_PARAMETERS = ("norm", "warm_glow", "sympathy", "envy", "guilt", "esteem", "habit")
 #: The emotion parameters that multiply an affine function of p̂, in emotion_utility's order.
 _EMOTION = ("sympathy", "envy", "guilt")
 
 _DEFAULT = Profile()
 #: Step of the central differences across the kinks (in units of the parameter).
 _STEP = 1e-6
+#: Floor of a probability inside a logarithm.
+_TINY = 1e-300
 
 
 # --------------------------------------------------------------------------- data
@@ -140,6 +150,7 @@ class _Data:
     compliance: np.ndarray
     own: np.ndarray
     other: np.ndarray
+    habit: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -155,6 +166,8 @@ class _Data:
             "score_value": bool(np.any(watched * (c.score_up + c.score_down) != 0)),
             "delta": bool(np.any(np.asarray(c.remaining) > 0)),
             "esteem": bool(np.any(np.asarray(c.visibility) != 0)),
+            # w_H matters once some habit has formed (θ = w_H |2h − 1| > 0 somewhere)
+            "habit": self.habit is not None and bool(np.any(self.habit != 0.5)),
         }
 
     @cached_property
@@ -183,7 +196,39 @@ def _prepare(data: pd.DataFrame | _Data) -> _Data:
         _DEFAULT.moral.initial_compliance,
     )
     y = data["cooperated"].to_numpy(bool)
-    return _Data(y, context, history, compliance, own, other)
+    habit = data["habit"].to_numpy(float) if "habit" in data else habit_trace(data)
+    return _Data(y, context, history, compliance, own, other, habit)
+
+
+def habit_trace(data: pd.DataFrame) -> np.ndarray | None:
+    """Each row's habit h before its choice, from the subject's own earlier choices.
+
+    Choice data carry it as a ``habit`` column (:func:`sccgames.inference.choices_from_society`
+    adds it from the whole panel), which the likelihood reads when present: rows split off
+    for an out-of-sample test keep the habit their subject brought to them.
+
+    ``h`` starts at :attr:`HabitParams.initial <sccgames.profiles.HabitParams.initial>` and
+    follows :func:`~sccgames.motives.habit_update` at the default learning rate through the
+    subject's rows in round order (a round without a row leaves it unchanged). ``None``
+    without ``subject`` and ``round`` columns, or with two rows of one subject in a round.
+    """
+    if "subject" not in data or "round" not in data or len(data) == 0:
+        return None
+    if data[["subject", "round"]].duplicated().any():
+        return None
+    _, subject = np.unique(data["subject"].to_numpy(), return_inverse=True)
+    rounds = data["round"].to_numpy()
+    y = data["cooperated"].to_numpy(float)
+    params = _DEFAULT.habit
+    current = np.full(subject.max() + 1, float(params.initial))
+    habit = np.empty(len(data))
+    order = np.argsort(rounds, kind="stable")
+    starts = np.flatnonzero(np.diff(rounds[order]) != 0) + 1
+    for rows in np.split(order, starts):
+        who = subject[rows]
+        habit[rows] = current[who]
+        current[who] = motives.habit_update(current[who], params.learning_rate, y[rows])
+    return habit
 
 
 def parameter_names(model: Model | str, data: pd.DataFrame | _Data) -> tuple[str, ...]:
@@ -237,6 +282,7 @@ class _Design:
     moral_slope_p1: np.ndarray | None
     emotion: dict[str, tuple[float, float]]
     visibility: np.ndarray
+    habit: np.ndarray | None
 
     @classmethod
     def of(cls, d: _Data) -> _Design:
@@ -298,6 +344,7 @@ class _Design:
             moral_slope_p1=None if moral_affine is None else moral_affine[1] * full(p1),
             emotion={k: (float(a), float(b)) for k, (a, b) in emotion.items()},
             visibility=full(c.visibility),
+            habit=d.habit,
         )
 
     # the pieces of the utility, each a motive function
@@ -359,6 +406,26 @@ class _Evaluation:
         """The logit's index ``β u``."""
         return self.p["beta"] * self.u
 
+    @property
+    def habitual(self) -> bool:
+        """Whether habit arbitrates (a non-zero habit weight)."""
+        return self.design.habit is not None and self.p["habit"] != 0.0
+
+    def probability(self) -> np.ndarray:
+        """``P(C)`` in every row (:func:`~sccgames.motives.choice_probability`)."""
+        if not self.habitual:
+            return expit(self.x)
+        h = self.design.habit
+        return motives.choice_probability(self.p["beta"], self.u, self.p["habit"], h)
+
+    def probability_gradients(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``P``, ``∂P/∂x`` and ``∂P/∂w_H`` in every row (habit arbitrating)."""
+        h = self.design.habit
+        s = expit(self.x)
+        theta = motives.habit_strength(self.p["habit"], h)
+        probability = motives.choice_probability(self.p["beta"], self.u, self.p["habit"], h)
+        return probability, (1.0 - theta) * s * (1.0 - s), motives.habit_strength(1.0, h) * (h - s)
+
     def directions(self) -> dict[str, list[tuple[float, np.ndarray | None]]]:
         """``∂x/∂θ`` by parameter, each a sum ``Σ c · a`` of scaled rows (``a = None``: 1).
 
@@ -390,6 +457,8 @@ class _Evaluation:
                 terms = [(beta, self.image)]
             elif name == "warm_glow":
                 terms = [(beta, None)]
+            elif name == "habit":  # arbitrates after the logit: no part of x
+                terms = []
             else:  # an emotion parameter: e0 + e1 p̂
                 e0, e1 = design.emotion[name]
                 terms = [(beta * e0, None), (beta * e1, self.p_hat)]
@@ -409,13 +478,18 @@ class _Evaluation:
                 dots[key] = float(np.einsum("i,i->", np.broadcast_to(a, weights.shape), weights))
             return dots[key]
 
-        return np.array([sum(c * dot(a) for c, a in terms) for terms in self.directions().values()])
+        return np.array(
+            [sum((c * dot(a) for c, a in terms), 0.0) for terms in self.directions().values()]
+        )
 
     def jacobian(self) -> np.ndarray:
         """``∂x/∂θ`` as an ``n × k`` matrix (for the information matrix)."""
         n = self.u.size
         columns = [
-            sum(c * (np.ones(n) if a is None else np.broadcast_to(a, (n,))) for c, a in terms)
+            sum(
+                (c * (np.ones(n) if a is None else np.broadcast_to(a, (n,))) for c, a in terms),
+                np.zeros(n),
+            )
             for terms in self.directions().values()
         ]
         return np.stack(columns, axis=1)
@@ -457,8 +531,21 @@ def loglik_terms(
     """
     model = resolve_model(model)
     d = _prepare(data)
-    x = d.design.evaluate(*_theta(model, params, d)).x
-    return log_expit(np.where(d.y, x, -x))
+    at = d.design.evaluate(*_theta(model, params, d))
+    if not at.habitual:
+        x = at.x
+        return log_expit(np.where(d.y, x, -x))
+    p = at.probability()
+    return np.where(d.y, np.log(np.maximum(p, _TINY)), np.log(np.maximum(1.0 - p, _TINY)))
+
+
+def probability(
+    model: Model | str, params: Mapping[str, float], data: pd.DataFrame | _Data
+) -> np.ndarray:
+    """``P(C)`` in each row under ``model`` at ``params``."""
+    model = resolve_model(model)
+    d = _prepare(data)
+    return d.design.evaluate(*_theta(model, params, d)).probability()
 
 
 def loglik(model: Model | str, params: Mapping[str, float], data: pd.DataFrame | _Data) -> float:
@@ -482,6 +569,8 @@ def objective(
 
     def mean_nll(theta: np.ndarray) -> tuple[float, np.ndarray]:
         at = d.design.evaluate(names, theta)
+        if at.habitual or "habit" in names:
+            return _habitual_nll(at, d.y, w, total)
         sx = sign * at.x
         # log P = log_expit(sx) = min(sx, 0) − log1p(e) and 1 − P = expit(−sx), e = exp(−|sx|)
         e = np.exp(-np.abs(sx))
@@ -492,12 +581,45 @@ def objective(
     return mean_nll
 
 
+def _habitual_nll(
+    at: _Evaluation, y: np.ndarray, w: np.ndarray, total: float
+) -> tuple[float, np.ndarray]:
+    """The mean negative log-likelihood and its gradient when habit arbitrates or is free.
+
+    At ``w_H = 0`` the value and the logit's residual take the exact logit forms (as
+    without habit), so that the nested models agree to rounding.
+    """
+    p, dp_dx, dp_dw = at.probability_gradients()
+    if at.habitual:
+        p = np.clip(p, _TINY, 1.0 - 1e-16)
+        value = -float(np.einsum("i,i->", w, np.where(y, np.log(p), np.log1p(-p)))) / total
+        dl_dp = w * np.where(y, 1.0 / p, -1.0 / (1.0 - p))
+        gradient = at.score(dl_dp * dp_dx)
+    else:
+        x = at.x
+        sx = np.where(y, x, -x)
+        value = -float(np.einsum("i,i->", w, log_expit(sx))) / total
+        gradient = at.score(w * np.where(y, expit(-x), -expit(x)))  # w (y − P)
+        up, down = np.maximum(expit(x), _TINY), np.maximum(expit(-x), _TINY)
+        dl_dp = w * np.where(y, 1.0 / up, -1.0 / down)
+    if "habit" in at.names:
+        gradient[at.names.index("habit")] += float(np.einsum("i,i->", dl_dp, dp_dw))
+    return value, -gradient / total
+
+
 def information(
     names: Sequence[str], theta: Sequence[float], data: pd.DataFrame | _Data
 ) -> np.ndarray:
     """Expected (Fisher) information ``Σ P(1 − P) ∂x ∂xᵀ`` of the logit at ``θ``."""
     d = _prepare(data)
     at = d.design.evaluate(names, theta)
-    p = expit(at.x)
     jac = at.jacobian()
-    return jac.T @ (jac * (p * (1.0 - p))[:, None])
+    if not at.habitual and "habit" not in at.names:
+        p = expit(at.x)
+        return jac.T @ (jac * (p * (1.0 - p))[:, None])
+    # ∂P/∂θ = ∂P/∂x ∂x/∂θ (+ ∂P/∂w_H); information Σ ∂P ∂Pᵀ / (P (1 − P))
+    p, dp_dx, dp_dw = at.probability_gradients()
+    jac = jac * dp_dx[:, None]
+    if "habit" in at.names:
+        jac[:, at.names.index("habit")] += dp_dw
+    return jac.T @ (jac / np.maximum(p * (1.0 - p), _TINY)[:, None])

@@ -128,7 +128,7 @@ def test_motive_model_is_the_decision_rule_and_nests_the_rational_one(
     """The motive utility equals decision.motive_utilities; at 0 it is the rational one."""
     d = citizen_data
     theta = {"beta": 1.3, "trust": 0.4, "score_value": 0.2, "norm": 1.5, "warm_glow": 0.7}
-    theta |= {"sympathy": 0.2, "envy": 0.6, "guilt": 0.3, "esteem": 0.9}
+    theta |= {"sympathy": 0.2, "envy": 0.6, "guilt": 0.3, "esteem": 0.9, "habit": 0.0}
     profile = replace(
         Profile(),
         rational=RationalParams(trust=0.4, score_value=0.2),
@@ -151,6 +151,50 @@ def test_missing_parameter_is_an_error(citizen_data: pd.DataFrame) -> None:
         inf.loglik("rational", {"beta": 1.0, "trust": 0.5}, citizen_data)
     with pytest.raises(ValueError, match="model"):
         inf.fit("bayesian", citizen_data)
+
+
+def test_habit_is_the_societys_and_arbitrates_as_the_decision_rule() -> None:
+    """The habit computed from the choice data is each citizen's own state (float64), and
+    with a habit weight the motive model's P(C) is the decision rule's, arbitration included."""
+    from sccgames import likelihood as lk
+
+    def build() -> scc.Society:
+        return society({"Citizen": 1.0}, 150, 10, seed=4, matching="fixed", dtype=np.float64)
+
+    data = inf.choices_from_society(build())
+    run = build().stream()
+    habits = []
+    for rs in run:
+        played = rs.partner >= 0 if rs.partner is not None else np.ones(rs.cooperated.size, bool)
+        habits.append(np.broadcast_to(rs.state.habit, played.shape)[played])
+    trace = lk.habit_trace(data)
+    np.testing.assert_allclose(trace, np.concatenate(habits), rtol=0, atol=1e-12)
+    assert "habit" in inf.parameter_names("motive", data)
+    assert "habit" not in inf.parameter_names("motive", data.drop(columns=["round", "habit"]))
+    np.testing.assert_array_equal(data["habit"], trace)  # carried, so a split keeps it
+
+    theta = {"beta": 1.3, "trust": 0.4, "score_value": 0.2, "delta": 0.5, "norm": 1.5}
+    theta |= {"warm_glow": 0.7, "sympathy": 0.2, "envy": 0.6, "guilt": 0.3, "esteem": 0.9}
+    theta |= {"habit": 0.4}
+    profile = replace(
+        Profile(),
+        beta=1.3,
+        weights=Weights(rational=1.0, habit=0.4, moral=1.0, emotion=1.0, social=1.0),
+        rational=RationalParams(trust=0.4, score_value=0.2, delta=0.5),
+        emotion=EmotionParams(sympathy=0.2, envy=0.6, guilt=0.3, warm_glow=0.7),
+        social=SocialParams(esteem=0.9, conformity=0.0, belonging=0.0),
+        moral=MoralParams(norm=1.5),
+    )
+    state, context, payoffs = contexts_of(data)
+    state = replace(state, norm=np.full(len(data), 1.5), habit=trace)
+    expected = p_cooperate(profile, state, context, payoffs)
+    np.testing.assert_allclose(lk.probability("motive", theta, data), expected, rtol=1e-12)
+    y = data["cooperated"].to_numpy()
+    np.testing.assert_allclose(
+        inf.loglik_terms("motive", theta, data), log_probabilities(expected, y), rtol=1e-10
+    )
+    fitted = inf.FitResult("motive", theta, 0, 9, len(data), 0, 0, {}, True)
+    np.testing.assert_allclose(inf.predict(fitted, data), expected, rtol=1e-12)
 
 
 # --------------------------------------------------------------------------- recovery
@@ -320,7 +364,7 @@ def test_gradient_across_kinks() -> None:
     assert lk._prepare(data).design.moral_affine is None
     names = inf.parameter_names("motive", data)
     assert "delta" in names
-    theta = np.array([1.2, 0.5, 0.3, 0.6, 0.8, 0.4, 0.3, 0.2, 0.1, 0.5][: len(names)])
+    theta = np.array([1.2, 0.5, 0.3, 0.6, 0.8, 0.4, 0.3, 0.2, 0.1, 0.5, 0.3, 0.2][: len(names)])
     f = lk.objective(names, data)
     h = 1e-6
     numeric = [(f(theta + h * e)[0] - f(theta - h * e)[0]) / (2 * h) for e in np.eye(len(names))]
@@ -391,3 +435,83 @@ def test_bootstrap_relabels_clusters_and_checks_input() -> None:
         inf.bootstrap(data, statistic, level=1.5)
     with pytest.raises(ValueError, match="centre"):
         inf.bootstrap(data, statistic, cluster="centre")
+
+
+def test_maximize_with_function_values_only(citizen_data: pd.DataFrame) -> None:
+    """Finite-difference gradients and the value Hessian reach the exact-gradient fit."""
+    from sccgames import likelihood as lk
+
+    data = citizen_data.iloc[:4000].copy()
+    data.attrs = dict(citizen_data.attrs)
+    exact = inf.fit("rational", data, starts=1, seed=2)
+    names = tuple(exact.params)
+    d = lk._prepare(data)
+
+    def mean_nll(theta: np.ndarray) -> float:
+        return -inf.loglik("rational", dict(zip(names, theta, strict=True)), d) / d.n
+
+    start = [np.array(list(exact.params.values())) * 0.8]
+    bounds = [inf.BOUNDS[k] for k in names]
+    numeric = inf.maximize("rational", names, mean_nll, start, bounds, d.n)
+    assert numeric.loglik == pytest.approx(exact.loglik, abs=1e-3)
+    assert any(np.isfinite(v) for v in exact.se.values())
+    for name in names:
+        assert numeric.se[name] == pytest.approx(exact.se[name], rel=0.05, nan_ok=True)
+    with pytest.raises(ValueError, match="at least one start"):
+        inf.maximize("rational", names, mean_nll, [], bounds, d.n)
+
+
+def test_choices_from_match_are_the_agents_own_decisions() -> None:
+    """Each row's P(C) under the motive model at the agent's own parameters is the P(C)
+    the agent played with (a Citizen against tit-for-tat under social credit, with noise)."""
+    import axelrod as axl
+
+    def against_tit_for_tat(agent: scc.MotiveAgent, seed: int) -> scc.Match:
+        return scc.Match(
+            [agent, axl.TitForTat()],
+            turns=60,
+            regime=scc.SocialCredit(coverage={"work": 0.8, "home": 0.0}),
+            domains={"work": 0.5, "home": 0.5},
+            noise=0.05,
+            seed=seed,
+        )
+
+    agent = scc.Citizen()
+    match = against_tit_for_tat(agent, 3)
+    data = inf.choices_from_match(match)
+    assert len(data) == 60 and set(data["subject"]) == {0}
+    played = [turn.p_cooperate[0] for turn in match._turns]
+    profile = agent.profile
+    assert profile.weights.rational == 1.0  # the motive model fixes w_R = 1
+    w = profile.weights
+    theta = {
+        "beta": profile.beta,
+        "trust": profile.rational.trust,
+        "score_value": profile.rational.score_value,
+        "delta": profile.rational.delta,
+        "norm": w.moral * profile.moral.norm,
+        "warm_glow": w.emotion * profile.emotion.warm_glow,
+        "sympathy": w.emotion * profile.emotion.sympathy,
+        "envy": w.emotion * profile.emotion.envy,
+        "guilt": w.emotion * profile.emotion.guilt,
+        "esteem": w.social * profile.social.esteem,
+        "habit": w.habit,
+    }
+    names = inf.parameter_names("motive", data)
+    from sccgames import likelihood as lk
+
+    p = lk.probability("motive", {k: theta[k] for k in names}, data)
+    # the motive model leaves out conformity, belonging, anger and the norm's dynamics
+    # (latent states); at the start they have not moved, so the first turn must agree
+    assert p[0] == pytest.approx(played[0], rel=1e-9)
+    # a purely rational agent has none of them: every turn agrees
+    calculator = scc.HomoEconomicus()
+    match = against_tit_for_tat(calculator, 4)
+    data = inf.choices_from_match(match)
+    r = calculator.profile.rational
+    params = {"beta": calculator.profile.beta, "trust": r.trust, "score_value": r.score_value}
+    params["delta"] = r.delta
+    p = lk.probability("rational", params, data)
+    np.testing.assert_allclose(p, [turn.p_cooperate[0] for turn in match._turns], rtol=1e-9)
+    with pytest.raises(ValueError, match="MotiveAgent"):
+        inf.choices_from_match(scc.Match([axl.TitForTat(), axl.Defector()], turns=3, seed=1))
