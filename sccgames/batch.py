@@ -66,12 +66,19 @@ BATCH_COLUMNS = (
 class BatchTrace:
     """Per-turn arrays of a batch, shape ``(turns, 2B)``, kept when ``trace=True``.
 
-    ``p_cooperate`` is NaN for axelrod's strategies.
+    ``p_cooperate`` is NaN for axelrod's strategies. ``intended`` is the act chosen before
+    noise; ``motive`` the indices (in ``[*first, *second]`` order) of the motive agents, and
+    ``contexts`` and ``states`` what they decided from each turn (arrays over ``motive``),
+    which :func:`sccgames.inference.choices_from_batch` turns into choice data.
     """
 
     p_cooperate: np.ndarray
     cooperated: np.ndarray
     coverage: np.ndarray
+    intended: np.ndarray | None = None
+    motive: np.ndarray | None = None
+    contexts: tuple[Any, ...] = ()
+    states: tuple[Any, ...] = ()
 
 
 class _Stand(axl.Player):
@@ -200,7 +207,9 @@ def play_batch(
     state = initial_state(profile) if profile is not None else None
     scores = regime.initial_scores(n)
     totals = {key: np.zeros(n) for key in ("transfers", "fines", "false_positives")}
-    kept: dict[str, list[np.ndarray]] | None = {"p": [], "c": [], "m": []} if trace else None
+    kept: dict[str, list[Any]] | None = None
+    if trace:
+        kept = {"p": [], "c": [], "m": [], "i": [], "context": [], "state": []}
     p = np.full(n, np.nan)
     coverage_by_turn = np.tile(coverage_of[domain_index], 2)  # (turns, n)
     acts = np.empty((turns, n), dtype=bool)
@@ -221,6 +230,9 @@ def play_batch(
                 )
                 p[pick] = p_cooperate(profile, state, context, payoffs)
                 intended[pick] = decision[t, pick] < p[pick]
+                if kept is not None:  # what the decision was made from (new objects each turn)
+                    kept["context"].append(context)
+                    kept["state"].append(state)
             if others.index.size:
                 intended[others.index] = others.moves()
             cooperated = np.not_equal(intended, flip[t], out=acts[t])  # noise flips the act
@@ -245,6 +257,7 @@ def play_batch(
                 kept["p"].append(p.copy())
                 kept["c"].append(cooperated)
                 kept["m"].append(coverage)
+                kept["i"].append(intended)
     finally:
         if collecting:
             gc.enable()
@@ -258,7 +271,15 @@ def play_batch(
     )
     traced = None
     if kept is not None:
-        traced = BatchTrace(np.array(kept["p"]), np.array(kept["c"]), np.array(kept["m"]))
+        traced = BatchTrace(
+            np.array(kept["p"]),
+            np.array(kept["c"]),
+            np.array(kept["m"]),
+            intended=np.array(kept["i"]),
+            motive=mi,
+            contexts=tuple(kept["context"]),
+            states=tuple(kept["state"]),
+        )
     return frame, traced
 
 

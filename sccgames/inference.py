@@ -25,7 +25,8 @@ from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from sccgames.agents import MotiveAgent
-from sccgames.games import society_game
+from sccgames.batch import play_batch
+from sccgames.games import payoff_tuples, society_game
 from sccgames.likelihood import (
     BOUNDS,
     CONTEXT_COLUMNS,
@@ -63,6 +64,7 @@ __all__ = [
     "VuongTest",
     "bootstrap",
     "brier",
+    "choices_from_batch",
     "choices_from_match",
     "choices_from_society",
     "fit",
@@ -182,6 +184,51 @@ def choices_from_match(match: Any) -> pd.DataFrame:
             )
     data = pd.DataFrame(rows)
     payoffs = match.players[agents[0]]._payoffs
+    data.attrs["payoffs"] = (tuple(payoffs.own), tuple(payoffs.other))
+    return data
+
+
+def choices_from_batch(
+    first: Sequence[Any],
+    second: Sequence[Any],
+    turns: int,
+    regime: Any = None,
+    game: Any = None,
+    domains: Mapping[str, float] | None = None,
+    noise: float = 0.0,
+    seeds: Any = None,
+) -> pd.DataFrame:
+    """Play matches in the tournament's batch kernel and return the motive agents' choices.
+
+    The arguments are those of :func:`sccgames.batch.play_batch` (``first[k]`` meets
+    ``second[k]``); the same seeds give the same matches as a :class:`~sccgames.Tournament`
+    plays. Returns the columns of :func:`choices_from_match`, one row per turn and motive
+    agent, ``subject`` being the agent's position in ``[*first, *second]`` (each match's
+    seats are separate subjects) and ``cooperated`` the intended act.
+    """
+    _, trace = play_batch(first, second, turns, regime, game, domains, noise, seeds, trace=True)
+    assert trace is not None and trace.motive is not None
+    if trace.motive.size == 0:
+        raise ValueError("choices_from_batch needs at least one MotiveAgent")
+    players = [*first, *second]
+    names = np.array([players[i].name for i in trace.motive], dtype=object)
+    parts = []
+    for t, (context, state) in enumerate(zip(trace.contexts, trace.states, strict=True)):
+        m = trace.motive.size
+        columns: dict[str, Any] = {
+            "subject": trace.motive,
+            "type": names,
+            "round": np.full(m, t),
+            "cooperated": trace.intended[t, trace.motive],
+        }
+        for name in CONTEXT_COLUMNS:
+            columns[name] = np.broadcast_to(np.asarray(getattr(context, name), float), (m,))
+        for name in HISTORY_COLUMNS:
+            columns[name] = np.broadcast_to(np.asarray(getattr(state, name), float), (m,))
+        columns["habit"] = np.broadcast_to(np.asarray(state.habit, float), (m,))
+        parts.append(pd.DataFrame(columns))
+    data = pd.concat(parts, ignore_index=True)
+    payoffs = payoff_tuples(game)
     data.attrs["payoffs"] = (tuple(payoffs.own), tuple(payoffs.other))
     return data
 
@@ -562,16 +609,27 @@ def _maximize_exact(
     )
 
 
-def vuong_test(data: pd.DataFrame, fit_a: FitResult, fit_b: FitResult) -> VuongTest:
+def vuong_test(
+    data: pd.DataFrame, fit_a: FitResult, fit_b: FitResult, tolerance: float = 1e-6
+) -> VuongTest:
     """Vuong's closeness test of two fitted models on the same data [Vuong1989]_.
 
     ``z = √n · mean(m) / sd(m)`` of the per-observation log-likelihood differences
     ``m_i = log P_a(y_i) − log P_b(y_i)``; ``z > 0`` favours ``fit_a``.
+
+    When the two models give every choice the same probability (``mean |m_i| <
+    tolerance``) they are observationally equivalent and z is not defined (Vuong's
+    statistic needs ``ω² > 0``): the result is ``z = 0``, ``p = 1``. The default 1e-6 is
+    chosen so that differences at the level of optimizer rounding — two models that both fit
+    near-deterministic choices agree to about 1e-7 per choice, all of one sign, which would
+    otherwise give an enormous z — are not read as evidence.
     """
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be >= 0, got {tolerance}")
     d = _prepare(data)
     m = loglik_terms(fit_a.model, fit_a.params, d) - loglik_terms(fit_b.model, fit_b.params, d)
     sd = m.std(ddof=1)
-    if not sd > 0:
+    if not sd > 0 or np.mean(np.abs(m)) < tolerance:
         return VuongTest(0.0, 1.0)
     z = float(np.sqrt(m.size) * m.mean() / sd)
     return VuongTest(z, float(2.0 * stats.norm.sf(abs(z))))

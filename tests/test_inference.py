@@ -310,6 +310,14 @@ def test_vuong_sign_and_value(citizen_data: pd.DataFrame) -> None:
     assert z > 3 and p < 0.01
     z_swapped, p_swapped = inf.vuong_test(data, coin, good)
     assert z_swapped == pytest.approx(-z) and p_swapped == pytest.approx(p)
+    # a difference at rounding level, all of one sign, is no evidence: equivalent models
+    nudged = inf.FitResult(
+        "rational", {**truth, "beta": 1.5 + 1e-9}, 0, 3, len(data), 0, 0, {}, True
+    )
+    assert inf.vuong_test(data, nudged, good) == (0.0, 1.0)
+    assert inf.vuong_test(data, nudged, good, tolerance=0.0).z != 0.0  # what it would say
+    with pytest.raises(ValueError, match="tolerance"):
+        inf.vuong_test(data, good, coin, tolerance=-1.0)
 
 
 def test_scores_by_hand() -> None:
@@ -515,3 +523,29 @@ def test_choices_from_match_are_the_agents_own_decisions() -> None:
     np.testing.assert_allclose(p, [turn.p_cooperate[0] for turn in match._turns], rtol=1e-9)
     with pytest.raises(ValueError, match="MotiveAgent"):
         inf.choices_from_match(scc.Match([axl.TitForTat(), axl.Defector()], turns=3, seed=1))
+
+
+def test_choices_from_the_tournament_batch_kernel() -> None:
+    """The batch kernel's choice data: a purely rational agent's P(C) is the rational
+    model's at its own parameters in every row; seats are subjects; axelrod is history."""
+    import axelrod as axl
+
+    from sccgames import likelihood as lk
+
+    calculators = [scc.HomoEconomicus() for _ in range(3)]
+    opponents = [axl.TitForTat(), scc.Citizen(), axl.Random()]
+    regime = scc.SocialCredit(coverage={"work": 0.8, "home": 0.0})
+    args = (calculators, opponents, 40, regime, None, {"work": 0.5, "home": 0.5}, 0.05, 7)
+    data = inf.choices_from_batch(*args)
+    assert sorted(set(data["subject"])) == [0, 1, 2, 4]  # the Citizen sits at 3 + 1
+    assert len(data) == 4 * 40
+    _, trace = scc.batch.play_batch(*args, trace=True)
+    r = calculators[0].profile.rational
+    params = {"beta": calculators[0].profile.beta, "trust": r.trust, "score_value": r.score_value}
+    params["delta"] = r.delta
+    rational = data["type"] == calculators[0].name
+    p = lk.probability("rational", params, data[rational])
+    expected = trace.p_cooperate[data["round"][rational], data["subject"][rational]]
+    np.testing.assert_allclose(p, expected, rtol=1e-9)
+    with pytest.raises(ValueError, match="MotiveAgent"):
+        inf.choices_from_batch([axl.TitForTat()], [axl.Defector()], 3)
