@@ -24,6 +24,7 @@ from scipy import optimize, stats
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
+from sccgames._validation import check_integer
 from sccgames.agents import MotiveAgent
 from sccgames.batch import play_batch
 from sccgames.games import payoff_tuples, society_game
@@ -313,6 +314,9 @@ def fit(
     FitResult
 
     """
+    check_integer("starts", starts, 0)
+    if screen is not None:
+        check_integer("screen", screen, 1)
     d = _prepare(data)
     names = parameter_names(model, d)
     bounds = [BOUNDS[k] for k in names]

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import logsumexp
 
+from sccgames._validation import check_integer, check_nonnegative
 from sccgames.inference import FIT_OPTIONS, FitResult, _minimize
 from sccgames.likelihood import (
     BOUNDS,
@@ -125,13 +126,16 @@ def fit_mixture(
         K ≥ 1 (K = 1 is the ordinary fit, by EM's M step).
     starts : int, default 3
         Random starts of EM (posterior weights drawn from a flat Dirichlet per subject;
-        type parameters from :data:`~sccgames.likelihood.START_BOX`).
+        type parameters from :data:`~sccgames.likelihood.START_BOX`). Chosen so that a
+        start stuck at a local maximum is outvoted at three times the cost of one EM run;
+        raise it for more types or flat likelihoods.
     seed : int, default 0
         Seed of the starts.
     cluster : str, default "subject"
         The column naming whose choices share a type.
     max_iter : int, default 200
-        EM iterations per start at most.
+        EM iterations per start at most (chosen well above the 10–30 the tests' two-type
+        fits need; ``converged`` says whether it was reached).
     tol : float, default 1e-7
         Stop when the log-likelihood rises by less than ``tol · |log L|`` in an iteration
         (chosen so that the shares and estimates are stable to about 1e-4).
@@ -143,11 +147,13 @@ def fit_mixture(
     Raises
     ------
     ValueError
-        For ``types`` < 1, ``starts`` < 1, a missing ``cluster`` column, or fewer subjects
-        than types.
+        For ``types`` < 1, ``starts`` < 1, ``max_iter`` < 1, a negative ``tol``, a missing
+        ``cluster`` column, or fewer subjects than types.
 
     """
     model = resolve_model(model)
+    check_integer("max_iter", max_iter, 1)
+    check_nonnegative("tol", tol)
     if types < 1 or starts < 1:
         raise ValueError(f"types and starts must be at least 1, got {types} and {starts}")
     if cluster not in data:

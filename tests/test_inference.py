@@ -151,6 +151,10 @@ def test_missing_parameter_is_an_error(citizen_data: pd.DataFrame) -> None:
         inf.loglik("rational", {"beta": 1.0, "trust": 0.5}, citizen_data)
     with pytest.raises(ValueError, match="model"):
         inf.fit("bayesian", citizen_data)
+    with pytest.raises(ValueError, match="starts must be an integer >= 0"):
+        inf.fit("rational", citizen_data, starts=-1)
+    with pytest.raises(ValueError, match="screen must be an integer >= 1"):
+        inf.fit("rational", citizen_data, screen=0)
 
 
 def test_habit_is_the_societys_and_arbitrates_as_the_decision_rule() -> None:

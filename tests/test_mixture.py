@@ -95,3 +95,7 @@ def test_same_seed_same_mixture_and_bad_input(contexts: pd.DataFrame) -> None:
         fit_mixture("rational", data.iloc[:1], types=2)
     with pytest.raises(ValueError, match="unknown model"):
         fit_mixture("bayesian", data)
+    with pytest.raises(ValueError, match="max_iter must be an integer >= 1"):
+        fit_mixture("rational", data, max_iter=0)
+    with pytest.raises(ValueError, match="tol"):
+        fit_mixture("rational", data, tol=-1.0)
