@@ -589,19 +589,20 @@ def _habitual_nll(
     At ``w_H = 0`` the value and the logit's residual take the exact logit forms (as
     without habit), so that the nested models agree to rounding.
     """
-    p, dp_dx, dp_dw = at.probability_gradients()
     if at.habitual:
+        p, dp_dx, dp_dw = at.probability_gradients()
         p = np.clip(p, _TINY, 1.0 - 1e-16)
         value = -float(np.einsum("i,i->", w, np.where(y, np.log(p), np.log1p(-p)))) / total
         dl_dp = w * np.where(y, 1.0 / p, -1.0 / (1.0 - p))
         gradient = at.score(dl_dp * dp_dx)
-    else:
+    else:  # P = logistic(x); ∂P/∂w_H = |2h − 1| (h − P)
         x = at.x
-        sx = np.where(y, x, -x)
-        value = -float(np.einsum("i,i->", w, log_expit(sx))) / total
-        gradient = at.score(w * np.where(y, expit(-x), -expit(x)))  # w (y − P)
-        up, down = np.maximum(expit(x), _TINY), np.maximum(expit(-x), _TINY)
-        dl_dp = w * np.where(y, 1.0 / up, -1.0 / down)
+        up, down = expit(x), expit(-x)
+        value = -float(np.einsum("i,i->", w, log_expit(np.where(y, x, -x)))) / total
+        gradient = at.score(w * np.where(y, down, -up))  # w (y − P)
+        dl_dp = w * np.where(y, 1.0 / np.maximum(up, _TINY), -1.0 / np.maximum(down, _TINY))
+        h = at.design.habit  # present: this branch is reached only with w_H free
+        dp_dw = motives.habit_strength(1.0, h) * (h - up)
     if "habit" in at.names:
         gradient[at.names.index("habit")] += float(np.einsum("i,i->", dl_dp, dp_dw))
     return value, -gradient / total
