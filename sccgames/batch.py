@@ -168,6 +168,24 @@ def play_batch(
     trace : BatchTrace or None
 
     """
+    columns, traced = play_batch_columns(
+        first, second, turns, regime, game, domains, noise, seeds, trace
+    )
+    return pd.DataFrame(columns, columns=list(BATCH_COLUMNS)), traced
+
+
+def play_batch_columns(
+    first: Sequence[axl.Player],
+    second: Sequence[axl.Player],
+    turns: int,
+    regime: NoRegime | SocialCredit | None = None,
+    game: axl.Game | None = None,
+    domains: Mapping[str, float] | None = None,
+    noise: float = 0.0,
+    seeds: Sequence[int | np.random.SeedSequence] | int | np.random.SeedSequence | None = None,
+    trace: bool = False,
+) -> tuple[dict[str, np.ndarray], BatchTrace | None]:
+    """:func:`play_batch` with its totals as a dict of arrays (what a tournament combines)."""
     b = len(first)
     if b != len(second) or b == 0:
         raise ValueError(f"a batch needs two equal, non-empty sides, got {b} and {len(second)}")
@@ -187,17 +205,20 @@ def play_batch(
     pick = slice(None) if mi.size == n else mi  # a view, not a copy, when all are motive
     partner_of_motive = partner[mi]
     groups = [getattr(p, "group", None) for p in players]
-    in_group = np.array(
+    in_group: Any = np.array(
         [float(groups[i] is not None and groups[i] == groups[partner[i]]) for i in mi]
     )
+    if not in_group.any():
+        in_group = 0.0  # nobody meets its own group: one float, not an array op per turn
 
-    draws, player_seeds = _draws(seeds, b, turns)
+    draws, player_seeds = _draws(seeds, b, turns, player_seeds=not motive.all())
     cut = np.cumsum(shares / shares.sum())[:-1]
     # draws is (b, turns, column); each block below is laid out per turn, side 0 of every
     # match first, then side 1 (one copy per block)
     domain_index = np.searchsorted(cut, draws[:, :, 0].T, side="right")  # (turns, b)
     decision = draws[:, :, 1:3].transpose(1, 2, 0).reshape(turns, n)
-    flip = draws[:, :, 3:5].transpose(1, 2, 0).reshape(turns, n) < noise
+    # noise flips an act (none to flip at noise 0: the draws are made all the same)
+    flip = draws[:, :, 3:5].transpose(1, 2, 0).reshape(turns, n) < noise if noise > 0 else None
     regime_draws = (
         draws[:, :, 5:].reshape(b, turns, 2, 3).transpose(1, 3, 2, 0).reshape(turns, 3, n)
     )
@@ -235,7 +256,11 @@ def play_batch(
                     kept["state"].append(state)
             if others.index.size:
                 intended[others.index] = others.moves()
-            cooperated = np.not_equal(intended, flip[t], out=acts[t])  # noise flips the act
+            if flip is None:
+                acts[t] = intended
+                cooperated = acts[t]
+            else:
+                cooperated = np.not_equal(intended, flip[t], out=acts[t])
             step = regime.step(cooperated, coverage, scores, regime_draws[t])
             if profile is not None:
                 seen = regime_observation(
@@ -262,7 +287,7 @@ def play_batch(
         if collecting:
             gc.enable()
     defected = (~acts).view(np.int8)  # action index: 0 = C, 1 = D
-    frame = totals_frame(
+    columns = totals_columns(
         acts,
         coverage_by_turn > 0,
         material=own[defected, defected[:, partner]].sum(axis=0),
@@ -280,10 +305,10 @@ def play_batch(
             contexts=tuple(kept["context"]),
             states=tuple(kept["state"]),
         )
-    return frame, traced
+    return columns, traced
 
 
-def totals_frame(
+def totals_columns(
     acts: np.ndarray,
     watched: np.ndarray,
     *,
@@ -292,7 +317,7 @@ def totals_frame(
     fines: np.ndarray,
     false_positives: np.ndarray,
     score: np.ndarray,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """Per-match, per-side totals (:data:`BATCH_COLUMNS`) of ``B`` matches' ``2B`` players.
 
     ``acts`` and ``watched`` are per turn and player, shape ``(turns, 2B)`` (side 0 of every
@@ -300,39 +325,47 @@ def totals_frame(
     kernel and :meth:`sccgames.Match.totals`, so both report in one schema.
     """
     b = acts.shape[1] // 2
-    return pd.DataFrame(
-        {
-            "side": np.repeat([0, 1], b),
-            "index": np.tile(np.arange(b), 2),
-            "turns": acts.shape[0],
-            "material_payoff": material,
-            "transfers": transfers,
-            "cooperations": acts.sum(axis=0),
-            "watched_turns": watched.sum(axis=0),
-            "watched_cooperations": (acts & watched).sum(axis=0),
-            "fines": fines,
-            "false_positives": false_positives,
-            "score": score,
-        },
-        columns=list(BATCH_COLUMNS),
-    )
+    return {
+        "side": np.repeat([0, 1], b),
+        "index": np.tile(np.arange(b), 2),
+        "turns": np.full(2 * b, acts.shape[0]),
+        "material_payoff": material,
+        "transfers": transfers,
+        "cooperations": acts.sum(axis=0),
+        "watched_turns": watched.sum(axis=0),
+        "watched_cooperations": (acts & watched).sum(axis=0),
+        "fines": fines,
+        "false_positives": false_positives,
+        "score": score,
+    }
+
+
+def totals_frame(acts: np.ndarray, watched: np.ndarray, **totals: np.ndarray) -> pd.DataFrame:
+    """:func:`totals_columns` as a DataFrame."""
+    return pd.DataFrame(totals_columns(acts, watched, **totals), columns=list(BATCH_COLUMNS))
 
 
 def _draws(
     seeds: Sequence[int | np.random.SeedSequence] | int | np.random.SeedSequence | None,
     b: int,
     turns: int,
+    player_seeds: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every match's uniforms, shape ``(b, turns, len(DRAW_COLUMNS))``, and player seeds."""
+    """Every match's uniforms, shape ``(b, turns, len(DRAW_COLUMNS))``, and player seeds.
+
+    The seeds of axelrod's players are drawn after the uniforms, so leaving them out
+    (``player_seeds=False``, a batch of motive agents only) changes no uniform.
+    """
     if seeds is None or isinstance(seeds, int | np.integer | np.random.SeedSequence):
         root = seeds if isinstance(seeds, np.random.SeedSequence) else np.random.SeedSequence(seeds)
         seeds = root.spawn(b)
     if len(seeds) != b:
         raise ValueError(f"seeds must give one seed per match ({b}), got {len(seeds)}")
     uniforms = np.empty((b, turns, len(DRAW_COLUMNS)))
-    players = np.empty((b, 2), dtype=np.uint64)
+    players = np.zeros((b, 2), dtype=np.uint64)
     for k, seed in enumerate(seeds):
         rng = np.random.default_rng(seed)
         rng.random(out=uniforms[k])
-        players[k] = rng.bit_generator.random_raw(2) >> np.uint64(32)  # two 32-bit seeds
+        if player_seeds:
+            players[k] = rng.bit_generator.random_raw(2) >> np.uint64(32)  # two 32-bit seeds
     return uniforms, players

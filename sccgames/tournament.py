@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from sccgames._validation import check_integer, check_probability
 from sccgames.agents import motive_strategies
-from sccgames.batch import play_batch
+from sccgames.batch import play_batch_columns
 from sccgames.games import payoff_matrices
 from sccgames.match import _check_domains
 from sccgames.regimes import NoRegime, SocialCredit
@@ -126,25 +126,26 @@ class _Pairing:
     second: int
 
 
-def _play_chunk(task: tuple[Any, ...]) -> pd.DataFrame:
+def _play_chunk(task: tuple[Any, ...]) -> dict[str, np.ndarray]:
     """Play one chunk; its totals, labelled with each row's match, repetition and players."""
     players, pairings, seeds, settings = task
-    totals, _ = play_batch(
+    totals, _ = play_batch_columns(
         [players[p.first] for p in pairings],
         [players[p.second] for p in pairings],
         seeds=seeds,
         **settings,
     )
-    k = totals["index"].to_numpy()
+    k = totals["index"]
     first = np.array([p.first for p in pairings])[k]
     second = np.array([p.second for p in pairings])[k]
-    side0 = totals["side"].to_numpy() == 0
-    return totals.assign(
-        match=np.array([p.match for p in pairings])[k],
-        repetition=np.array([p.repetition for p in pairings])[k],
-        player=np.where(side0, first, second),
-        opponent=np.where(side0, second, first),
-    )
+    side0 = totals["side"] == 0
+    return {
+        **totals,
+        "match": np.array([p.match for p in pairings])[k],
+        "repetition": np.array([p.repetition for p in pairings])[k],
+        "player": np.where(side0, first, second),
+        "opponent": np.where(side0, second, first),
+    }
 
 
 # ----------------------------------------------------------------------------- results
@@ -155,9 +156,9 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return out
 
 
-def _matches_frame(names: list[str], totals: pd.DataFrame) -> pd.DataFrame:
+def _matches_frame(names: list[str], chunks: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     """The tidy matches frame from labelled totals (a self-play match keeps one row)."""
-    col = {key: totals[key].to_numpy() for key in totals.columns}
+    col = {key: np.concatenate([chunk[key] for chunk in chunks]) for key in chunks[0]}
     keep = (col["side"] == 0) | (col["player"] != col["opponent"])
     col = {key: value[keep] for key, value in col.items()}
     order = np.lexsort((col["player"], col["match"], col["repetition"]))
@@ -357,7 +358,7 @@ class Tournament:
         pairings = self._pairings()
         tasks = self._tasks(pairings)
         bar = tqdm(total=len(pairings), desc="matches", disable=not progress_bar)
-        totals: list[pd.DataFrame] = []
+        totals: list[dict[str, np.ndarray]] = []
         if self.processes == 1:
             outputs = map(_play_chunk, tasks)
             pool = None
@@ -367,12 +368,12 @@ class Tournament:
         try:
             for output in outputs:
                 totals.append(output)
-                bar.update(len(output) // 2)
+                bar.update(len(output["side"]) // 2)
         finally:
             bar.close()
             if pool is not None:
                 pool.shutdown()
-        matches = _matches_frame(self.names, pd.concat(totals, ignore_index=True))
+        matches = _matches_frame(self.names, totals)
         return TournamentResults(
             names=self.names, matches=matches, summary=summarize(self.names, matches)
         )
