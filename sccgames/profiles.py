@@ -495,7 +495,20 @@ def _take(stacked: Any, index: np.ndarray) -> Any:
             values[f.name] = value[index]
         else:
             values[f.name] = value
-    return type(stacked)(**values)
+    return _assemble(type(stacked), values)
+
+
+def _assemble(cls: type, values: dict[str, Any]) -> Any:
+    """``cls(**values)`` without running its ``__post_init__`` again.
+
+    Only for rows taken from a stack that was checked (and normalized) when it was built:
+    spreading a few distinct profiles over a few hundred players otherwise spends most of
+    its time re-checking every array (a tournament's fixed cost).
+    """
+    obj = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(obj, name, value)
+    return obj
 
 
 def _stack(objects: list[Any]) -> Any:
