@@ -347,7 +347,9 @@ class _Run:
         self.plan = schedule(s.regime)
         self.matching = resolve_matching(s.matching)
         self.domain_names, shares = _domain_shares(s.domains)
-        self.cut = np.cumsum(shares)[:-1]
+        # in the draws' precision: comparing float32 draws with float64 cuts would convert
+        # every draw (a float32 cut moves a domain's share by at most 2⁻²⁵)
+        self.cut = np.cumsum(shares)[:-1].astype(self.dt)
         population = Population(s.population) if isinstance(s.population, int) else s.population
         streams = np.random.SeedSequence(s.seed).spawn(5)
         rng_pop, self.rng_match, self.rng_act, self.rng_regime, self.rng_imitate = (
@@ -634,7 +636,9 @@ class _Run:
         """
         state, r = self.state, self.profile.rational
         d, types = len(self.domain_names), len(self.type_names)
-        cells = self.type_index * (d + 1) + np.where(active, domain, d)
+        cells = domain if active.all() else np.where(active, domain, d)
+        if types > 1:
+            cells = self.type_index * (d + 1) + cells
         size = types * (d + 1)
 
         def sums(values: Any) -> np.ndarray:
@@ -679,7 +683,7 @@ class _Run:
                 figures[name] = np.append(cell[:d] / by_domain[:d], whole)
             # Gini from an evenly spaced subsample of at most GINI_SAMPLE citizens (see gini)
             every = -(-self.n // GINI_SAMPLE)
-            sampled, where = payoff[::every], (cells % (d + 1))[::every]
+            sampled, where = payoff[::every], cells[::every] % (d + 1)
             ginis = [gini(sampled[where == j]) for j in range(d)] if d > 1 else []
             overall = gini(sampled[where < d])
             figures["gini"] = np.array([*ginis, overall] if d > 1 else [overall, overall])
