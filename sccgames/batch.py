@@ -217,7 +217,8 @@ def play_batch_columns(
     # match first, then side 1 (one copy per block)
     domain_index = np.searchsorted(cut, draws[:, :, 0].T, side="right")  # (turns, b)
     decision = draws[:, :, 1:3].transpose(1, 2, 0).reshape(turns, n)
-    # noise flips an act (none to flip at noise 0: the draws are made all the same)
+    # noise flips an act; at noise 0 nothing flips (the noise draws are made all the same,
+    # so a match's other draws do not depend on its noise)
     flip = draws[:, :, 3:5].transpose(1, 2, 0).reshape(turns, n) < noise if noise > 0 else None
     regime_draws = (
         draws[:, :, 5:].reshape(b, turns, 2, 3).transpose(1, 3, 2, 0).reshape(turns, 3, n)
