@@ -151,6 +151,19 @@ def test_a_match_result_does_not_depend_on_its_batch():
     )
 
 
+def test_a_motive_match_is_the_same_with_or_without_axelrod_players_in_its_batch():
+    """Player seeds are drawn only for batches with axelrod players, after every uniform."""
+    seeds = np.random.SeedSequence(9).spawn(2)
+    alone, _ = play_batch([scc.Citizen()], [scc.Moralist()], 60, seeds=[seeds[0]], noise=0.1)
+    mixed, _ = play_batch(
+        [scc.Citizen(), axl.Random()], [scc.Moralist(), scc.Empath()], 60, seeds=seeds, noise=0.1
+    )
+    mine = mixed[mixed["index"] == 0].drop(columns="index").reset_index(drop=True)
+    np.testing.assert_array_equal(
+        mine.to_numpy(dtype=float), alone.drop(columns="index").to_numpy(dtype=float)
+    )
+
+
 def test_batch_totals_schema_and_no_motive_agents():
     totals, trace = play_batch(
         [axl.TitForTat(), axl.Defector()],
