@@ -72,7 +72,9 @@ def _groups(
 def _partner_array(pairs: np.ndarray, n: int) -> np.ndarray:
     """The ``partner`` array of the ``(k, 2)`` rows ``pairs`` among ``n`` agents."""
     partner = np.full(n, -1, dtype=np.int64)
-    partner[pairs] = pairs[:, ::-1]
+    first, second = pairs[:, 0], pairs[:, 1]
+    partner[first] = second  # two 1-d scatters: a third of the time of one 2-d scatter
+    partner[second] = first
     return partner
 
 

@@ -1,11 +1,13 @@
 """Measures of social capital for a society's rounds (``DESIGN.md`` §6).
 
-The names of a society's figures, and the Gini coefficient of payoffs. The society engine
-computes every figure per domain and per motive type with one weighted
-:func:`numpy.bincount` over (type, domain) cells, so no Python loop runs over agents.
+The names of a society's figures, sums over (type, domain) cells, and the Gini coefficient
+of payoffs. The society engine computes every figure per domain and per motive type from
+the sums of :func:`cell_sums`, so no Python loop runs over agents.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -23,6 +25,34 @@ METRIC_COLUMNS = (
     "welfare",
     "gini",
 )
+
+
+#: Most cells :func:`cell_sums` sums with a product by a 0/1 matrix rather than a bincount.
+FEW_CELLS = 4
+
+
+def cell_sums(cells: np.ndarray, size: int) -> Callable[[np.ndarray | None], np.ndarray]:
+    """A function summing per-citizen values over ``size`` cells (and counting without).
+
+    ``cell_sums(cells, size)(values)`` is ``np.bincount(cells, weights=values,
+    minlength=size)``: float64 sums of each cell's values (counts, as integers, without
+    values). A weighted bincount adds one value
+    at a time into a few accumulators; for a society's usual few cells (one type, a domain
+    or two and those who sat out) a product of the values by a float64 0/1 matrix built
+    once per round is about three times faster for each figure. Above :data:`FEW_CELLS`
+    cells the matrix would cost more than it saves, and the bincount is used. The two differ
+    only in the order of additions (rounding).
+    """
+    if size > FEW_CELLS:
+        # (astype: numpy gives integers for an empty weighted bincount)
+        return lambda values=None: (
+            np.bincount(cells, minlength=size)
+            if values is None
+            else np.bincount(cells, weights=values, minlength=size).astype(float, copy=False)
+        )
+    member = np.equal.outer(np.arange(size), cells).astype(float)  # [cell, citizen]
+    counts = np.bincount(cells, minlength=size)
+    return lambda values=None: counts.copy() if values is None else member @ values
 
 
 #: Largest number of values :func:`gini` sorts; above it, an evenly spaced subsample.

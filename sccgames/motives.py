@@ -39,6 +39,21 @@ def ewma(value: ArrayLike, rate: ArrayLike, target: ArrayLike) -> ArrayLike:
     return value + rate * (target - value)
 
 
+def logistic(x: ArrayLike) -> ArrayLike:
+    """The logistic function ``1 / (1 + e^{−x})``, finite for any ``x``.
+
+    ``scipy.special.expit`` everywhere but on float32 arrays, where it is about four times
+    slower than numpy's vectorized ``exp`` (0.74 ms against 0.18 ms for 10⁵ values here):
+    there ``1 / (1 + e^{−x})`` is computed in float32 (an overflow of ``e^{−x}`` gives
+    exactly 0, as it should). The two agree to float32 precision; float64 (one agent, the
+    fits) keeps ``expit`` bit for bit.
+    """
+    if isinstance(x, np.ndarray) and x.dtype == np.float32:
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-x))
+    return expit(x)
+
+
 def beta_mean(
     prior_mean: ArrayLike, strength: ArrayLike, successes: ArrayLike, trials: ArrayLike
 ) -> ArrayLike:
@@ -110,10 +125,10 @@ def trust_prior(trust: ArrayLike, score_trust: ArrayLike, signal: ArrayLike) -> 
     to 1; a bad one the same share of the way to 0. ``signal = 0`` (private scores, or no
     regime) leaves τ as it is.
     """
-    # heaviside keeps the signal's dtype (float32 in a large society) where a comparison
-    # times a float would not
-    room = trust + np.heaviside(signal, 0.0) * (1.0 - 2.0 * trust)  # 1 − τ above, τ below
-    return trust + score_trust * signal * room
+    # signal · room, with room = 1 − τ above 0 and τ below, is s τ + (1 − 2τ) max(s, 0);
+    # max(s, 0) = (s + |s|) / 2 keeps the signal's dtype (float32 in a large society)
+    positive = (signal + abs(signal)) * 0.5
+    return trust + score_trust * (signal * trust + (1.0 - 2.0 * trust) * positive)
 
 
 def rational_utility(
@@ -158,7 +173,7 @@ def conditionality(
     ``c(ē) = (1 − k) + k · logistic((ē − t) / width)``: a share ``1 − k`` of the norm is
     unconditional; the rest holds only when the perceived compliance ē exceeds t.
     """
-    return (1.0 - weight) + weight * expit((compliance - threshold) / width)
+    return (1.0 - weight) + weight * logistic((compliance - threshold) / width)
 
 
 def framed_norm(
@@ -336,4 +351,4 @@ def choice_probability(
     β ≥ 0 and finite utility (an overflow to ±inf gives 1 or 0). ``β = 0`` gives 1/2.
     """
     theta = habit_strength(habit_weight, habit)
-    return theta * habit + (1.0 - theta) * expit(beta * deliberative_utility)
+    return theta * habit + (1.0 - theta) * logistic(beta * deliberative_utility)

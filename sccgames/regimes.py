@@ -393,25 +393,29 @@ class SocialCredit(_Regime):
         scores = np.asarray(scores, dtype=np.result_type(scores, 0.0))
         u = uniforms(draws, cooperated.size)
         observed = u[0] < coverage
-        error = u[1] < np.where(cooperated, self.false_positive, self.false_negative)
+        defected = ~cooperated
+        # u < (ε⁺ where C, ε⁻ where D), without building that array of thresholds
+        error = (cooperated & (u[1] < self.false_positive)) | (
+            defected & (u[1] < self.false_negative)
+        )
         false_positive = observed & cooperated & error
-        false_negative = observed & ~cooperated & error
+        false_negative = observed & defected & error
         appealed = false_positive & (u[2] < self.appeal)
         recorded_c = (cooperated ^ error) | appealed
         rewarded = observed & recorded_c
         fined = observed & ~recorded_c
         blacklisted = scores < self.blacklist_threshold
         redlisted = scores >= self.redlist_threshold
-        reward = self.reward * rewarded
-        fine = self.fine * fined
-        blacklist_cost = self.blacklist_cost * blacklisted
-        redlist_bonus = self.redlist_bonus * redlisted
+        # amounts in the ledger's precision: a bool times a Python float would be float64
+        # (a float32 ledger stays float32; its sums are kept in float64 by the caller)
+        money = scores.dtype.type
+        reward = rewarded * money(self.reward)
+        fine = fined * money(self.fine)
+        blacklist_cost = blacklisted * money(self.blacklist_cost)
+        redlist_bonus = redlisted * money(self.redlist_bonus)
         forgiven = scores + self.score_decay * (self.score_start - scores)
-        new_scores = bounded(
-            forgiven + self.score_up * rewarded - self.score_down * fined,
-            self.score_min,
-            self.score_max,
-        ).astype(scores.dtype, copy=False)  # a float32 ledger stays float32
+        steps = rewarded * money(self.score_up) - fined * money(self.score_down)
+        new_scores = bounded(forgiven + steps, self.score_min, self.score_max)
         return RegimeStep(
             observed=observed,
             recorded_c=recorded_c & observed,
@@ -426,7 +430,7 @@ class SocialCredit(_Regime):
             redlist_bonus=redlist_bonus,
             transfer=reward - fine - blacklist_cost + redlist_bonus,
             score=new_scores,
-            enforcement_cost=self.enforcement_cost * observed,
+            enforcement_cost=observed * money(self.enforcement_cost),
         )
 
 

@@ -28,7 +28,7 @@ from sccgames.decision import Context, Observation, State, p_cooperate, update_s
 from sccgames.games import PublicGoods, TrustGame, WalletGame, society_game
 from sccgames.institutions import PeerPunishment, schedule
 from sccgames.matching import FixedPartners, RandomMatching, resolve_matching
-from sccgames.metrics import GINI_SAMPLE, METRIC_COLUMNS, gini
+from sccgames.metrics import GINI_SAMPLE, METRIC_COLUMNS, cell_sums, gini
 from sccgames.population import Population, cast_profile
 from sccgames.regimes import NoRegime, SocialCredit
 
@@ -165,7 +165,8 @@ class _Interactions:
         if partner is not None:
             self.k = 2
             self.active = partner >= 0
-            self.partner = np.where(self.active, partner, me)
+            # those who sit out are their own partner (so that gathers stay in range)
+            self.partner = partner if self.active.all() else np.where(self.active, partner, me)
             self.leader = np.minimum(me, self.partner)
             self.neighbour = self.partner
         else:
@@ -320,6 +321,20 @@ def _domain_shares(domains: Mapping[str, float] | None) -> tuple[list[str], np.n
     return names, shares
 
 
+def domain_of(cuts: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Each act's domain from a uniform ``u``: the number of ``cuts`` at or below it.
+
+    ``np.searchsorted(cuts, u, "right")``, counted with one comparison per cut when there are
+    few: for a society's few domains, about three times faster than a binary search per act.
+    """
+    if cuts.size > 8:
+        return np.searchsorted(cuts, u, "right")
+    domain = np.zeros(u.shape, np.intp)
+    for cut in cuts:
+        domain += u >= cut
+    return domain
+
+
 def _full_state(profile: Any, n: int, dtype: Any) -> State:
     start = State(
         habit=profile.habit.initial,
@@ -432,7 +447,7 @@ class _Run:
         profile, state = self.profile, self.state
 
         # the context: domain, coverage, signals, belonging
-        domain = np.searchsorted(self.cut, self.rng_act.random(n, dtype=dt)[meet.leader], "right")
+        domain = domain_of(self.cut, self.rng_act.random(n, dtype=dt)[meet.leader])
         coverage_of = np.array([top.coverage_for(d) for d in self.domain_names], dt)
         coverage = coverage_of[domain]
         if not meet.everyone:
@@ -507,9 +522,12 @@ class _Run:
             self.outsiders = (self.outsiders[0] + seen_out * others_c, self.outsiders[1] + seen_out)
         if self.fresh is not None or not meet.everyone:
             new = self._keep(new, state, active, meet.everyone)
-        punish_cost = punish_fine = 0.0
+        payoff = material + step.transfer
+        welfare = material
         if peers is not None:
             punish_cost, punish_fine = self._punish(peers, new, acts, meet)
+            payoff = payoff - punish_cost - punish_fine
+            welfare = welfare - punish_cost - punish_fine
         self.state = new
         if community is not None:
             self.good = community.update(
@@ -519,7 +537,6 @@ class _Run:
                 self.rng_regime.random((2, n), dtype=dt),
             )
 
-        payoff = material + step.transfer - punish_cost - punish_fine
         if not meet.everyone:
             payoff = payoff * active
         self.ever_false_positive |= step.false_positive
@@ -528,7 +545,7 @@ class _Run:
             self.rewards_received += step.reward
             self.false_positives += step.false_positive
         self.total_payoff += payoff
-        welfare = material - punish_cost - punish_fine - step.enforcement_cost
+        welfare = welfare - step.enforcement_cost
         if not meet.everyone:
             welfare = welfare * active
         figures = self._figures(t, phase, regime.name, domain, acts, active, step, welfare, payoff)
@@ -564,7 +581,7 @@ class _Run:
         theirs = (others_c < 0.5).view(np.int8)
         if table is None:  # a symmetric 2×2 game (the wallet's two finds included)
             own = np.asarray((game.wallet if isinstance(game, WalletGame) else game.game).A, float)
-            return own[mine, theirs]
+            return own.ravel()[2 * mine + theirs]  # own[mine, theirs], a third of the time
         return np.where(role == 1, table[theirs, mine, 1], table[mine, theirs, 0])
 
     def _keep(self, new: State, old: State, active: np.ndarray, everyone: bool) -> State:
@@ -631,8 +648,9 @@ class _Run:
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """The round's figures by domain (and "all") and by motive type, as columns.
 
-        One weighted ``bincount`` per figure over the (type, domain) cells gives both
-        breakdowns; those who sat out form an extra domain cell counted only in "all".
+        One sum per figure over the (type, domain) cells (:func:`~sccgames.metrics.cell_sums`)
+        gives both breakdowns; those who sat out form an extra domain cell counted only in
+        "all".
         """
         state, r = self.state, self.profile.rational
         d, types = len(self.domain_names), len(self.type_names)
@@ -641,8 +659,10 @@ class _Run:
             cells = self.type_index * (d + 1) + cells
         size = types * (d + 1)
 
+        cell_sum = cell_sums(cells, size)
+
         def sums(values: Any) -> np.ndarray:
-            return np.bincount(cells, weights=values, minlength=size).reshape(types, d + 1)
+            return cell_sum(values).reshape(types, d + 1)
 
         agents = sums(None)
         trust = motives.beta_mean(r.trust, r.prior_strength, state.partner_c, state.partner_moves)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import stats
 
-from sccgames.metrics import METRIC_COLUMNS, gini
+from sccgames.metrics import FEW_CELLS, METRIC_COLUMNS, cell_sums, gini
 
 
 def _gini_by_pairs(x):
@@ -144,3 +144,21 @@ def test_metric_columns():
     assert METRIC_COLUMNS[0] == "agents"
     assert METRIC_COLUMNS[-1] == "gini"
     assert len(set(METRIC_COLUMNS)) == len(METRIC_COLUMNS)
+
+
+@pytest.mark.parametrize("size", [1, 3, FEW_CELLS, FEW_CELLS + 1, 12])
+@given(data=st.data())
+def test_cell_sums_are_a_bincount_whichever_way_they_are_summed(size, data):
+    n = data.draw(st.integers(0, 200))
+    cells = np.array(data.draw(st.lists(st.integers(0, size - 1), min_size=n, max_size=n)), int)
+    values = data.draw(hnp.arrays(np.float32, n, elements=st.floats(-1e3, 1e3, width=32)))
+    acts = values > 0
+    sums = cell_sums(cells, size)
+    counts = sums(None)
+    np.testing.assert_array_equal(counts, np.bincount(cells, minlength=size))
+    assert counts.dtype.kind == "i"  # citizens are counted, not summed
+    for weights in (values, acts):
+        got = sums(weights)
+        assert got.dtype == np.float64 and got.shape == (size,)
+        expected = np.bincount(cells, weights=weights, minlength=size)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-9)

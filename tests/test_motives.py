@@ -1,4 +1,5 @@
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -193,3 +194,36 @@ def test_functions_are_elementwise(rows):
     vector = motives.norm_update(utility, 1.0, 1e3, weight, beta, habit, 0.5, weight)
     scalars = [motives.norm_update(u, 1.0, 1e3, w, b, h, 0.5, w) for b, u, w, h in rows]
     np.testing.assert_allclose(vector, scalars, rtol=0, atol=0)
+
+
+@given(st.lists(st.floats(width=32, allow_nan=False), min_size=1, max_size=50))
+def test_logistic_in_float32_agrees_with_expit_to_float32_precision(values):
+    """The float32 shortcut 1 / (1 + e^{−x}) is expit within a few float32 ulps, overflow too."""
+    from scipy.special import expit
+
+    x = np.array(values, dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow of e^{−x} must not warn
+        fast = motives.logistic(x)
+    assert fast.dtype == np.float32
+    exact = expit(x.astype(np.float64))
+    np.testing.assert_allclose(fast, exact, rtol=4 * np.finfo(np.float32).eps, atol=1e-38)
+
+
+@given(st.lists(finite, min_size=1, max_size=20))
+def test_logistic_elsewhere_is_expit_bit_for_bit(values):
+    from scipy.special import expit
+
+    x = np.array(values)
+    np.testing.assert_array_equal(motives.logistic(x), expit(x))
+    assert motives.logistic(values[0]) == expit(values[0])
+
+
+@given(trust=unit, score_trust=unit, signal=st.floats(-1.0, 1.0))
+def test_trust_prior_moves_a_share_of_the_way_to_one_or_zero(trust, score_trust, signal):
+    """τ + ζ s (1 − τ) for a good score, τ + ζ s τ for a bad one (the cases written out)."""
+    room = 1.0 - trust if signal > 0 else trust
+    expected = trust + score_trust * signal * room
+    assert motives.trust_prior(trust, score_trust, signal) == pytest.approx(expected, abs=1e-12)
+    as_float32 = motives.trust_prior(trust, score_trust, np.array([signal], np.float32))
+    assert as_float32.dtype == np.float32  # a float32 society stays float32

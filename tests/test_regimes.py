@@ -182,3 +182,43 @@ def test_unknown_domain_is_a_clear_error():
 def test_bad_regime_parameters(kwargs, message):
     with pytest.raises(ValueError, match=message):
         SocialCredit(**kwargs)
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    reward=st.floats(0.0, 10.0),
+    fine=st.floats(0.0, 10.0),
+    score_up=st.floats(0.0, 50.0),
+    score_down=st.floats(0.0, 50.0),
+)
+def test_a_float32_ledger_stays_float32_and_agrees_with_float64(
+    seed, reward, fine, score_up, score_down
+):
+    """Same draws, two precisions: the same acts recorded, amounts equal to float32 rounding."""
+    regime = SocialCredit(
+        coverage=0.7,
+        reward=reward,
+        fine=fine,
+        score_up=score_up,
+        score_down=score_down,
+        blacklist_threshold=95.0,
+        redlist_threshold=105.0,
+        blacklist_cost=0.3,
+        redlist_bonus=0.2,
+        enforcement_cost=0.1,
+    )
+    rng = np.random.default_rng(seed)
+    acts = rng.random(200) < 0.5
+    draws = rng.random((DRAWS_PER_ACT, 200)).astype(np.float32)
+    scores = 100.0 + rng.normal(0.0, 5.0, 200).astype(np.float32)
+    wide = regime.step(acts, 0.7, scores.astype(np.float64), draws.astype(np.float64))
+    narrow = regime.step(acts, 0.7, scores, draws)
+    for name in ("reward", "fine", "blacklist_cost", "redlist_bonus", "transfer", "score"):
+        value = getattr(narrow, name)
+        assert value.dtype == np.float32, name
+        np.testing.assert_allclose(value, getattr(wide, name), rtol=1e-6, atol=1e-5, err_msg=name)
+    assert narrow.enforcement_cost.dtype == np.float32
+    np.testing.assert_array_equal(narrow.recorded_c, wide.recorded_c)
+    # float64 amounts are exactly the parameters times the records
+    np.testing.assert_array_equal(wide.reward, reward * wide.recorded_c)
+    np.testing.assert_array_equal(wide.fine, fine * (wide.observed & ~wide.recorded_c))

@@ -3,6 +3,9 @@ from dataclasses import fields
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from scipy import sparse, stats
 
 import sccgames as scc
@@ -10,7 +13,7 @@ from sccgames.decision import Context, State, p_cooperate
 from sccgames.games import payoff_tuples, prisoners_dilemma
 from sccgames.metrics import METRIC_COLUMNS
 from sccgames.population import resolve_preset
-from sccgames.society import TYPE_COLUMNS
+from sccgames.society import TYPE_COLUMNS, domain_of
 
 MIXED = {
     "Citizen": 0.4,
@@ -358,3 +361,13 @@ def test_cooperation_statistics_are_consistent_with_p_cooperate():
     z = (state.cooperated.sum() - p.sum()) / np.sqrt((p * (1 - p)).sum())
     assert abs(z) < 4
     assert stats.norm.sf(abs(z)) > 1e-4
+
+
+@given(
+    shares=st.lists(st.floats(0.01, 1.0), min_size=1, max_size=14),
+    u=hnp.arrays(np.float32, st.integers(0, 60), elements=st.floats(0.0, 1.0, width=32)),
+)
+def test_domain_of_counts_cuts_like_searchsorted(shares, u):
+    """Few domains are counted by comparisons, many by binary search: the same domains."""
+    cuts = (np.cumsum(shares) / np.sum(shares))[:-1].astype(np.float32)
+    np.testing.assert_array_equal(domain_of(cuts, u), np.searchsorted(cuts, u, "right"))
