@@ -54,7 +54,7 @@ def _groups(
     n = community.shape[0]
     if homophily == 0:  # nobody is local: one random pool, and half the work
         pool = rng.permutation(n)
-        return pool[: n // size * size].reshape(-1, size).astype(np.int64)
+        return pool[: n // size * size].reshape(-1, size).astype(np.int64, copy=False)
     local = np.flatnonzero(rng.random(n) < homophily)
     order = local[np.lexsort((rng.random(local.size), community[local]))]
     sorted_community = community[order]

@@ -50,7 +50,8 @@ def cell_sums(cells: np.ndarray, size: int) -> Callable[[np.ndarray | None], np.
             if values is None
             else np.bincount(cells, weights=values, minlength=size).astype(float, copy=False)
         )
-    member = np.equal.outer(np.arange(size), cells).astype(float)  # [cell, citizen]
+    member = np.empty((size, cells.size))  # [cell, citizen]: 1.0 where the citizen is
+    np.equal(np.arange(size)[:, None], cells, out=member)
     counts = np.bincount(cells, minlength=size)
     return lambda values=None: counts.copy() if values is None else member @ values
 

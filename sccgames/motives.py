@@ -23,6 +23,9 @@ ArrayLike = Any  # a float or a numpy array; kept loose so scalars stay scalars
 C_INDEX, D_INDEX = 0, 1
 
 
+#: Arrays of at least this many values are clipped with ``np.clip`` (see :func:`bounded`).
+LARGE = 4096
+
 # --------------------------------------------------------------------------- helpers
 def expect(p: ArrayLike, if_c: ArrayLike, if_d: ArrayLike) -> ArrayLike:
     """Expectation over the partner's action: ``p · if_c + (1 − p) · if_d``."""
@@ -30,8 +33,23 @@ def expect(p: ArrayLike, if_c: ArrayLike, if_d: ArrayLike) -> ArrayLike:
 
 
 def bounded(value: ArrayLike, low: ArrayLike, high: ArrayLike) -> ArrayLike:
-    """``value`` clipped to ``[low, high]`` (two ufuncs: cheaper than ``np.clip`` on scalars)."""
+    """``value`` clipped to ``[low, high]``: ``min(max(value, low), high)``.
+
+    ``np.clip`` on large arrays, where it is one vectorized pass (``np.maximum`` against a
+    scalar is not vectorized here: 50 µs against 20 µs for 10⁵ float32 values); two ufuncs
+    on scalars and small arrays (a tournament's few hundred players), where ``np.clip``'s
+    own overhead is the larger cost. Both give the same values.
+    """
+    if isinstance(value, np.ndarray) and value.size >= LARGE:
+        return np.clip(value, low, high)
     return np.minimum(np.maximum(value, low), high)
+
+
+def positive_part(value: ArrayLike) -> ArrayLike:
+    """``max(value, 0)``, vectorized on large arrays as :func:`bounded` is."""
+    if isinstance(value, np.ndarray) and value.size >= LARGE:
+        return np.clip(value, 0.0, np.inf)
+    return np.maximum(value, 0.0)
 
 
 def ewma(value: ArrayLike, rate: ArrayLike, target: ArrayLike) -> ArrayLike:
@@ -125,9 +143,8 @@ def trust_prior(trust: ArrayLike, score_trust: ArrayLike, signal: ArrayLike) -> 
     to 1; a bad one the same share of the way to 0. ``signal = 0`` (private scores, or no
     regime) leaves τ as it is.
     """
-    # signal · room, with room = 1 − τ above 0 and τ below, is s τ + (1 − 2τ) max(s, 0);
-    # max(s, 0) = (s + |s|) / 2 keeps the signal's dtype (float32 in a large society)
-    positive = (signal + abs(signal)) * 0.5
+    # signal · room, with room = 1 − τ above 0 and τ below, is s τ + (1 − 2τ) max(s, 0)
+    positive = positive_part(signal)
     return trust + score_trust * (signal * trust + (1.0 - 2.0 * trust) * positive)
 
 
@@ -201,7 +218,7 @@ def moral_utility(
     why more wallets come back when they hold more money [Cohn2019]_. A negative expected
     harm (C hurting the partner) is taken as zero, so that no norm ever favours harm.
     """
-    return effective_norm * condition * (1.0 + harm_weight * np.maximum(harm, 0.0))
+    return effective_norm * condition * (1.0 + harm_weight * positive_part(harm))
 
 
 def norm_update(
@@ -292,7 +309,7 @@ def decay_update(level: ArrayLike, decay: ArrayLike, gain: ArrayLike, event: Arr
 # --------------------------------------------------------------------------- S: sociality
 def image_value(delta_x: ArrayLike, half: ArrayLike) -> ArrayLike:
     """Image crowding-out [BenabouTirole2006]_: ``I(ΔX) = 1 / (1 + max(ΔX, 0) / X½)``."""
-    return 1.0 / (1.0 + np.maximum(delta_x, 0.0) / half)
+    return 1.0 / (1.0 + positive_part(delta_x) / half)
 
 
 def social_utility(

@@ -227,3 +227,26 @@ def test_trust_prior_moves_a_share_of_the_way_to_one_or_zero(trust, score_trust,
     assert motives.trust_prior(trust, score_trust, signal) == pytest.approx(expected, abs=1e-12)
     as_float32 = motives.trust_prior(trust, score_trust, np.array([signal], np.float32))
     assert as_float32.dtype == np.float32  # a float32 society stays float32
+
+
+@given(
+    st.lists(st.floats(allow_nan=False), min_size=1, max_size=30),
+    st.floats(-1e3, 1e3),
+    st.floats(0.0, 1e3),
+)
+def test_bounded_and_positive_part_are_the_same_on_arrays_and_scalars(values, low, width):
+    """np.clip on arrays, two ufuncs on scalars: the same numbers either way."""
+    high = low + width
+    x = np.resize(np.array(values), motives.LARGE + len(values))  # the np.clip path too
+    values = x.tolist()
+    np.testing.assert_array_equal(
+        motives.bounded(x, low, high), [motives.bounded(v, low, high) for v in values]
+    )
+    np.testing.assert_array_equal(
+        motives.bounded(x, low, high), np.minimum(np.maximum(x, low), high)
+    )
+    np.testing.assert_array_equal(motives.positive_part(x), np.maximum(x, 0.0))
+    np.testing.assert_array_equal(
+        motives.positive_part(x), [motives.positive_part(v) for v in values]
+    )
+    assert motives.positive_part(np.float32([-1.5, 2.0])).dtype == np.float32
