@@ -394,7 +394,8 @@ class SocialCredit(_Regime):
         u = uniforms(draws, cooperated.size)
         observed = u[0] < coverage
         defected = ~cooperated
-        # u < (ε⁺ where C, ε⁻ where D), without building that array of thresholds
+        # u < (ε⁺ where C, ε⁻ where D), without building that array of thresholds (np.where
+        # is several times slower than these four passes over bools for a large society)
         error = (cooperated & (u[1] < self.false_positive)) | (
             defected & (u[1] < self.false_negative)
         )
@@ -408,7 +409,7 @@ class SocialCredit(_Regime):
         redlisted = scores >= self.redlist_threshold
         # amounts in the ledger's precision: a bool times a Python float would be float64
         # (a float32 ledger stays float32; its sums are kept in float64 by the caller)
-        money = scores.dtype.type
+        money = float if scores.dtype == np.float64 else scores.dtype.type
         reward = rewarded * money(self.reward)
         fine = fined * money(self.fine)
         blacklist_cost = blacklisted * money(self.blacklist_cost)
