@@ -31,17 +31,29 @@ METRIC_COLUMNS = (
 FEW_CELLS = 4
 
 
-def cell_sums(cells: np.ndarray, size: int) -> Callable[[np.ndarray | None], np.ndarray]:
+def cell_sums(
+    cells: np.ndarray, size: int, out: np.ndarray | None = None
+) -> Callable[[np.ndarray | None], np.ndarray]:
     """A function summing per-citizen values over ``size`` cells (and counting without).
 
     ``cell_sums(cells, size)(values)`` is ``np.bincount(cells, weights=values,
     minlength=size)``: float64 sums of each cell's values (counts, as integers, without
-    values). A weighted bincount adds one value
-    at a time into a few accumulators; for a society's usual few cells (one type, a domain
-    or two and those who sat out) a product of the values by a float64 0/1 matrix built
-    once per round is about three times faster for each figure. Above :data:`FEW_CELLS`
-    cells the matrix would cost more than it saves, and the bincount is used. The two differ
-    only in the order of additions (rounding).
+    values). A weighted bincount adds one value at a time into a few accumulators; for a
+    society's usual few cells (one type, a domain or two and those who sat out) a product of
+    the values by a float64 0/1 matrix built once per round is about three times faster for
+    each figure. Above :data:`FEW_CELLS` cells the matrix would cost more than it saves, and
+    the bincount is used. The two differ only in the order of additions (rounding).
+
+    Parameters
+    ----------
+    cells : numpy.ndarray
+        Each citizen's cell, integers in ``[0, size)``.
+    size : int
+        Number of cells.
+    out : numpy.ndarray, optional
+        A float64 array of shape ``(size, len(cells))`` to hold the 0/1 matrix, reused from
+        round to round (a fresh matrix of a few MB each round costs its page faults).
+
     """
     if size > FEW_CELLS:
         # (astype: numpy gives integers for an empty weighted bincount)
@@ -50,8 +62,8 @@ def cell_sums(cells: np.ndarray, size: int) -> Callable[[np.ndarray | None], np.
             if values is None
             else np.bincount(cells, weights=values, minlength=size).astype(float, copy=False)
         )
-    member = np.empty((size, cells.size))  # [cell, citizen]: 1.0 where the citizen is
-    np.equal(np.arange(size)[:, None], cells, out=member)
+    member = np.empty((size, cells.size)) if out is None else out  # [cell, citizen]
+    np.equal(np.arange(size)[:, None], cells, out=member)  # 1.0 in the citizen's cell
     counts = np.bincount(cells, minlength=size)
     return lambda values=None: counts.copy() if values is None else member @ values
 

@@ -28,7 +28,7 @@ from sccgames.decision import Context, Observation, State, p_cooperate, update_s
 from sccgames.games import PublicGoods, TrustGame, WalletGame, society_game
 from sccgames.institutions import PeerPunishment, schedule
 from sccgames.matching import FixedPartners, RandomMatching, resolve_matching
-from sccgames.metrics import GINI_SAMPLE, METRIC_COLUMNS, cell_sums, gini
+from sccgames.metrics import FEW_CELLS, GINI_SAMPLE, METRIC_COLUMNS, cell_sums, gini
 from sccgames.population import Population, cast_profile
 from sccgames.regimes import NoRegime, SocialCredit
 
@@ -401,6 +401,7 @@ class _Run:
         self.rewards_received = np.zeros(n)
         self.false_positives = np.zeros(n, dtype=np.int64)
         self.total_payoff = np.zeros(n)
+        self.cell_matrix: np.ndarray | None = None  # the figures' 0/1 matrix, reused
         self.round = 0
 
     def __iter__(self) -> Iterator[RoundState]:
@@ -659,7 +660,9 @@ class _Run:
             cells = self.type_index * (d + 1) + cells
         size = types * (d + 1)
 
-        cell_sum = cell_sums(cells, size)
+        if self.cell_matrix is None and size <= FEW_CELLS:
+            self.cell_matrix = np.empty((size, self.n))
+        cell_sum = cell_sums(cells, size, out=self.cell_matrix)
 
         def sums(values: Any) -> np.ndarray:
             return cell_sum(values).reshape(types, d + 1)

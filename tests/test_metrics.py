@@ -153,7 +153,8 @@ def test_cell_sums_are_a_bincount_whichever_way_they_are_summed(size, data):
     cells = np.array(data.draw(st.lists(st.integers(0, size - 1), min_size=n, max_size=n)), int)
     values = data.draw(hnp.arrays(np.float32, n, elements=st.floats(-1e3, 1e3, width=32)))
     acts = values > 0
-    sums = cell_sums(cells, size)
+    reuse = data.draw(st.booleans())  # a matrix kept from an earlier round, or a fresh one
+    sums = cell_sums(cells, size, out=np.full((size, n), np.nan) if reuse else None)
     counts = sums(None)
     np.testing.assert_array_equal(counts, np.bincount(cells, minlength=size))
     assert counts.dtype.kind == "i"  # citizens are counted, not summed
