@@ -26,6 +26,7 @@ C_INDEX, D_INDEX = 0, 1
 #: Arrays of at least this many values are clipped with ``np.clip`` (see :func:`bounded`).
 LARGE = 4096
 
+
 # --------------------------------------------------------------------------- helpers
 def expect(p: ArrayLike, if_c: ArrayLike, if_d: ArrayLike) -> ArrayLike:
     """Expectation over the partner's action: ``p · if_c + (1 − p) · if_d``."""
