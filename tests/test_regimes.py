@@ -195,8 +195,12 @@ def test_a_float32_ledger_stays_float32_and_agrees_with_float64(
     seed, reward, fine, score_up, score_down
 ):
     """Same draws, two precisions: the same acts recorded, amounts equal to float32 rounding."""
+    # probabilities exact in float32, so both precisions compare draws with the same numbers
     regime = SocialCredit(
-        coverage=0.7,
+        coverage=0.75,
+        false_positive=0.0625,
+        false_negative=0.125,
+        appeal=0.5,
         reward=reward,
         fine=fine,
         score_up=score_up,
@@ -211,14 +215,15 @@ def test_a_float32_ledger_stays_float32_and_agrees_with_float64(
     acts = rng.random(200) < 0.5
     draws = rng.random((DRAWS_PER_ACT, 200)).astype(np.float32)
     scores = 100.0 + rng.normal(0.0, 5.0, 200).astype(np.float32)
-    wide = regime.step(acts, 0.7, scores.astype(np.float64), draws.astype(np.float64))
-    narrow = regime.step(acts, 0.7, scores, draws)
+    wide = regime.step(acts, 0.75, scores.astype(np.float64), draws.astype(np.float64))
+    narrow = regime.step(acts, 0.75, scores, draws)
     for name in ("reward", "fine", "blacklist_cost", "redlist_bonus", "transfer", "score"):
         value = getattr(narrow, name)
         assert value.dtype == np.float32, name
         np.testing.assert_allclose(value, getattr(wide, name), rtol=1e-6, atol=1e-5, err_msg=name)
     assert narrow.enforcement_cost.dtype == np.float32
-    np.testing.assert_array_equal(narrow.recorded_c, wide.recorded_c)
+    for name in ("observed", "recorded_c", "false_positive", "false_negative", "appealed"):
+        np.testing.assert_array_equal(getattr(narrow, name), getattr(wide, name), err_msg=name)
     # float64 amounts are exactly the parameters times the records
     np.testing.assert_array_equal(wide.reward, reward * wide.recorded_c)
     np.testing.assert_array_equal(wide.fine, fine * (wide.observed & ~wide.recorded_c))
