@@ -63,8 +63,11 @@ def cell_sums(
             else np.bincount(cells, weights=values, minlength=size).astype(float, copy=False)
         )
     member = np.empty((size, cells.size)) if out is None else out  # [cell, citizen]
-    np.equal(np.arange(size)[:, None], cells, out=member)  # 1.0 in the citizen's cell
-    counts = np.bincount(cells, minlength=size)
+    # 1.0 in the citizen's cell; cell numbers in the cells' own integer type (comparing int8
+    # cells with int64 numbers would convert every cell), counts by comparison (a bincount
+    # costs several times more)
+    np.equal(np.arange(size, dtype=cells.dtype)[:, None], cells, out=member)
+    counts = np.array([np.count_nonzero(cells == j) for j in range(size)])
     return lambda values=None: counts.copy() if values is None else member @ values
 
 
@@ -83,16 +86,49 @@ def gini(values: np.ndarray, sample: int = GINI_SAMPLE) -> float:
     any distribution of payoffs bounded by a few times their mean), which keeps a round of a
     million citizens from being dominated by a sort.
     """
-    x = np.asarray(values, dtype=float).ravel()
+    x = np.asarray(values).ravel()
     if x.size > sample:
         x = x[:: -(-x.size // sample)]
-    x = np.sort(x)
+    return _gini_of_sorted(np.sort(x))
+
+
+def _gini_of_sorted(x: np.ndarray) -> float:
+    """:func:`gini` of values already sorted in ascending order (any real dtype).
+
+    Sorting comes first, in the values' own precision (float32 sorts as fast and converts
+    to the same order), then sums in float64: ``G = (2 Σ_i i x_(i) / Σ x − (n + 1)) / n``.
+    """
     n = x.size
     if n < 2:
         return float("nan")
-    if x[0] == x[-1]:
+    low, high = float(x[0]), float(x[-1])
+    if low == high:
         return 0.0  # all equal (negative payoffs included)
-    x = x - min(x[0], 0.0)
+    x = x.astype(float) - low if low < 0 else x.astype(float, copy=False)
     total = x.sum()  # > 0: the values differ and the least is 0 or more
-    rank = np.arange(1, n + 1)
-    return float(((2 * rank - n - 1) * x).sum() / (n * total))
+    weighted = np.dot(np.arange(1.0, n + 1.0), x)
+    return float((2.0 * weighted / total - (n + 1)) / n)
+
+
+def ginis(values: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:
+    """Gini of the values of each group ``0 … count − 1``, then of those groups together.
+
+    ``[gini(values[groups == j]) for j in range(count)]`` followed by
+    ``gini(values[groups < count])``: values of groups ``count`` and above (those who sat
+    out a round) count in neither. Groups are selected with ``np.compress`` (about four
+    times faster than a boolean index for a random mask). No subsample is taken: pass at
+    most :data:`GINI_SAMPLE` values.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        One value per citizen.
+    groups : numpy.ndarray
+        Each citizen's group (non-negative integers).
+    count : int
+        Number of groups measured.
+
+    """
+    values, groups = np.asarray(values), np.asarray(groups)
+    each = [_gini_of_sorted(np.sort(np.compress(groups == j, values))) for j in range(count)]
+    return np.array([*each, _gini_of_sorted(np.sort(np.compress(groups < count, values)))])

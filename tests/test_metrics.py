@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import stats
 
-from sccgames.metrics import FEW_CELLS, METRIC_COLUMNS, cell_sums, gini
+from sccgames.metrics import FEW_CELLS, METRIC_COLUMNS, cell_sums, gini, ginis
 
 
 def _gini_by_pairs(x):
@@ -138,6 +138,30 @@ def test_gini_subsampled_estimate_is_close_for_a_large_lognormal_sample():
     assert estimate != exact  # the subsample was used
     assert abs(estimate - exact) < 0.01
     assert abs(exact - (2 * stats.norm.cdf(1 / math.sqrt(2)) - 1)) < 0.01
+
+
+@given(
+    data=st.data(),
+    count=st.integers(1, 4),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_ginis_are_the_gini_of_each_group_and_of_all_groups(data, count, dtype):
+    """Groups from ``count`` up (those who sat out) count nowhere; a group of fewer than
+    two values gives NaN, as gini does."""
+    n = data.draw(st.integers(0, 80))
+    groups = np.array(data.draw(st.lists(st.integers(0, count), min_size=n, max_size=n)), int)
+    values = data.draw(hnp.arrays(dtype, n, elements=st.floats(-1e3, 1e3, width=32)))
+    got = ginis(values, groups.astype(np.int8), count)
+    wanted = [gini(values[groups == j]) for j in range(count)] + [gini(values[groups < count])]
+    assert got.shape == (count + 1,)
+    np.testing.assert_allclose(got, wanted, rtol=1e-9, atol=1e-12)
+
+
+def test_gini_sorts_float32_in_its_own_precision_with_float64_sums():
+    """Sorting float32 values before converting them gives the float64 values' Gini."""
+    x = np.random.default_rng(5).lognormal(size=999).astype(np.float32)
+    assert gini(x) == pytest.approx(gini(x.astype(float)), rel=1e-14)
+    assert gini(x) == pytest.approx(_gini_by_pairs(x.astype(float)), rel=1e-9)
 
 
 def test_metric_columns():

@@ -1,3 +1,4 @@
+import itertools
 from dataclasses import fields
 
 import numpy as np
@@ -190,6 +191,48 @@ def test_blacklisted_citizens_are_excluded():
             sat_out = state.partner < 0
             assert sat_out.sum() > 0
             assert not state.cooperated[sat_out].any()
+
+
+@pytest.mark.parametrize("exclusion", [0.0, 1.0])
+def test_figures_are_the_means_of_the_citizens_they_describe(exclusion):
+    """Every round's rows, by domain and by type, recomputed from the citizens themselves,
+    with everyone matched and with blacklisted citizens sitting out (an extra cell)."""
+    regime = scc.SocialCredit(
+        coverage={"economic": 0.8, "private": 0.0},
+        score_down=40.0,
+        blacklist_exclusion=exclusion,
+    )
+    run = scc.Society(
+        scc.Population(600, shares=MIXED), 5, regime=regime, domains=DOMAINS, seed=3
+    ).stream()
+    states = list(run)
+    types = run.final_agents()["type"].to_numpy()
+    sat_out = 0
+    for now, after in itertools.pairwise(states):
+        acts, active = now.cooperated, now.partner >= 0
+        sat_out += int((~active).sum())
+        cells = {
+            "economic": active & (now.context.coverage > 0),
+            "private": active & (now.context.coverage == 0),
+            "all": np.ones(600, bool),
+        }
+        norm = after.state.norm.astype(float)  # what the round left is what the next read
+        m = now.metrics.set_index("domain")
+        for name, cell in cells.items():
+            acting = cell & active
+            assert m.loc[name, "agents"] == cell.sum(), (now.round, name)
+            assert m.loc[name, "cooperation"] == pytest.approx(acts[acting].mean(), rel=1e-12)
+            assert m.loc[name, "norm"] == pytest.approx(norm[cell].mean(), rel=1e-9)
+        by_type = now.by_type.set_index("type")
+        for name in by_type.index:
+            mine = types == name
+            assert by_type.loc[name, "agents"] == mine.sum()
+            assert by_type.loc[name, "cooperation"] == pytest.approx(
+                acts[mine & active].mean(), rel=1e-12
+            )
+            assert by_type.loc[name, "norm"] == pytest.approx(norm[mine].mean(), rel=1e-9)
+    assert len(by_type) == len(MIXED)
+    assert (sat_out > 0) == (exclusion > 0)
 
 
 def test_network_partners_are_neighbours():
