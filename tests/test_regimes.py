@@ -227,3 +227,39 @@ def test_a_float32_ledger_stays_float32_and_agrees_with_float64(
     # float64 amounts are exactly the parameters times the records
     np.testing.assert_array_equal(wide.reward, reward * wide.recorded_c)
     np.testing.assert_array_equal(wide.fine, fine * (wide.observed & ~wide.recorded_c))
+
+
+@given(
+    start=st.floats(-50.0, 50.0),
+    below=st.floats(0.0, 100.0),
+    above=st.floats(0.0, 100.0),
+    scores=st.lists(st.one_of(st.floats(-300.0, 300.0), st.just(math.nan)), min_size=1),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_score_signal_is_the_gap_over_its_side_of_the_scale(start, below, above, scores, dtype):
+    """±1 at the bounds, 0 at the start, linear on each side; NaN (no score) gives 0. The
+    symmetric scale's shortcut and the general formula agree, on arrays and on floats."""
+    regime = SocialCredit(score_start=start, score_min=start - below, score_max=start + above)
+    up = max(above, math.ulp(1.0))
+    down = max(below, math.ulp(1.0))
+    x = np.array(scores, dtype=dtype)
+    gap = x - dtype(start)
+    with np.errstate(invalid="ignore"):
+        wanted = np.where(gap > 0, gap / up, np.where(gap < 0, gap / down, 0.0))
+    wanted = np.clip(np.nan_to_num(wanted, nan=0.0), -1.0, 1.0)
+    got = regime.score_signal(x)
+    assert got.dtype == dtype and not np.isnan(got).any()
+    np.testing.assert_allclose(got, wanted, rtol=1e-6, atol=1e-6)
+    for score, value in zip(scores, wanted, strict=True):
+        one = regime.score_signal(score)
+        assert not math.isnan(one) and -1.0 <= one <= 1.0
+        assert one == pytest.approx(float(value), rel=1e-6, abs=1e-6)
+
+
+def test_score_signal_on_a_symmetric_scale_is_the_general_formula_exactly():
+    regime = SocialCredit()  # 0 … 100 … 200
+    x = np.array([-5.0, 0.0, 37.5, 100.0, 150.0, 200.0, 250.0, math.nan], np.float32)
+    gap = x - np.float32(100.0)
+    general = np.clip(np.fmax(gap, 0.0) / 100.0 + np.fmin(gap, 0.0) / 100.0, -1.0, 1.0)
+    np.testing.assert_array_equal(regime.score_signal(x), general)
+    assert regime.score_signal(math.nan) == 0.0
