@@ -245,8 +245,9 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
     own, other = observation.cooperated, observation.partner_cooperated
     last = state.last_cooperated
     # last is 1 (C), 0 (D) or −1 (no move yet); written with abs so its dtype is kept
-    last_c = (last + abs(last)) * 0.5  # 1 if my last move was C
-    last_d = 1.0 - abs(last)  # 1 if it was D
+    moved = abs(last)  # 1 if I have moved
+    last_c = (last + moved) * 0.5  # 1 if my last move was C
+    last_d = 1.0 - moved  # 1 if it was D
     # an unjust sanction, less what a successful appeal undid: feeds resentment and legitimacy
     unjust = motives.unjust_weight(
         observation.unjust_sanction, observation.corrected, g.appeal_restore

@@ -41,6 +41,18 @@ def _as_community(community: Any) -> np.ndarray:
     return array
 
 
+def _cut(pool: np.ndarray, size: int) -> np.ndarray:
+    """Groups of ``size`` from a shuffled ``pool``: group ``j`` is ``pool[j], pool[j + g], …``.
+
+    A view, not a copy; the ``g = len(pool) // size`` groups' first members are one
+    contiguous run (and so are their second members…), which makes scattering partners
+    by them a third faster than by consecutive pairs. The leftover ``len(pool) % size``
+    sit out.
+    """
+    g = pool.size // size
+    return pool[: g * size].reshape(size, g).T
+
+
 def _groups(
     rng: np.random.Generator, community: np.ndarray, size: int, homophily: float
 ) -> np.ndarray:
@@ -53,8 +65,7 @@ def _groups(
     """
     n = community.shape[0]
     if homophily == 0:  # nobody is local: one random pool, and half the work
-        pool = rng.permutation(n)
-        return pool[: n // size * size].reshape(-1, size).astype(np.int64, copy=False)
+        return _cut(rng.permutation(n), size).astype(np.int64, copy=False)
     local = np.flatnonzero(rng.random(n) < homophily)
     order = local[np.lexsort((rng.random(local.size), community[local]))]
     sorted_community = community[order]
@@ -64,8 +75,7 @@ def _groups(
     within = order[rank < np.repeat(run // size * size, run)].reshape(-1, size)
     free = np.ones(n, dtype=bool)
     free[within.ravel()] = False
-    pool = rng.permutation(np.flatnonzero(free))
-    at_random = pool[: pool.size // size * size].reshape(-1, size)
+    at_random = _cut(rng.permutation(np.flatnonzero(free)), size)
     return np.concatenate([within, at_random]).astype(np.int64)
 
 

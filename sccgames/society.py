@@ -160,9 +160,9 @@ class SocietyResults:
 class _Interactions:
     """Who meets whom this round: pairs (a partner array) or groups (an index array)."""
 
-    def __init__(self, n: int, partner: np.ndarray | None, groups: np.ndarray | None) -> None:
-        self.n = n
-        me = np.arange(n)
+    def __init__(self, me: np.ndarray, partner: np.ndarray | None, groups: np.ndarray | None):
+        # me: the citizens' own indices, 0 … n − 1 (kept by the run, not rebuilt each round)
+        self.n = n = me.size
         if partner is not None:
             self.k = 2
             self.active = partner >= 0
@@ -404,6 +404,7 @@ class _Run:
         self.false_positives = np.zeros(n, dtype=np.int64)
         self.total_payoff = np.zeros(n)
         self.cell_matrix: np.ndarray | None = None  # the figures' 0/1 matrix, reused
+        self.me = np.arange(n)
         self.blas = ThreadpoolController()
         self.round = 0
 
@@ -416,7 +417,7 @@ class _Run:
         n, k = self.n, self.game.group_size
         if k > 2:
             groups = self.matching.groups(self.rng_match, self.community, k)
-            return _Interactions(n, None, groups)
+            return _Interactions(self.me, None, groups)
         previous = self.partner
         partner = self.matching.pairs(self.rng_match, self.community, previous)
         if credit is not None and credit.blacklist_exclusion > 0:
@@ -431,7 +432,7 @@ class _Run:
         if isinstance(self.matching, FixedPartners) and previous is not None:
             self.fresh = partner != previous  # counts about the old partner are dropped
         self.partner = partner
-        return _Interactions(n, partner, None)
+        return _Interactions(self.me, partner, None)
 
     def _remaining(self) -> float:
         if isinstance(self.matching, FixedPartners):
@@ -485,7 +486,7 @@ class _Run:
             context = replace(context, peer_sanction=self.q_hat * ((meet.k - 1) * peers.fine))
         # roles (trust game): in each pair, the citizen with the higher index is the trustee
         trust_game = isinstance(self.game, TrustGame)
-        role = (np.arange(n) > meet.partner).astype(np.int8) if trust_game else None
+        role = (self.me > meet.partner).astype(np.int8) if trust_game else None
         payoffs = self.game.motive_payoffs(role)
 
         # the decision and the stage game
