@@ -100,9 +100,9 @@ def incentive(
 
     ``ΔX = m · (1 − ε⁺ − ε⁻) · (r + f + λ · (s_C + s_D))``: errors shrink the incentive.
     """
-    return (
-        coverage
-        * (1.0 - false_positive - false_negative)
+    # the regime's factors first: one pass over a population's coverages when they are shared
+    return coverage * (
+        (1.0 - false_positive - false_negative)
         * (reward + fine + score_value * (score_up + score_down))
     )
 
@@ -243,7 +243,7 @@ def norm_update(
     as legitimate builds the norm, one read as unfair erodes it; with ψ small, removing the
     incentive does not bring the norm back (hysteresis).
     """
-    change = rate * salience_ * (legitimacy - legitimacy_threshold) * maximum
+    change = (rate * maximum) * salience_ * (legitimacy - legitimacy_threshold)
     relax = recovery * (baseline - norm) * (salience_ == 0)  # the float first keeps its dtype
     return bounded(norm + change + relax, 0.0, maximum)
 
@@ -289,8 +289,9 @@ def emotion_utility(
 ) -> ArrayLike:
     """``Δu_E = Σ_b p̂(b) [F(C,b) − F(D,b)] + g``, with warm glow g [Andreoni1990]_.
 
-    F is linear in its weights, so the expected payoff gaps are taken first (cheap when the
-    game is shared) and then weighted: ``(σ − A) E[Δπ_j] − α E[Δ behind] − β E[Δ ahead]``.
+    F is linear in its weights, so the expectations are taken of the payoff gaps and of the
+    inequity they cause, ``(σ − A) E[Δπ_j] + E[−α Δ behind − β Δ ahead]`` (cheap when the
+    game and the weights α, β are shared: the second term is then one pass).
     """
 
     def gaps(b: int) -> tuple[ArrayLike, ArrayLike, ArrayLike]:
@@ -299,10 +300,11 @@ def emotion_utility(
         return other[C_INDEX][b] - other[D_INDEX][b], behind_c - behind_d, ahead_c - ahead_d
 
     (kind_c, behind_c, ahead_c), (kind_d, behind_d, ahead_d) = gaps(C_INDEX), gaps(D_INDEX)
+    averse_c = -envy * behind_c - guilt * ahead_c  # inequity aversion if the partner plays C
+    averse_d = -envy * behind_d - guilt * ahead_d
     return (
         (sympathy - anger) * expect(p_hat, kind_c, kind_d)
-        - envy * expect(p_hat, behind_c, behind_d)
-        - guilt * expect(p_hat, ahead_c, ahead_d)
+        + expect(p_hat, averse_c, averse_d)
         + warm_glow
     )
 

@@ -421,7 +421,8 @@ class SocialCredit(_Regime):
         fine = fined * money(self.fine)
         blacklist_cost = blacklisted * money(self.blacklist_cost)
         redlist_bonus = redlisted * money(self.redlist_bonus)
-        forgiven = scores + self.score_decay * (self.score_start - scores)
+        # scores drift back to the start: s + d (s₀ − s), as s (1 − d) + d s₀ (two passes)
+        forgiven = scores * (1.0 - self.score_decay) + self.score_decay * self.score_start
         steps = rewarded * money(self.score_up) - fined * money(self.score_down)
         new_scores = bounded(forgiven + steps, self.score_min, self.score_max)
         return RegimeStep(
