@@ -585,15 +585,17 @@ class _Run:
         return ((counts[key] - 1) / (meet.k - 1)).astype(self.dt)
 
     def _material(self, acts: np.ndarray, others_c: np.ndarray, role: Any) -> np.ndarray:
-        game = self.game
+        """Each citizen's material payoff this round, in the state's precision."""
+        game, dt = self.game, self.dt
         if isinstance(game, PublicGoods):
             e, a, k = game.endowment, game.mpcr, game.group_size
-            return e * (~acts) + a * e * (acts + (k - 1) * others_c)
-        table = game.table() if isinstance(game, TrustGame) else None
+            kept = np.multiply(~acts, e, dtype=dt)  # (a bool times a float would be float64)
+            return kept + a * e * (acts + (k - 1) * others_c)
+        table = np.asarray(game.table(), dt) if isinstance(game, TrustGame) else None
         mine = (~acts).view(np.int8)
         theirs = (others_c < 0.5).view(np.int8)
         if table is None:  # a symmetric 2×2 game (the wallet's two finds included)
-            own = np.asarray((game.wallet if isinstance(game, WalletGame) else game.game).A, float)
+            own = np.asarray((game.wallet if isinstance(game, WalletGame) else game.game).A, dt)
             return own.ravel()[2 * mine + theirs]  # own[mine, theirs], a third of the time
         return np.where(role == 1, table[theirs, mine, 1], table[mine, theirs, 0])
 

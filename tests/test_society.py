@@ -257,6 +257,23 @@ def test_group_and_role_games_run():
         scc.Society(100, 2, game="public_goods", matching=scc.NetworkMatching(sparse.eye(100)))
 
 
+@pytest.mark.parametrize("game", ["pd", "lost_wallet", "trust", "public_goods"])
+def test_material_payoffs_are_in_the_states_precision(game):
+    """The same acts give the same payoffs in float32 and float64 societies, each in its
+    own precision (a float64 copy per round would double the bytes moved)."""
+    rng = np.random.default_rng(0)
+    acts = rng.random(64) < 0.5
+    role = (np.arange(64) % 2).astype(np.int8)
+    # the partners' C: a share in a group game, a partner's act in a pair
+    partners = rng.random(64) if game == "public_goods" else acts[rng.permutation(64)]
+    got = {}
+    for dtype in (np.float32, np.float64):
+        run = scc.Society(64, 1, game=game, seed=1, dtype=dtype).stream()
+        got[dtype] = run._material(acts, partners.astype(dtype), role)
+        assert got[dtype].dtype == dtype and got[dtype].shape == (64,)
+    np.testing.assert_allclose(got[np.float32], got[np.float64], rtol=1e-6)
+
+
 def test_more_money_more_wallets_returned_by_those_who_weigh_harm():
     """Cohn et al.: more wallets come back when they hold more money (harm and guilt)."""
 
