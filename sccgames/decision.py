@@ -133,6 +133,10 @@ class Observation:
         1 if the agent's C was recorded as C and rewarded.
     impunity : float, default 0
         1 if the partner defected in a watched domain and was not sanctioned.
+    reply : float, default 1
+        1 if the partner's move answers my previous one (the same partner as last period);
+        0 for a stranger, whose move says nothing about how partners respond to mine, so
+        that the counts behind responsiveness are left as they are.
 
     """
 
@@ -143,6 +147,7 @@ class Observation:
     corrected: Number = 0.0
     fair_reward: Number = 0.0
     impunity: Number = 0.0
+    reply: Number = 1.0
 
 
 class Utilities(NamedTuple):
@@ -243,11 +248,6 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
     """The state after one period: habit, beliefs, emotions, legitimacy and the norm."""
     m, e, g = profile.moral, profile.emotion, profile.legitimacy
     own, other = observation.cooperated, observation.partner_cooperated
-    last = state.last_cooperated
-    # last is 1 (C), 0 (D) or −1 (no move yet); written with abs so its dtype is kept
-    moved = abs(last)  # 1 if I have moved
-    last_c = (last + moved) * 0.5  # 1 if my last move was C
-    last_d = 1.0 - moved  # 1 if it was D
     # an unjust sanction, less what a successful appeal undid: feeds resentment and legitimacy
     unjust = motives.unjust_weight(
         observation.unjust_sanction, observation.corrected, g.appeal_restore
@@ -284,9 +284,31 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
         compliance=motives.ewma(state.compliance, m.compliance_learning, other),
         partner_c=state.partner_c + other,
         partner_moves=state.partner_moves + 1.0,
-        c_then_c=state.c_then_c + last_c * other,
-        after_c=state.after_c + last_c,
-        d_then_c=state.d_then_c + last_d * other,
-        after_d=state.after_d + last_d,
+        **_responses(state, observation),
         last_cooperated=own * 1.0,
     )
+
+
+def _responses(state: State, observation: Observation) -> dict[str, Number]:
+    """The counts of the partner's C after my C and after my D, and of those chances."""
+    reply, other = observation.reply, observation.partner_cooperated
+    if isinstance(reply, float | int) and reply == 0:  # a stranger's move answers nothing
+        return {
+            "c_then_c": state.c_then_c,
+            "after_c": state.after_c,
+            "d_then_c": state.d_then_c,
+            "after_d": state.after_d,
+        }
+    last = state.last_cooperated
+    # last is 1 (C), 0 (D) or −1 (no move yet); written with abs so its dtype is kept
+    moved = abs(last)  # 1 if I have moved
+    last_c = (last + moved) * 0.5  # 1 if my last move was C
+    last_d = 1.0 - moved  # 1 if it was D
+    if not (isinstance(reply, float | int) and reply == 1):  # replies of some partners only
+        last_c, last_d = last_c * reply, last_d * reply
+    return {
+        "c_then_c": state.c_then_c + last_c * other,
+        "after_c": state.after_c + last_c,
+        "d_then_c": state.d_then_c + last_d * other,
+        "after_d": state.after_d + last_d,
+    }

@@ -526,6 +526,9 @@ class _Run:
             corrected=step.appealed.astype(dt),
             fair_reward=(acts & (step.reward > 0) & ~step.appealed).astype(dt),
             impunity=impunity,
+            # only a partner kept from last round answers my last move (DESIGN.md §2: ρ̂ is
+            # this partner's responsiveness); strangers and neighbours met once teach none
+            reply=1.0 if isinstance(self.matching, FixedPartners) else 0.0,
         )
         new = update_state(profile, state, seen)
         if self.communities > 1:

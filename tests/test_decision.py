@@ -54,6 +54,38 @@ def test_update_state_keeps_state_in_range(data):
     assert new.after_c + new.after_d == state.after_c + state.after_d + (state.last_cooperated >= 0)
 
 
+COUNTS = ("c_then_c", "after_c", "d_then_c", "after_d")
+
+
+def test_a_strangers_move_teaches_nothing_about_responsiveness():
+    """reply = 0: the counts behind ρ̂ stay; 1: they grow; an array weighs each agent."""
+    profile = _stack([Profile()] * 4)
+    start = replace(
+        initial_state(profile),
+        **{k: np.full(4, 3.0, np.float32) for k in COUNTS},
+        last_cooperated=np.array([1.0, 0.0, 1.0, -1.0], np.float32),
+    )
+    seen = {
+        "cooperated": np.ones(4, np.float32),
+        "partner_cooperated": np.array([1.0, 1.0, 0.0, 1.0], np.float32),
+    }
+    kept = update_state(profile, start, Observation(**seen, reply=0.0))
+    learnt = update_state(profile, start, Observation(**seen))
+    mixed = update_state(profile, start, Observation(**seen, reply=np.array([1.0, 0, 1, 0])))
+    for name in COUNTS:
+        np.testing.assert_array_equal(getattr(kept, name), getattr(start, name))
+    # my last move C, D, C, none; the partner then played C, C, D, C
+    np.testing.assert_array_equal(learnt.c_then_c, [4.0, 3.0, 3.0, 3.0])
+    np.testing.assert_array_equal(learnt.after_c, [4.0, 3.0, 4.0, 3.0])
+    np.testing.assert_array_equal(learnt.d_then_c, [3.0, 4.0, 3.0, 3.0])
+    np.testing.assert_array_equal(learnt.after_d, [3.0, 4.0, 3.0, 3.0])
+    np.testing.assert_array_equal(mixed.after_c, [4.0, 3.0, 4.0, 3.0])
+    np.testing.assert_array_equal(mixed.after_d, [3.0, 3.0, 3.0, 3.0])
+    # everything else is learnt from strangers too
+    assert np.array_equal(kept.partner_moves, learnt.partner_moves)
+    assert np.array_equal(kept.habit, learnt.habit)
+
+
 def test_rational_term_of_an_agent_that_knows_a_tit_for_tat_partner():
     """With beliefs learnt from a reciprocator, Δu_R tends to R − T + δ(R − P)/(1 − δ)."""
     game = prisoners_dilemma()

@@ -235,6 +235,16 @@ def test_figures_are_the_means_of_the_citizens_they_describe(exclusion):
     assert (sat_out > 0) == (exclusion > 0)
 
 
+def test_responsiveness_is_learnt_from_kept_partners_not_from_strangers():
+    counts = ("c_then_c", "after_c", "d_then_c", "after_d")
+    for matching, learns in ((scc.RandomMatching(), False), (scc.FixedPartners(0.1), True)):
+        run = scc.Society(300, 4, matching=matching, seed=5).stream()
+        list(run)
+        grew = [float(getattr(run.state, name).sum()) > 0 for name in counts]
+        assert grew == [learns] * 4, matching
+        assert run.state.partner_moves.min() == 4  # beliefs about partners: learnt by all
+
+
 def test_network_partners_are_neighbours():
     graph = sparse.random(300, 300, density=0.02, random_state=1, format="csr")
     graph = graph + graph.T
