@@ -701,10 +701,18 @@ class _Run:
         if self.communities > 1:
             per["trust_in_group"] = motives.beta_mean(r.trust, r.prior_strength, *self.insiders)
             per["trust_out_group"] = motives.beta_mean(r.trust, r.prior_strength, *self.outsiders)
-        totals = {name: sums(values) for name, values in per.items()}
+        names = list(per)
+        totals = np.stack([sums(values) for values in per.values()])  # [figure, type, place]
         by_domain = agents.sum(axis=0)
         acting = max(float(by_domain[:d].sum()), 1.0)
         with np.errstate(invalid="ignore", divide="ignore"):
+            placed = totals.sum(axis=1)  # [figure, place]
+            # acts and welfare are per interaction; the rest describe every citizen
+            per_act = np.isin(names, ("cooperation", "welfare"))
+            acted, everybody = placed[:, :d].sum(axis=1) / acting, placed.sum(axis=1) / self.n
+            whole = np.where(per_act, acted, everybody)
+            table = np.column_stack([placed[:, :d] / by_domain[:d], whole])  # [figure, place]
+            rows = dict(zip(names, table, strict=True))
             figures: dict[str, Any] = {
                 "round": t,
                 "phase": phase,
@@ -713,22 +721,13 @@ class _Run:
                 "agents": np.append(by_domain[:d], self.n),
             }
             for name in METRIC_COLUMNS[1:]:
-                if name not in totals:  # bonding and bridging trust need communities
-                    figures[name] = np.full(d + 1, np.nan)
-                    continue
-                cell = totals[name].sum(axis=0)
-                # acts and welfare are per interaction; the rest describe every citizen
-                whole = (
-                    cell[:d].sum() / acting
-                    if name in ("cooperation", "welfare")
-                    else (cell.sum() / self.n)
-                )
-                figures[name] = np.append(cell[:d] / by_domain[:d], whole)
+                # (bonding and bridging trust need communities)
+                figures[name] = rows[name] if name in rows else np.full(d + 1, np.nan)
             # Gini from an evenly spaced subsample of at most GINI_SAMPLE citizens (see gini)
             every = -(-self.n // GINI_SAMPLE)
             figures["gini"] = ginis(payoff[::every], place[::every], d)
             typed_agents = agents.sum(axis=1)
-            typed_acting = agents[:, :d].sum(axis=1)
+            typed = dict(zip(names, totals.sum(axis=2) / typed_agents, strict=True))  # per type
             type_figures: dict[str, Any] = {
                 "round": t,
                 "phase": phase,
@@ -738,10 +737,11 @@ class _Run:
             for name in TYPE_COLUMNS[1:]:
                 if name == "payoff":
                     type_figures[name] = sums(payoff).sum(axis=1) / typed_agents
-                elif name == "cooperation":
-                    type_figures[name] = totals[name][:, :d].sum(axis=1) / typed_acting
+                elif name == "cooperation":  # per act, like the domains' figure
+                    acts_of = totals[names.index(name), :, :d].sum(axis=1)
+                    type_figures[name] = acts_of / agents[:, :d].sum(axis=1)
                 else:
-                    type_figures[name] = totals[name].sum(axis=1) / typed_agents
+                    type_figures[name] = typed[name]
         return figures, type_figures
 
     def _imitate(self, imitation: Imitation, payoff: np.ndarray) -> None:
