@@ -160,7 +160,9 @@ class SocietyResults:
 class _Interactions:
     """Who meets whom this round: pairs (a partner array) or groups (an index array)."""
 
-    def __init__(self, me: np.ndarray, partner: np.ndarray | None, groups: np.ndarray | None):
+    def __init__(
+        self, me: np.ndarray, partner: np.ndarray | None, groups: np.ndarray | None
+    ) -> None:
         # me: the citizens' own indices, 0 … n − 1 (kept by the run, not rebuilt each round)
         self.n = n = me.size
         if partner is not None:
@@ -745,8 +747,7 @@ class _Run:
         return figures, type_figures
 
     def _imitate(self, imitation: Imitation, payoff: np.ndarray) -> None:
-        rng, n = self.rng_imitate, self.n
-        me = np.arange(n)
+        rng, n, me = self.rng_imitate, self.n, self.me
         revise = rng.random(n) < imitation.rate
         conform = rng.random(n) < imitation.conformity
         models = rng.integers(n, size=(3, n))
