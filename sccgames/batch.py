@@ -26,24 +26,20 @@ from sccgames.agents import MotiveAgent
 from sccgames.decision import initial_state, p_cooperate, update_state
 from sccgames.games import payoff_matrices, payoff_tuples
 from sccgames.profiles import stack_profiles
-from sccgames.regimes import NoRegime, SocialCredit, regime_observation
+from sccgames.regimes import DRAWS_PER_ACT, NoRegime, SocialCredit, regime_observation
 
 C, D = axl.Action.C, axl.Action.D
 
 #: Uniforms each match draws per turn from its own seed, by column: the domain, each side's
-#: decision and noise, and the regime's three draws (observation, error, appeal) per side.
+#: decision and noise, and the regime's draw (observation, error and appeal) per side.
 DRAW_COLUMNS = (
     "domain",
     "decision_0",
     "decision_1",
     "noise_0",
     "noise_1",
-    "observe_0",
-    "error_0",
-    "appeal_0",
-    "observe_1",
-    "error_1",
-    "appeal_1",
+    "regime_0",
+    "regime_1",
 )
 
 #: Per-match, per-side totals a batch returns (see :func:`play_batch`).
@@ -221,7 +217,10 @@ def play_batch_columns(
     # so a match's other draws do not depend on its noise)
     flip = draws[:, :, 3:5].transpose(1, 2, 0).reshape(turns, n) < noise if noise > 0 else None
     regime_draws = (
-        draws[:, :, 5:].reshape(b, turns, 2, 3).transpose(1, 3, 2, 0).reshape(turns, 3, n)
+        draws[:, :, 5:]
+        .reshape(b, turns, 2, DRAWS_PER_ACT)
+        .transpose(1, 3, 2, 0)
+        .reshape(turns, DRAWS_PER_ACT, n)
     )
     others = _Others(players, partner, motive, turns, game, noise, player_seeds.T.ravel())
 

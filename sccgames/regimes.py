@@ -19,9 +19,10 @@ from sccgames._validation import check_finite, check_nonnegative, check_probabil
 from sccgames.decision import Context, Observation
 from sccgames.motives import bounded
 
-#: Uniform draws a regime makes per act and period (observation, error, appeal); fixed so
-#: that random streams stay aligned whatever the parameters.
-DRAWS_PER_ACT = 3
+#: Uniform draws a regime makes per act and period: one, which decides observation, error
+#: and appeal as nested events (see :meth:`SocialCredit.step`); fixed so that random streams
+#: stay aligned whatever the parameters.
+DRAWS_PER_ACT = 1
 
 
 def uniforms(draws: np.ndarray | np.random.Generator, n: int) -> np.ndarray:
@@ -391,25 +392,26 @@ class SocialCredit(_Regime):
             Each act's domain coverage.
         scores : array, shape (n,)
             Scores at the start of the period.
-        draws : array of shape (3, n), or numpy.random.Generator
-            Uniforms in [0, 1) for observation, error and appeal of each act, or the
-            environment's stream to draw exactly those ``3 n`` from.
+        draws : array of shape (DRAWS_PER_ACT, n), or numpy.random.Generator
+            Uniforms in [0, 1), one per act, or the environment's stream to draw exactly
+            those ``n`` from.
 
         """
         cooperated = np.asarray(cooperated, dtype=bool)
         scores = np.asarray(scores, dtype=np.result_type(scores, 0.0))
-        u = uniforms(draws, cooperated.size)
-        observed = u[0] < coverage
-        defected = ~cooperated
-        # u < (ε⁺ where C, ε⁻ where D), without building that array of thresholds (np.where
-        # is several times slower than these four passes over bools for a large society)
-        error = (cooperated & (u[1] < self.false_positive)) | (
-            defected & (u[1] < self.false_negative)
-        )
-        false_positive = observed & cooperated & error
-        false_negative = observed & defected & error
-        appealed = false_positive & (u[2] < self.appeal)
-        recorded_c = (cooperated ^ error) | appealed
+        u = uniforms(draws, cooperated.size)[0]
+        # One uniform per act decides, as nested events, whether the act is seen (u < m),
+        # misrecorded once seen (u < m ε, so that P(error | seen) = ε) and, a false positive,
+        # corrected on appeal (u < m ε⁺ a): the joint law of independent draws for each, from
+        # a third of the draws. Scaled once, v = u / m is uniform on [0, 1) given that the act
+        # was seen (u / 0 is inf or nan: never seen), and the rest compares v with scalars.
+        observed = u < coverage
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = u / coverage
+        false_positive = observed & cooperated & (v < self.false_positive)
+        false_negative = observed & ~cooperated & (v < self.false_negative)
+        appealed = false_positive & (v < self.false_positive * self.appeal)
+        recorded_c = (cooperated ^ false_positive ^ false_negative) | appealed
         rewarded = observed & recorded_c
         fined = observed & ~recorded_c
         blacklisted = scores < self.blacklist_threshold

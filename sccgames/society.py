@@ -31,7 +31,7 @@ from sccgames.institutions import PeerPunishment, schedule
 from sccgames.matching import FixedPartners, RandomMatching, resolve_matching
 from sccgames.metrics import FEW_CELLS, GINI_SAMPLE, METRIC_COLUMNS, cell_sums, ginis
 from sccgames.population import Population, cast_profile
-from sccgames.regimes import NoRegime, SocialCredit
+from sccgames.regimes import DRAWS_PER_ACT, NoRegime, SocialCredit
 
 #: Columns of :attr:`SocietyResults.by_type` after ``round`` and ``type``.
 TYPE_COLUMNS = (
@@ -516,7 +516,9 @@ class _Run:
         material = self._material(acts, others_c, role)
 
         # the regimes
-        step = top.step(acts, coverage, self.scores, self.rng_regime.random((3, n), dtype=dt))
+        step = top.step(
+            acts, coverage, self.scores, self.rng_regime.random((DRAWS_PER_ACT, n), dtype=dt)
+        )
         self.scores = step.score
         sanctioned = step.observed & ~step.recorded_c
         impunity = meet.others((~acts & ~sanctioned).astype(dt)) * (coverage > 0)

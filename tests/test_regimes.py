@@ -108,6 +108,49 @@ def test_scores_stay_within_bounds_and_transfers_add_up(
         scores = step.score
 
 
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    coverage=st.floats(0.05, 1.0),
+    fp=st.floats(0.02, 0.5),
+    fn=st.floats(0.02, 0.5),
+    appeal=st.floats(0.0, 1.0),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_one_draw_per_act_gives_the_joint_law_of_independent_draws(
+    seed, coverage, fp, fn, appeal, dtype
+):
+    """Observation, error given observation, and appeal given a false positive happen at
+    their rates, each conditional on the one before, and an unwatched domain is never seen.
+
+    Half the acts are in a domain of coverage m, half in one of coverage 0; 400,000 acts;
+    each frequency within five standard errors of its probability.
+    """
+    regime = SocialCredit(false_positive=fp, false_negative=fn, appeal=appeal)
+    n = 400_000
+    rng = np.random.default_rng(seed)
+    acts = np.arange(n) % 2 == 0
+    watched = np.arange(n) % 4 < 2
+    step = regime.step(
+        acts,
+        np.where(watched, coverage, 0.0).astype(dtype),
+        regime.initial_scores(n).astype(dtype),
+        rng.random((DRAWS_PER_ACT, n), dtype=dtype),
+    )
+    assert not step.observed[~watched].any()
+
+    def near(hits, chances, p):
+        hits, chances = np.count_nonzero(hits & chances), np.count_nonzero(chances)
+        se = math.sqrt(p * (1 - p) / chances) + 1 / chances
+        assert hits / chances == pytest.approx(p, abs=5 * se)
+
+    near(step.observed, watched, coverage)
+    near(step.false_positive, step.observed & acts, fp)
+    near(step.false_negative, step.observed & ~acts, fn)
+    near(step.appealed, step.false_positive, appeal)
+    near(step.recorded_c, step.observed & acts, 1 - fp + fp * appeal)
+    near(step.recorded_c, step.observed & ~acts, fn)
+
+
 def test_step_records_errors_and_appeals():
     rng = np.random.default_rng(0)
     regime = SocialCredit(coverage=1.0, false_positive=1.0, false_negative=0.0, appeal=0.0)
