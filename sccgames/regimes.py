@@ -332,7 +332,8 @@ class SocialCredit(_Regime):
         # (np.fmax against a scalar is not vectorized): one division, and NaN made 0 after
         signal = bounded(gap / up, -1.0, 1.0)
         if isinstance(signal, np.ndarray):
-            return np.nan_to_num(signal, copy=False, nan=0.0)
+            np.copyto(signal, 0.0, where=np.isnan(signal))  # (nan_to_num also seeks infinities)
+            return signal
         return 0.0 if math.isnan(signal) else signal
 
     @property

@@ -193,6 +193,16 @@ class _Interactions:
         sums = np.bincount(self.gid, weights=x, minlength=self.g + 1)
         return ((sums[self.gid] - x) / (self.k - 1)).astype(x.dtype, copy=False)
 
+    def share(self, flags: np.ndarray, dtype: Any) -> np.ndarray:
+        """Share of each citizen's partners whose ``flags`` hold, in ``dtype``.
+
+        In a pair, the partner's flag gathered as a byte and then converted: a third less
+        memory traffic than gathering the converted floats.
+        """
+        if self.k == 2:
+            return np.take(flags, self.partner).astype(dtype)
+        return self.others(flags.astype(dtype))
+
 
 class Society:
     """A population living through rounds of a game under a schedule of regimes.
@@ -384,7 +394,14 @@ class _Run:
         zeros = self.calm = np.zeros(n, self.dt)
         self.insiders = self.outsiders = (zeros, zeros)  # (partner C seen, partners seen)
         self.state = _full_state(self.profile, n, self.dt)
-        regimes = [self.plan.regime_at(start) for start in self.plan.starts]
+        # each phase's regime, and the coverage of each domain under it (looked up per round)
+        self.regimes = regimes = [self.plan.regime_at(start) for start in self.plan.starts]
+        self.coverages = [
+            np.array(
+                [(r.credit or NoRegime()).coverage_for(d) for d in self.domain_names], self.dt
+            )
+            for r in regimes
+        ]
         credit = next((r.credit for r in regimes if r.credit is not None), None)
         community = next((r.community for r in regimes if r.community is not None), None)
         peers = next((r.peers for r in regimes if r.peers is not None), None)
@@ -454,7 +471,7 @@ class _Run:
     def _play(self) -> RoundState:
         t, n, dt = self.round, self.n, self.dt
         phase = self.plan.phase_at(t)
-        regime = self.plan.regime_at(t)
+        regime = self.regimes[phase]
         credit, community, peers = regime.credit, regime.community, regime.peers
         top = credit if credit is not None else NoRegime()
         meet = self._meet(credit)
@@ -463,8 +480,7 @@ class _Run:
 
         # the context: domain, coverage, signals, belonging
         domain = domain_of(self.cut, np.take(self.rng_act.random(n, dtype=dt), meet.leader))
-        coverage_of = np.array([top.coverage_for(d) for d in self.domain_names], dt)
-        coverage = np.take(coverage_of, domain)
+        coverage = np.take(self.coverages[phase], domain)
         if not meet.everyone:
             coverage = coverage * active
         if self.communities == 1:
@@ -512,7 +528,7 @@ class _Run:
         if not meet.everyone:
             acts &= active
         acts_f = acts.astype(dt)
-        others_c = meet.others(acts_f)
+        others_c = meet.share(acts, dt)
         material = self._material(acts, others_c, role)
 
         # the regimes
@@ -521,7 +537,8 @@ class _Run:
         )
         self.scores = step.score
         sanctioned = step.observed & ~step.recorded_c
-        impunity = meet.others((~acts & ~sanctioned).astype(dt)) * (coverage > 0)
+        # a partner's D in a watched domain that went unsanctioned (a pair shares its domain)
+        impunity = meet.share(~(acts | sanctioned) & (coverage > 0), dt)
         seen = Observation(
             cooperated=acts_f,
             partner_cooperated=others_c,
@@ -712,7 +729,7 @@ class _Run:
         with np.errstate(invalid="ignore", divide="ignore"):
             placed = totals.sum(axis=1)  # [figure, place]
             # acts and welfare are per interaction; the rest describe every citizen
-            per_act = np.isin(names, ("cooperation", "welfare"))
+            per_act = np.array([name in ("cooperation", "welfare") for name in names])
             acted, everybody = placed[:, :d].sum(axis=1) / acting, placed.sum(axis=1) / self.n
             whole = np.where(per_act, acted, everybody)
             table = np.column_stack([placed[:, :d] / by_domain[:d], whole])  # [figure, place]

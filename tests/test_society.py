@@ -245,6 +245,68 @@ def test_responsiveness_is_learnt_from_kept_partners_not_from_strangers():
         assert run.state.partner_moves.min() == 4  # beliefs about partners: learnt by all
 
 
+@pytest.mark.parametrize("exclusion", [0.0, 0.5])
+def test_citizens_observe_their_partners_act_and_its_unsanctioned_defection(monkeypatch, exclusion):
+    """The partner's C and impunity (a partner's D in a watched domain that went
+    unsanctioned) are what the matching and the regime's step say; citizens shut out by
+    the blacklist see nothing."""
+    from sccgames import society as module
+
+    seen, steps = [], []
+    update, step = module.update_state, scc.SocialCredit.step
+
+    def keep_observation(profile, state, observation):
+        seen.append(observation)
+        return update(profile, state, observation)
+
+    def keep_step(self, *args):
+        steps.append(step(self, *args))
+        return steps[-1]
+
+    monkeypatch.setattr(module, "update_state", keep_observation)
+    monkeypatch.setattr(scc.SocialCredit, "step", keep_step)
+    credit = scc.SocialCredit(
+        coverage={"economic": 0.7, "private": 0.0},
+        blacklist_threshold=99.0,
+        blacklist_exclusion=exclusion,
+        score_decay=0.0,
+    )
+    run = scc.Society(400, 4, regime=credit, domains=DOMAINS, seed=3).stream()
+    for t, state in enumerate(run):
+        acts, done = state.cooperated, steps[t]
+        watched = np.asarray(state.context.coverage) > 0
+        unsanctioned_d = ~acts & ~(done.observed & ~done.recorded_c)
+        i = np.flatnonzero(state.partner >= 0)
+        j = state.partner[i]
+        message = f"round {t}"
+        np.testing.assert_array_equal(seen[t].partner_cooperated[i], acts[j], message)
+        np.testing.assert_array_equal(seen[t].impunity[i], unsanctioned_d[j] & watched[i], message)
+        assert 0 < seen[t].impunity.sum() < i.size / 2, message
+        out = np.flatnonzero(state.partner < 0)
+        assert not seen[t].partner_cooperated[out].any() and not seen[t].impunity[out].any()
+        if exclusion and t > 1:
+            assert out.size > 0, message
+
+
+def test_a_share_of_group_mates_is_the_mean_of_their_flags():
+    from sccgames.society import _Interactions
+
+    rng = np.random.default_rng(4)
+    n, k = 23, 4
+    groups = rng.permutation(n)[: n // k * k].reshape(-1, k)
+    meet = _Interactions(np.arange(n), None, groups)
+    flags = rng.random(n) < 0.5
+    share = meet.share(flags, np.float32)
+    assert share.dtype == np.float32
+    for row in groups:
+        for member in row:
+            mates = [m for m in row if m != member]
+            assert share[member] == pytest.approx(flags[mates].mean(), rel=1e-6), member
+    pairs = _Interactions(np.arange(4), np.array([2, -1, 0, -1]), None)
+    share = pairs.share(np.array([1, 0, 0, 1], bool), np.float64)
+    np.testing.assert_array_equal(share[[0, 2]], [0.0, 1.0])  # 1 and 3 sit out
+
+
 def test_network_partners_are_neighbours():
     graph = sparse.random(300, 300, density=0.02, random_state=1, format="csr")
     graph = graph + graph.T
