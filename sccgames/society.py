@@ -391,7 +391,7 @@ class _Run:
         self.type_names = citizens.type_names
         self.community = citizens.community
         self.communities = population.communities
-        zeros = self.calm = np.zeros(n, self.dt)
+        zeros = np.zeros(n, self.dt)
         self.insiders = self.outsiders = (zeros, zeros)  # (partner C seen, partners seen)
         self.state = _full_state(self.profile, n, self.dt)
         # each phase's regime, and the coverage of each domain under it (looked up per round)
@@ -479,7 +479,8 @@ class _Run:
         profile, state = self.profile, self.state
 
         # the context: domain, coverage, signals, belonging
-        domain = domain_of(self.cut, np.take(self.rng_act.random(n, dtype=dt), meet.leader))
+        # (the leader's domain gathered as a byte, not its draw as a float)
+        domain = np.take(domain_of(self.cut, self.rng_act.random(n, dtype=dt)), meet.leader)
         coverage = np.take(self.coverages[phase], domain)
         if not meet.everyone:
             coverage = coverage * active
@@ -520,7 +521,8 @@ class _Run:
         if not isinstance(self.matching, FixedPartners):
             # anger is toward the partner who exploited you (DESIGN.md §2): a stranger met
             # for the first time has done nothing to be angry about
-            decide_state = replace(decide_state, anger=self.calm)
+            # (one number, not an array of zeros: the emotion term then costs a pass less)
+            decide_state = replace(decide_state, anger=0.0)
         elif self.fresh is not None:
             decide_state = replace(decide_state, anger=np.where(self.fresh, 0.0, state.anger))
         p = p_cooperate(profile, decide_state, context, payoffs)
