@@ -173,6 +173,8 @@ def rational_utility(
         own[C_INDEX][D_INDEX] - own[D_INDEX][D_INDEX],
     )
     future = shadow * rho_hat * (own[C_INDEX][C_INDEX] - own[D_INDEX][D_INDEX])
+    if isinstance(future, float) and future == 0.0:  # no future (strangers): a pass fewer
+        return myopic + delta_x
     return myopic + future + delta_x
 
 
@@ -300,13 +302,12 @@ def emotion_utility(
         return other[C_INDEX][b] - other[D_INDEX][b], behind_c - behind_d, ahead_c - ahead_d
 
     (kind_c, behind_c, ahead_c), (kind_d, behind_d, ahead_d) = gaps(C_INDEX), gaps(D_INDEX)
-    averse_c = -envy * behind_c - guilt * ahead_c  # inequity aversion if the partner plays C
-    averse_d = -envy * behind_d - guilt * ahead_d
-    return (
-        (sympathy - anger) * expect(p_hat, kind_c, kind_d)
-        + expect(p_hat, averse_c, averse_d)
-        + warm_glow
-    )
+    feeling = sympathy - anger
+    # the expectation is affine in p̂, its value at p̂ = 0 plus p̂ times a slope, with the
+    # weights in the coefficients: numbers when they are shared, leaving two passes
+    at_d = feeling * kind_d - envy * behind_d - guilt * ahead_d + warm_glow
+    slope = feeling * (kind_c - kind_d) - envy * (behind_c - behind_d) - guilt * (ahead_c - ahead_d)
+    return at_d + slope * p_hat
 
 
 def decay_update(level: ArrayLike, decay: ArrayLike, gain: ArrayLike, event: ArrayLike):
@@ -330,8 +331,10 @@ def social_utility(
     in_group: ArrayLike,
 ) -> ArrayLike:
     """``Δu_S = ν v I(ΔX) + χ (2ē − 1) + ι 1[partner in my group]`` [BowlesGintis2011]_."""
-    esteem_term = esteem * visibility * image
-    return esteem_term + conformity * (2.0 * compliance - 1.0) + belonging * in_group
+    # χ (2ē − 1) + ι g as 2χ ē − (χ − ι g): one pass over ē when χ, ι and g are numbers
+    return esteem * visibility * image + (
+        (2.0 * conformity) * compliance - (conformity - belonging * in_group)
+    )
 
 
 # --------------------------------------------------------------------------- legitimacy
@@ -376,4 +379,5 @@ def choice_probability(
     β ≥ 0 and finite utility (an overflow to ±inf gives 1 or 0). ``β = 0`` gives 1/2.
     """
     theta = habit_strength(habit_weight, habit)
-    return theta * habit + (1.0 - theta) * logistic(beta * deliberative_utility)
+    deliberate = logistic(beta * deliberative_utility)
+    return deliberate + theta * (habit - deliberate)  # θ h + (1 − θ) L, a pass fewer

@@ -397,9 +397,7 @@ class _Run:
         # each phase's regime, and the coverage of each domain under it (looked up per round)
         self.regimes = regimes = [self.plan.regime_at(start) for start in self.plan.starts]
         self.coverages = [
-            np.array(
-                [(r.credit or NoRegime()).coverage_for(d) for d in self.domain_names], self.dt
-            )
+            np.array([(r.credit or NoRegime()).coverage_for(d) for d in self.domain_names], self.dt)
             for r in regimes
         ]
         credit = next((r.credit for r in regimes if r.credit is not None), None)
