@@ -79,6 +79,27 @@ def _groups(
     return np.concatenate([within, at_random]).astype(np.int64)
 
 
+def _random_pairs(rng: np.random.Generator, n: int) -> np.ndarray:
+    """The ``partner`` array of a uniformly random perfect matching of ``n`` agents.
+
+    A uniformly random ordered sample of ``n // 2`` agents (``Generator.choice`` without
+    replacement: a partial Fisher–Yates shuffle, then a shuffle of the sample) is paired
+    member by member with the other agents in increasing order. Each matching comes from
+    exactly ``2^(n/2)`` samples (which member of each pair was drawn), so all are equally
+    likely. With ``n`` odd the sample has one more member, drawn last, who sits out. Half the
+    random swaps of shuffling all ``n``, and the second scatter runs in order.
+    """
+    g, odd = divmod(n, 2)
+    chosen = rng.choice(n, g + odd, replace=False)
+    rest = np.ones(n, dtype=bool)
+    rest[chosen] = False
+    first, second = chosen[:g], np.flatnonzero(rest)
+    partner = np.full(n, -1, dtype=np.int64) if odd else np.empty(n, dtype=np.int64)
+    partner[first] = second
+    partner[second] = first
+    return partner
+
+
 def _partner_array(pairs: np.ndarray, n: int) -> np.ndarray:
     """The ``partner`` array of the ``(k, 2)`` rows ``pairs`` among ``n`` agents."""
     partner = np.full(n, -1, dtype=np.int64)
@@ -185,6 +206,8 @@ class RandomMatching:
 
         """
         community = _as_community(community)
+        if self.homophily == 0:  # nobody is local: one random matching of everybody
+            return _random_pairs(rng, community.shape[0])
         return _partner_array(_groups(rng, community, 2, self.homophily), community.shape[0])
 
     def groups(self, rng: np.random.Generator, community: np.ndarray, size: int) -> np.ndarray:

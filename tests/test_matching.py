@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy import sparse
+from scipy import sparse, stats
 
 import sccgames.matching as matching_module
 from sccgames.matching import (
@@ -79,6 +79,46 @@ def test_random_pairs_is_an_involution_with_at_most_one_sitter(society, homophil
     partner = RandomMatching(homophily).pairs(np.random.default_rng(seed), community, None)
     assert_involution(partner, n)
     assert np.sum(partner < 0) == n % 2
+
+
+@pytest.mark.parametrize("n", [5, 6, 7])
+def test_random_pairs_are_uniform_over_all_matchings(n):
+    """Every way of pairing n agents (and of choosing who sits out when n is odd) is equally
+    likely: 60,000 draws, chi-square goodness of fit at the 10⁻⁴ level."""
+    rng = np.random.default_rng(20261128)
+    draws = 60_000
+    seen = {}
+    for _ in range(draws):
+        partner = RandomMatching().pairs(rng, np.zeros(n, dtype=int))
+        key = tuple(partner)
+        seen[key] = seen.get(key, 0) + 1
+    # the number of configurations: (n − 1)!! pairings, times n sitters when n is odd
+    expected = math.prod(range(n - 1 if n % 2 == 0 else n - 2, 0, -2)) * (n if n % 2 else 1)
+    assert len(seen) == expected
+    assert stats.chisquare(list(seen.values())).pvalue > 1e-4
+
+
+@pytest.mark.parametrize("n", [20_001, 100_000])
+def test_a_large_random_matching_does_not_depend_on_the_agents_indices(n):
+    """In a uniformly random matching a partner is a uniform draw from the others: the mean
+    distance |i − partner(i)| is (n + 1) / 3 and the index of the partner is uncorrelated
+    with one's own, and anyone is as likely as anyone to sit out. Five rounds; tolerances
+    of five standard errors (pairs counted once)."""
+    rng = np.random.default_rng(7)
+    gaps, correlations, sitters = [], [], []
+    for _ in range(5):
+        partner = RandomMatching().pairs(rng, np.zeros(n, dtype=int))
+        i = np.flatnonzero(partner >= 0)
+        gaps.append(np.abs(i - partner[i]).mean())
+        correlations.append(np.corrcoef(i, partner[i])[0, 1])
+        sitters.extend(np.flatnonzero(partner < 0))
+    pairs = 5 * (n // 2)
+    sd_gap = n * math.sqrt(1 / 18)  # |U − V| for independent uniforms on [0, n)
+    assert np.mean(gaps) == pytest.approx((n + 1) / 3, abs=5 * sd_gap / math.sqrt(pairs))
+    assert abs(np.mean(correlations)) < 5 / math.sqrt(pairs)
+    assert len(sitters) == 5 * (n % 2)
+    if n % 2:
+        assert len(set(sitters)) == 5  # five different agents, not always the same one
 
 
 @given(societies(), seeds)
