@@ -48,8 +48,15 @@ def two_types(contexts: pd.DataFrame, share: float, seed: int) -> tuple[pd.DataF
 
 def test_two_types_are_recovered(contexts: pd.DataFrame) -> None:
     """Shares within 0.06 of the realized ones (binomial SE of a share ≈ 0.024), each type's
-    β within 25% and λ within 0.1 of its own, ≥ 95% of subjects classified right, and BIC
-    prefers two types to one."""
+    choice probabilities over the observed contexts within 0.04 of its true ones on average,
+    ≥ 95% of subjects classified right, and BIC prefers two types to one.
+
+    The probabilities, not β and λ one by one, are what this design pins down: β, trust τ
+    and λ trade off (a one-type fit to 8000 such choices has standard errors of about 0.4
+    for τ and 0.1 for λ, and the mixture often puts τ at its bound), and over eight data
+    sets the types' λ ranged 0.19–1.43 and 0.34–0.45 (truth 0.3) and the noisy type's β
+    0.38–0.45 (truth 0.5), while the mean gap in probabilities stayed below 0.02 and the
+    sharp type's β̂ was at least seven times the noisy type's."""
     data, kind = two_types(contexts, share=0.6, seed=1)
     mix = fit_mixture("rational", data, types=2, starts=2, seed=0)
     one = inf.fit("rational", data, starts=2)
@@ -57,9 +64,11 @@ def test_two_types_are_recovered(contexts: pd.DataFrame) -> None:
     realized = np.mean(kind == 0)
     assert mix.shares[0] == pytest.approx(realized, abs=0.06)
     sharp = max(range(2), key=lambda k: mix.components[k].params["beta"])
-    for k, truth in zip((sharp, 1 - sharp), TYPES, strict=True):
-        assert mix.components[k].params["beta"] == pytest.approx(truth["beta"], rel=0.25)
-        assert mix.components[k].params["score_value"] == pytest.approx(0.3, abs=0.1)
+    assert mix.components[sharp].params["beta"] > 3 * mix.components[1 - sharp].params["beta"]
+    for k, params in zip((sharp, 1 - sharp), TYPES, strict=True):
+        truth = inf.FitResult("rational", params, 0, 3, len(contexts), 0, 0, {}, True)
+        gap = inf.predict(mix.components[k], contexts) - inf.predict(truth, contexts)
+        assert np.mean(np.abs(gap)) < 0.04, params
     guessed = np.where(mix.posterior["type"].to_numpy() == sharp, 0, 1)
     assert np.mean(guessed == kind) >= 0.95
     assert mix.bic < one.bic and mix.loglik > one.loglik
