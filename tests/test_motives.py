@@ -219,6 +219,23 @@ def test_logistic_elsewhere_is_expit_bit_for_bit(values):
     assert motives.logistic(values[0]) == expit(values[0])
 
 
+@given(
+    st.lists(st.floats(width=32, allow_nan=False), min_size=1, max_size=50),
+    st.sampled_from([np.float32, np.float64]),
+)
+def test_logistic_of_negative_is_logistic_of_minus_z_bit_for_bit(values, dtype):
+    z = np.array(values, dtype=dtype)
+    kept = z.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow of e^{z} must not warn
+        got = motives.logistic_of_negative(z)
+    np.testing.assert_array_equal(got, motives.logistic(-z))
+    np.testing.assert_array_equal(z, kept)  # the input is left alone unless overwrite=True
+    assert motives.logistic_of_negative(float(values[0])) == motives.logistic(-float(values[0]))
+    if dtype == np.float32:
+        assert motives.logistic_of_negative(z, overwrite=True) is z
+
+
 @given(trust=unit, score_trust=unit, signal=st.floats(-1.0, 1.0))
 def test_trust_prior_moves_a_share_of_the_way_to_one_or_zero(trust, score_trust, signal):
     """τ + ζ s (1 − τ) for a good score, τ + ζ s τ for a bad one (the cases written out)."""

@@ -245,10 +245,13 @@ def test_responsiveness_is_learnt_from_kept_partners_not_from_strangers():
         assert run.state.partner_moves.min() == 4  # beliefs about partners: learnt by all
 
 
-@pytest.mark.parametrize("exclusion", [0.0, 0.5])
-def test_citizens_observe_their_partners_act_and_its_unsanctioned_defection(monkeypatch, exclusion):
+@pytest.mark.parametrize("exclusion, appeal", [(0.0, 0.0), (0.5, 0.0), (0.0, 0.7)])
+def test_citizens_observe_their_partners_act_and_its_unsanctioned_defection(
+    monkeypatch, exclusion, appeal
+):
     """The partner's C and impunity (a partner's D in a watched domain that went
-    unsanctioned) are what the matching and the regime's step say; citizens shut out by
+    unsanctioned) are what the matching and the regime's step say, and so are one's own
+    unjust sanctions, their corrections on appeal and fair rewards; citizens shut out by
     the blacklist see nothing."""
     from sccgames import society as module
 
@@ -270,6 +273,8 @@ def test_citizens_observe_their_partners_act_and_its_unsanctioned_defection(monk
         blacklist_threshold=99.0,
         blacklist_exclusion=exclusion,
         score_decay=0.0,
+        false_positive=0.2,
+        appeal=appeal,
     )
     run = scc.Society(400, 4, regime=credit, domains=DOMAINS, seed=3).stream()
     for t, state in enumerate(run):
@@ -282,6 +287,11 @@ def test_citizens_observe_their_partners_act_and_its_unsanctioned_defection(monk
         np.testing.assert_array_equal(seen[t].partner_cooperated[i], acts[j], message)
         np.testing.assert_array_equal(seen[t].impunity[i], unsanctioned_d[j] & watched[i], message)
         assert 0 < seen[t].impunity.sum() < i.size / 2, message
+        np.testing.assert_array_equal(seen[t].unjust_sanction, done.false_positive, message)
+        np.testing.assert_array_equal(seen[t].corrected, done.appealed * 1.0, message)
+        fair = acts & (done.reward > 0) & ~done.appealed
+        np.testing.assert_array_equal(seen[t].fair_reward, fair, message)
+        assert done.false_positive.any() and (done.appealed.any() == (appeal > 0)), message
         out = np.flatnonzero(state.partner < 0)
         assert not seen[t].partner_cooperated[out].any() and not seen[t].impunity[out].any()
         if exclusion and t > 1:
