@@ -303,8 +303,9 @@ def emotion_utility(
     """``Δu_E = Σ_b p̂(b) [F(C,b) − F(D,b)] + g``, with warm glow g [Andreoni1990]_.
 
     F is linear in its weights, so the expectations are taken of the payoff gaps and of the
-    inequity they cause, ``(σ − A) E[Δπ_j] + E[−α Δ behind − β Δ ahead]`` (cheap when the
-    game and the weights α, β are shared: the second term is then one pass).
+    inequity they cause, ``(σ − A) E[Δπ_j] + E[−α Δ behind − β Δ ahead]``; both are affine
+    in p̂, so the whole is written as its value at p̂ = 0 plus p̂ times a slope (two passes
+    over a population when the game and the weights are shared).
     """
 
     def gaps(b: int) -> tuple[ArrayLike, ArrayLike, ArrayLike]:
