@@ -538,6 +538,9 @@ class _Run:
         self.scores = step.score
         sanctioned = step.observed & ~step.recorded_c
         appeals = credit is not None and credit.appeal > 0
+        fair_reward = acts & (step.reward > 0)
+        if appeals:
+            fair_reward &= ~step.appealed
         # a partner's D in a watched domain that went unsanctioned (a pair shares its domain)
         impunity = meet.share(~(acts | sanctioned) & (coverage > 0), dt)
         seen = Observation(
@@ -547,9 +550,7 @@ class _Run:
             unjust_sanction=step.false_positive.astype(dt),
             # (without appeals nothing is corrected: one number, not an array of zeros)
             corrected=step.appealed.astype(dt) if appeals else 0.0,
-            fair_reward=(acts & (step.reward > 0) & ~step.appealed).astype(dt)
-            if appeals
-            else (acts & (step.reward > 0)).astype(dt),
+            fair_reward=fair_reward.astype(dt),
             impunity=impunity,
             # only a partner kept from last round answers my last move (DESIGN.md §2: ρ̂ is
             # this partner's responsiveness); strangers and neighbours met once teach none
