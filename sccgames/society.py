@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 from sccgames import motives
 from sccgames._validation import check_integer, check_nonnegative, check_probability
 from sccgames.decision import Context, Observation, State, p_cooperate, update_state
+from sccgames.draws import uniform
 from sccgames.games import PublicGoods, TrustGame, WalletGame, society_game
 from sccgames.institutions import PeerPunishment, schedule
 from sccgames.matching import FixedPartners, RandomMatching, resolve_matching
@@ -478,7 +479,7 @@ class _Run:
 
         # the context: domain, coverage, signals, belonging
         # (the leader's domain gathered as a byte, not its draw as a float)
-        domain = np.take(domain_of(self.cut, self.rng_act.random(n, dtype=dt)), meet.leader)
+        domain = np.take(domain_of(self.cut, uniform(self.rng_act, n, dt)), meet.leader)
         coverage = np.take(self.coverages[phase], domain)
         if not meet.everyone:
             coverage = coverage * active
@@ -524,7 +525,7 @@ class _Run:
         elif self.fresh is not None:
             decide_state = replace(decide_state, anger=np.where(self.fresh, 0.0, state.anger))
         p = p_cooperate(profile, decide_state, context, payoffs)
-        acts = self.rng_act.random(n, dtype=dt) < p
+        acts = uniform(self.rng_act, n, dt) < p
         if not meet.everyone:
             acts &= active
         acts_f = acts.astype(dt)
@@ -533,7 +534,7 @@ class _Run:
 
         # the regimes
         step = top.step(
-            acts, coverage, self.scores, self.rng_regime.random((DRAWS_PER_ACT, n), dtype=dt)
+            acts, coverage, self.scores, uniform(self.rng_regime, (DRAWS_PER_ACT, n), dt)
         )
         self.scores = step.score
         sanctioned = step.observed & ~step.recorded_c
@@ -576,7 +577,7 @@ class _Run:
                 self.good,
                 acts,
                 np.where(active, meet.neighbour, -1),
-                self.rng_regime.random((2, n), dtype=dt),
+                uniform(self.rng_regime, (2, n), dt),
             )
 
         if not meet.everyone:
@@ -649,7 +650,7 @@ class _Run:
         urge = peers.urge(self.profile, state.norm, condition, state.anger)
         probability = peers.probability(self.profile.beta, urge)
         defected = ~acts & meet.active
-        draws = self.rng_regime.random(self.n, dtype=self.dt)
+        draws = uniform(self.rng_regime, self.n, self.dt)
         if meet.k == 2:
             punishes = (draws < probability) & defected[meet.partner] & meet.active
             received = punishes[meet.partner].astype(self.dt)
@@ -660,7 +661,7 @@ class _Run:
             groups, k = meet.groups, meet.k
             d = defected[groups]
             punishes = peers.punish(
-                probability[groups], d, self.rng_regime.random((len(groups), k, k), dtype=self.dt)
+                probability[groups], d, uniform(self.rng_regime, (len(groups), k, k), self.dt)
             )  # [group, punisher, target]
             given = np.zeros(self.n, self.dt)
             received = np.zeros(self.n, self.dt)
