@@ -239,7 +239,10 @@ def p_cooperate(profile: Profile, state: State, context: Context, payoffs: Payof
     w = profile.weights
     u = motive_utilities(profile, state, context, payoffs)
     deliberative = (
-        w.rational * u.rational + w.moral * u.moral + w.emotion * u.emotion + w.social * u.social
+        motives.scaled(w.rational, u.rational)
+        + motives.scaled(w.moral, u.moral)
+        + motives.scaled(w.emotion, u.emotion)
+        + motives.scaled(w.social, u.social)
     )
     return motives.choice_probability(profile.beta, deliberative, w.habit, state.habit)
 

@@ -53,6 +53,23 @@ def positive_part(value: ArrayLike) -> ArrayLike:
     return np.maximum(value, 0.0)
 
 
+def scaled(factor: ArrayLike, value: ArrayLike) -> ArrayLike:
+    """``factor · value``, or ``value`` itself when ``factor`` is the Python number 1.
+
+    A product by 1 is exact, so the values are the same; a float array is then not copied,
+    which spares a pass over a population whose parameter is shared and 1 (the default
+    weights of the motives, an esteem or a gain of 1). Anything else is multiplied.
+    """
+    if type(factor) in (float, int) and factor == 1 and _is_float(value):
+        return value
+    return factor * value
+
+
+def _is_float(value: ArrayLike) -> bool:
+    """A Python float or a float array (which a product by 1 would leave as it is)."""
+    return type(value) is float or (isinstance(value, np.ndarray) and value.dtype.kind == "f")
+
+
 def ewma(value: ArrayLike, rate: ArrayLike, target: ArrayLike) -> ArrayLike:
     """One exponentially weighted step: ``value + rate · (target − value)``."""
     return value + rate * (target - value)
@@ -324,7 +341,7 @@ def emotion_utility(
 
 def decay_update(level: ArrayLike, decay: ArrayLike, gain: ArrayLike, event: ArrayLike):
     """Anger or resentment: ``x ← (1 − λ) x + γ · 1[event]``."""
-    return (1.0 - decay) * level + gain * event
+    return (1.0 - decay) * level + scaled(gain, event)
 
 
 # --------------------------------------------------------------------------- S: sociality
@@ -344,7 +361,7 @@ def social_utility(
 ) -> ArrayLike:
     """``Δu_S = ν v I(ΔX) + χ (2ē − 1) + ι 1[partner in my group]`` [BowlesGintis2011]_."""
     # χ (2ē − 1) + ι g as 2χ ē − (χ − ι g): one pass over ē when χ, ι and g are numbers
-    return esteem * visibility * image + (
+    return scaled(esteem, visibility) * image + (
         (2.0 * conformity) * compliance - (conformity - belonging * in_group)
     )
 

@@ -267,3 +267,22 @@ def test_bounded_and_positive_part_are_the_same_on_arrays_and_scalars(values, lo
         motives.positive_part(x), [motives.positive_part(v) for v in values]
     )
     assert motives.positive_part(np.float32([-1.5, 2.0])).dtype == np.float32
+
+
+@given(
+    factor=st.one_of(st.just(1.0), st.just(1), st.floats(-5.0, 5.0), st.just(np.float64(1.0))),
+    values=st.lists(st.floats(width=32), min_size=1, max_size=20),
+    dtype=st.sampled_from([np.float32, np.float64, bool]),
+)
+def test_scaled_is_the_product_in_value_and_dtype(factor, values, dtype):
+    """``scaled(f, x)`` equals ``f * x`` bit for bit and in dtype (NaN included); a float array
+    scaled by the Python number 1 is returned itself, anything else is a fresh product."""
+    x = np.array(values).astype(dtype)
+    got, product = motives.scaled(factor, x), factor * x
+    assert got.dtype == product.dtype
+    np.testing.assert_array_equal(got, product)
+    shortcut = type(factor) in (float, int) and factor == 1 and x.dtype.kind == "f"
+    assert (got is x) == shortcut
+    assert motives.scaled(factor, float(values[0])) == factor * float(values[0]) or np.isnan(
+        values[0]
+    )
