@@ -288,7 +288,7 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
         partner_c=state.partner_c + other,
         partner_moves=state.partner_moves + 1.0,
         **_responses(state, observation),
-        last_cooperated=own * 1.0,
+        last_cooperated=motives.scaled(1.0, own),  # as a float (a float array is kept)
     )
 
 

@@ -213,8 +213,13 @@ def habit_update(habit: ArrayLike, rate: ArrayLike, cooperated: ArrayLike) -> Ar
 
 
 def habit_strength(weight: ArrayLike, habit: ArrayLike) -> ArrayLike:
-    """How strongly a habit has formed: ``θ = w_H · |2h − 1|``."""
-    return weight * np.abs(2.0 * habit - 1.0)
+    """How strongly a habit has formed: ``θ = w_H · |2h − 1|``.
+
+    Computed as ``(2 w_H) · |h − ½|``, the same numbers (doubling is exact in binary floating
+    point, so each side is the same real number rounded once) in a pass fewer over a
+    population whose weight is shared.
+    """
+    return (2.0 * weight) * np.abs(habit - 0.5)
 
 
 # --------------------------------------------------------------------------- M: moral norm
