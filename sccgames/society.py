@@ -626,7 +626,11 @@ class _Run:
         theirs = (others_c < 0.5).view(np.int8)
         if table is None:  # a symmetric 2×2 game (the wallet's two finds included)
             own = np.asarray((game.wallet if isinstance(game, WalletGame) else game.game).A, dt)
-            return own.ravel()[2 * mine + theirs]  # own[mine, theirs], a third of the time
+            # own[mine, theirs] as a take from the flat table with the cell built in place
+            # in bytes: a third of the time of arithmetic, and half that of a fancy index
+            cell = mine * np.int8(2)
+            cell += theirs
+            return np.take(own.ravel(), cell)
         return np.where(role == 1, table[theirs, mine, 1], table[mine, theirs, 0])
 
     def _keep(self, new: State, old: State, active: np.ndarray, everyone: bool) -> State:
