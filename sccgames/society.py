@@ -344,6 +344,8 @@ def domain_of(cuts: np.ndarray, u: np.ndarray) -> np.ndarray:
     """
     if cuts.size > 8:
         return np.searchsorted(cuts, u, "right")
+    if cuts.size == 1:  # two domains: the comparison's bytes are the domains
+        return (u >= cuts[0]).view(np.int8)
     domain = np.zeros(u.shape, np.int8)
     for cut in cuts:
         domain += u >= cut
