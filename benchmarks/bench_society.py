@@ -3,15 +3,17 @@
 The full five-motive model (a default ``Citizen`` population) under ``SocialCredit`` with two
 domains, metrics recorded every round. It reports, on this machine and in this process:
 
-- decisions per second at 10⁵ agents from the mean round (best of ``--repeats``; also from
-  the median round, which a moment of interference from other work on the machine does not
+- decisions per second at 10⁵ agents from the mean round (best of ``--repeats``, as
+  ``timeit`` takes the best: interference from other work on a shared machine only ever
+  slows a repeat; also from the median round, which a moment of interference does not
   move), and axelrod's decisions per second in ``axelrod.Match`` (two decisions per turn),
-  measured interleaved, and their ratio (from the mean);
+  measured interleaved the same way, and their ratio (from the mean); then the spread over
+  the repeats of both rates and of the ratio measured within each repeat;
 - memory per agent: the peak traced by ``tracemalloc`` during a run, over the agents;
 - time against agents × rounds over 10³ … 10⁶ agents, and the slope of log time on log size
   (1 means linear).
 
-    python benchmarks/bench_society.py [--rounds 20] [--repeats 3] [--largest 1000000]
+    python benchmarks/bench_society.py [--rounds 20] [--repeats 5] [--largest 1000000]
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def memory_per_agent(n: int, rounds: int = 3) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--largest", type=int, default=1_000_000)
     args = parser.parse_args()
     n = 100_000
@@ -106,6 +108,13 @@ def main() -> None:
     print(f"{'  the same, median round rather than mean':58s} {max(typical):14,.0f}")
     print(f"{'axelrod.Match (first-tournament strategies)':58s} {axl_best:14,.0f}")
     print(f"ratio sccgames/axelrod: {best / axl_best:.0f}x")
+    ratios = np.array(ours) / np.array(theirs)
+    print(
+        f"over the {args.repeats} repeats: sccgames {min(ours):,.0f} to {max(ours):,.0f} "
+        f"(median {np.median(ours):,.0f}); axelrod {min(theirs):,.0f} to {max(theirs):,.0f}; "
+        f"ratio within a repeat {ratios.min():.0f}x to {ratios.max():.0f}x "
+        f"(median {np.median(ratios):.0f}x)"
+    )
     print(f"memory: {memory_per_agent(n):,.0f} bytes per agent (tracemalloc peak, 10^5 agents)")
     sizes = [s for s in (1_000, 10_000, 100_000, 1_000_000) if s <= args.largest]
     seconds = []
