@@ -178,8 +178,12 @@ def trust_prior(trust: ArrayLike, score_trust: ArrayLike, signal: ArrayLike) -> 
     regime) leaves τ as it is.
     """
     # signal · room, with room = 1 − τ above 0 and τ below, is s τ + (1 − 2τ) max(s, 0)
-    positive = positive_part(signal)
-    return trust + score_trust * (signal * trust + (1.0 - 2.0 * trust) * positive)
+    asymmetry = 1.0 - 2.0 * trust
+    if type(asymmetry) is float and asymmetry == 0.0:
+        # τ = ½ shared (the default): the room is ½ either way and the second term is 0,
+        # as the number it is, not as a clip and a product over a population
+        return trust + score_trust * (signal * trust)
+    return trust + score_trust * (signal * trust + asymmetry * positive_part(signal))
 
 
 def rational_utility(
@@ -367,7 +371,7 @@ def social_utility(
     """``Δu_S = ν v I(ΔX) + χ (2ē − 1) + ι 1[partner in my group]`` [BowlesGintis2011]_."""
     # χ (2ē − 1) + ι g as 2χ ē − (χ − ι g): one pass over ē when χ, ι and g are numbers
     return scaled(esteem, visibility) * image + (
-        (2.0 * conformity) * compliance - (conformity - belonging * in_group)
+        scaled(2.0 * conformity, compliance) - (conformity - belonging * in_group)
     )
 
 

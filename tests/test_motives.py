@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from sccgames import motives
 from sccgames.games import payoff_matrices, prisoners_dilemma
@@ -286,3 +287,16 @@ def test_scaled_is_the_product_in_value_and_dtype(factor, values, dtype):
     assert motives.scaled(factor, float(values[0])) == factor * float(values[0]) or np.isnan(
         values[0]
     )
+
+
+@given(
+    signals=hnp.arrays(np.float32, st.integers(1, 40), elements=st.floats(-1.0, 1.0, width=32)),
+    score_trust=unit,
+)
+def test_trust_prior_at_trust_one_half_is_the_general_formula_bit_for_bit(signals, score_trust):
+    """τ = ½ skips the asymmetry term, which is then 0: the very numbers of the full formula."""
+    general = 0.5 + score_trust * (signals * 0.5 + 0.0 * np.clip(signals, 0.0, np.inf))
+    np.testing.assert_array_equal(motives.trust_prior(0.5, score_trust, signals), general)
+    np.testing.assert_array_equal(
+        motives.trust_prior(np.float32(0.5), score_trust, signals), general
+    )  # (a numpy number takes the general path)
