@@ -588,7 +588,8 @@ class _Run:
         if credit is not None:
             self.fines_paid += step.fine
             self.rewards_received += step.reward
-            self.false_positives += step.false_positive
+            # (rare: counted where they happened, not added over every citizen as int64)
+            self.false_positives[np.flatnonzero(step.false_positive)] += 1
         self.total_payoff += payoff
         welfare = welfare - step.enforcement_cost
         if not meet.everyone:
