@@ -44,7 +44,7 @@ def uniform(rng: np.random.Generator, shape: int | tuple[int, ...], dtype: Any) 
         float32 or float64.
 
     """
-    count = shape if isinstance(shape, int) else math.prod(shape)
+    count = math.prod(shape) if isinstance(shape, tuple) else int(shape)
     bits = rng.bit_generator
     if (
         np.dtype(dtype) != np.float32

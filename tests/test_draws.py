@@ -46,6 +46,7 @@ def test_uniform_takes_the_fast_path_for_the_default_generator():
     values = uniform(Refusing(), (2, 1000), np.float32)
     assert values.shape == (2, 1000) and values.dtype == np.float32
     assert 0.0 <= values.min() and values.max() < 1.0
+    assert uniform(Refusing(), np.int64(6), np.float32).shape == (6,)  # a numpy count too
 
 
 @pytest.mark.parametrize("n", [10**5, 10**5 + 2])
