@@ -83,7 +83,7 @@ class Context:
             self.score_down,
             score_value,
         )
-        if isinstance(self.peer_sanction, float) and self.peer_sanction == 0.0:
+        if motives.is_number(self.peer_sanction, 0.0):
             return formal  # no peers punishing: skip an array operation per period
         return formal + self.peer_sanction
 
@@ -200,7 +200,7 @@ def motive_utilities(
     # is spared seven passes over its citizens every round)
     rho_hat = (
         0.0
-        if isinstance(shadow, float) and shadow == 0.0
+        if motives.is_number(shadow, 0.0)
         else motives.responsiveness(
             state.c_then_c,
             state.after_c,
@@ -295,7 +295,7 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
 def _responses(state: State, observation: Observation) -> dict[str, Number]:
     """The counts of the partner's C after my C and after my D, and of those chances."""
     reply, other = observation.reply, observation.partner_cooperated
-    if isinstance(reply, float | int) and reply == 0:  # a stranger's move answers nothing
+    if motives.is_number(reply, 0.0):  # a stranger's move answers nothing
         return {
             "c_then_c": state.c_then_c,
             "after_c": state.after_c,

@@ -53,12 +53,24 @@ def positive_part(value: ArrayLike) -> ArrayLike:
     return np.maximum(value, 0.0)
 
 
+def is_number(x: ArrayLike, value: float) -> bool:
+    """Whether ``x`` is a plain number (not an array) equal to ``value``.
+
+    The test behind every shortcut that skips a pass over a population when a term is a
+    shared number that adds nothing (0) — a zero future, a correction that cannot happen,
+    no peer sanction.
+    """
+    return isinstance(x, float | int) and x == value
+
+
 def scaled(factor: ArrayLike, value: ArrayLike) -> ArrayLike:
     """``factor · value``, or ``value`` itself when ``factor`` is the Python number 1.
 
     A product by 1 is exact, so the values are the same; a float array is then not copied,
     which spares a pass over a population whose parameter is shared and 1 (the default
-    weights of the motives, an esteem or a gain of 1). Anything else is multiplied.
+    weights of the motives, an esteem or a gain of 1). Anything else is multiplied. Stricter
+    than :func:`is_number`: a numpy float64 1 would make a float32 array float64, so only a
+    Python number counts.
     """
     if type(factor) in (float, int) and factor == 1 and _is_float(value):
         return value
@@ -179,7 +191,7 @@ def trust_prior(trust: ArrayLike, score_trust: ArrayLike, signal: ArrayLike) -> 
     """
     # signal · room, with room = 1 − τ above 0 and τ below, is s τ + (1 − 2τ) max(s, 0)
     asymmetry = 1.0 - 2.0 * trust
-    if type(asymmetry) is float and asymmetry == 0.0:
+    if is_number(asymmetry, 0.0):
         # τ = ½ shared (the default): the room is ½ either way and the second term is 0,
         # as the number it is, not as a clip and a product over a population
         return trust + score_trust * (signal * trust)
@@ -205,7 +217,7 @@ def rational_utility(
         own[C_INDEX][D_INDEX] - own[D_INDEX][D_INDEX],
     )
     future = shadow * rho_hat * (own[C_INDEX][C_INDEX] - own[D_INDEX][D_INDEX])
-    if isinstance(future, float) and future == 0.0:  # no future (strangers): a pass fewer
+    if is_number(future, 0.0):  # no future (strangers): a pass fewer
         return myopic + delta_x
     return myopic + future + delta_x
 
@@ -403,7 +415,7 @@ def legitimacy_update(
 
 def unjust_weight(unjust_sanction: ArrayLike, corrected: ArrayLike, restore: ArrayLike):
     """What is left of an unjust sanction once an appeal undid a share ``restore`` of it."""
-    if isinstance(corrected, float | int) and corrected == 0:  # nothing was corrected
+    if is_number(corrected, 0.0):  # nothing was corrected
         return unjust_sanction
     return unjust_sanction * (1.0 - restore * corrected)
 

@@ -300,3 +300,10 @@ def test_trust_prior_at_trust_one_half_is_the_general_formula_bit_for_bit(signal
     np.testing.assert_array_equal(
         motives.trust_prior(np.float32(0.5), score_trust, signals), general
     )  # (a numpy number takes the general path)
+
+
+def test_is_number_is_a_plain_number_equal_to_the_value_never_an_array():
+    assert motives.is_number(0.0, 0.0) and motives.is_number(0, 0.0)
+    assert motives.is_number(1, 1.0) and not motives.is_number(0.5, 0.0)
+    assert not motives.is_number(np.zeros(3), 0.0)  # an array of zeros still takes its pass
+    assert not motives.is_number(np.zeros(1, np.float32)[0], 0.0)  # nor a float32 number
