@@ -46,9 +46,11 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def _fence(lines: list[str], language: str) -> list[str]:
-    pad = " " * min(_indent(line) for line in lines if line.strip())
-    body = [line[len(pad) :] if line.startswith(pad) else line.strip() for line in lines]
+def _fence(lines: list[str], language: str, indent: int | None = None) -> list[str]:
+    """``lines`` as a fenced block at ``indent`` (default: the lines' own indentation)."""
+    least = min(_indent(line) for line in lines if line.strip())
+    pad = " " * (least if indent is None else indent)
+    body = [line[least:] if line.strip() else "" for line in lines]
     return [f"{pad}```{language}", *(pad + line if line else "" for line in body), f"{pad}```"]
 
 
@@ -94,7 +96,7 @@ def convert(text: str) -> str:
                 k -= 1
             out.append(line.rstrip()[:-1])
             if k > j:
-                out += ["", *_fence(lines[j:k], "text")]
+                out += ["", *_fence(lines[j:k], "text", indent=base)]
             i = k
             continue
         starts_item = line.strip() and _indent(line) == 0 and (not out or not out[-1].strip())

@@ -142,11 +142,20 @@ def test_rst_docstrings_become_markdown():
         "\n"
         ">>> 1 + 1\n"
         "2\n"
+        "\n"
+        "Notes\n"
+        "-----\n"
+        "The statistic::\n"
+        "\n"
+        "    T = Σ c (x − x̄)\n"
+        "\n"
+        "and its p-value.\n"
     )
     converted = module.convert(text)
     assert "``beta_mean``" in converted and "``sccgames.Profile``" in converted
     assert r"[\[Axelrod1984\]][bib-Axelrod1984]" in converted
-    head, notes = converted.split("Notes\n-----\n")
+    head, notes = converted.split("Notes\n-----\n", 1)
     assert "Rates are chosen" in notes and "Rates are chosen" not in head
     assert "rate : float" in head
     assert "```pycon\n>>> 1 + 1\n2\n```" in converted
+    assert "The statistic:\n\n```text\nT = Σ c (x − x̄)\n```\n\nand its p-value." in converted
