@@ -115,6 +115,16 @@ def test_no_page_cites_the_old_design_notes_or_reads_as_a_diary():
         assert not diary.search(text), (page, diary.search(text))
 
 
+def test_every_test_the_docs_name_exists():
+    named = []
+    for page in DOCS.rglob("*.md"):
+        named += re.findall(r"`(tests/\w+\.py)(?:::(\w+))?`", page.read_text(encoding="utf-8"))
+    assert len(named) >= 20
+    for path, name in named:
+        source = (ROOT / path).read_text(encoding="utf-8")
+        assert not name or re.search(rf"^\s*(def|class) {name}\b", source, re.M), (path, name)
+
+
 @pytest.mark.parametrize(("page", "block"), list(python_examples()))
 def test_docs_python_examples_run(page, block, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # an example that writes a file writes it here
