@@ -19,10 +19,6 @@ matplotlib.use("Agg")
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
-HAS_MKDOCS = importlib.util.find_spec("mkdocs") is not None
-needs_mkdocs = pytest.mark.skipif(
-    not HAS_MKDOCS, reason='mkdocs is not installed (pip install -e ".[docs]")'
-)
 
 #: The model document's sections; docstrings cite them as "docs/model.md §N".
 MODEL_SECTIONS = (
@@ -48,8 +44,6 @@ def python_examples():
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The site, built with ``mkdocs build --strict`` into a temporary directory."""
-    if not HAS_MKDOCS:
-        pytest.skip('mkdocs is not installed (pip install -e ".[docs]")')
     out = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     build = subprocess.run(
@@ -65,7 +59,6 @@ def site(tmp_path_factory):
     return out
 
 
-@needs_mkdocs
 def test_site_builds_strictly_with_every_page(site):
     for page in ("index.html", "model/index.html", "performance/index.html", "cite/index.html"):
         assert (site / page).is_file(), page
@@ -74,7 +67,6 @@ def test_site_builds_strictly_with_every_page(site):
     assert tutorials == notebooks
 
 
-@needs_mkdocs
 def test_every_public_name_is_in_the_api_reference(site):
     pages = "".join(p.read_text(encoding="utf-8") for p in (site / "api").rglob("*.html"))
     documented = set(re.findall(r'id="(sccgames\.[^"]+)"', pages))
@@ -82,7 +74,6 @@ def test_every_public_name_is_in_the_api_reference(site):
     assert not missing, f"not in the API reference: {missing}"
 
 
-@needs_mkdocs
 def test_docstring_citations_link_to_the_model_references(site):
     page = (site / "api" / "model" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../model/#bib-Axelrod1984"' in page
@@ -135,7 +126,6 @@ def test_docs_have_python_examples():
     assert len(list(python_examples())) >= 10
 
 
-@pytest.mark.skipif(importlib.util.find_spec("griffe") is None, reason="griffe is not installed")
 def test_rst_docstrings_become_markdown():
     spec = importlib.util.spec_from_file_location("griffe_rst", DOCS / "griffe_rst.py")
     module = importlib.util.module_from_spec(spec)
