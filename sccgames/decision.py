@@ -94,8 +94,8 @@ class State:
 
     ``habit`` h, ``norm`` n, ``anger`` A, ``resentment`` Q, ``legitimacy`` L, perceived
     ``compliance`` ē; what it learned about strangers (generalized trust): the discounted
-    counts ``stranger_c`` of ``stranger_moves`` of the first moves of the partners it met
-    (see ``RationalParams.forgetting``); and what it knows of its current partner
+    counts ``stranger_c`` of ``stranger_moves`` of the earlier partners' shares of C (see
+    :func:`new_partner`); and what it knows of its current partner
     (:data:`PARTNER_FIELDS`, dropped by :func:`new_partner` when the partner changes): counts
     of the partner's moves (``partner_c`` of ``partner_moves``) and of its replies to my
     previous move (``c_then_c`` of ``after_c``, ``d_then_c`` of ``after_d``), anger at it,
@@ -204,15 +204,44 @@ PARTNER_FIELDS = {
 }
 
 
-def new_partner(state: State, fresh: Any = True) -> State:
-    """``state`` with what it knew of its partner dropped where ``fresh`` (a new partner).
+def new_partner(profile: Profile, state: State, fresh: Any = True) -> State:
+    """``state`` on meeting a new partner where ``fresh``: the last one becomes a memory.
+
+    What was known of the last partner (:data:`PARTNER_FIELDS`) is dropped: the belief about
+    the new one starts from generalized trust, its responsiveness from the prior ρ₀, anger
+    from 0, and its first move answers nothing of mine. The last partner, if it moved at
+    all, joins what strangers taught as one more stranger met: its share of C is added to
+    the counts ``stranger_c`` of ``stranger_moves``, which are first discounted by ``1 − φ``
+    (``RationalParams.forgetting``), so generalized trust rests on about the last ``1 / φ``
+    partners and no partner is counted twice.
 
     ``fresh`` is True (everybody: strangers), or a boolean array (fixed partners, where only
-    some pairs are new). Only :data:`PARTNER_FIELDS` change: the belief about the new partner
-    starts from generalized trust, its responsiveness from the prior ρ₀, anger from 0, and
-    its first move answers nothing of mine. With ``fresh`` True the fields become numbers,
-    shared by everybody (a population then spares a pass per field).
+    some pairs are new). With ``fresh`` True the partner's fields become numbers, shared by
+    everybody (a population then spares a pass per field).
     """
+    moves = state.partner_moves
+    met = moves > 0 if fresh is True else (moves > 0) & fresh
+    if isinstance(met, np.ndarray):  # (a bool array times a float would be float64)
+        met = met.astype(np.result_type(state.stranger_c, moves), copy=False)
+    if motives.is_number(moves, 1.0):  # strangers met once: their one move is their share
+        share = state.partner_c
+    else:
+        share = state.partner_c / np.maximum(moves, 1.0)
+    if isinstance(met, bool | np.bool_):
+        if met:
+            keep = 1.0 - profile.rational.forgetting
+            state = replace(
+                state,
+                stranger_c=keep * state.stranger_c + share,
+                stranger_moves=keep * state.stranger_moves + 1.0,
+            )
+    elif np.any(met):
+        keep = 1.0 - profile.rational.forgetting * met
+        state = replace(
+            state,
+            stranger_c=keep * state.stranger_c + met * share,
+            stranger_moves=keep * state.stranger_moves + met,
+        )
     if fresh is True:
         return replace(state, **PARTNER_FIELDS)
     if not np.any(fresh):
@@ -231,9 +260,8 @@ def new_partner(state: State, fresh: Any = True) -> State:
 def evidence(state: State) -> tuple[Number, Number]:
     """Counts behind the belief about the partner: ``(C seen, moves seen)``.
 
-    The discounted first moves of the strangers met (generalized trust) plus the moves of
-    the current partner: the partner is a stranger whose record adds to what strangers
-    taught.
+    What the partners met before taught (generalized trust, see :func:`new_partner`) plus
+    the moves of the current partner.
     """
     if motives.is_number(state.partner_moves, 0.0):  # a new partner: generalized trust alone
         return state.stranger_c, state.stranger_moves
@@ -336,7 +364,6 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
     )
     moved, seen = observation.moved, observation.partner_moved
     all_moved = motives.is_number(moved, 1.0) and motives.is_number(seen, 1.0)
-    stranger_c, stranger_moves = _strangers(profile, state, other, seen)
     if all_moved:  # (the usual case: both moved, no weights to apply)
         habit = motives.habit_update(state.habit, profile.habit.learning_rate, own)
         compliance = motives.ewma(state.compliance, m.compliance_learning, other)
@@ -365,36 +392,13 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
         resentment=resentment,
         legitimacy=legitimacy,
         compliance=compliance,
-        stranger_c=stranger_c,
-        stranger_moves=stranger_moves,
+        stranger_c=state.stranger_c,
+        stranger_moves=state.stranger_moves,
         partner_c=partner_c,
         partner_moves=partner_moves,
         **_responses(state, observation),
         last_cooperated=last,
     )
-
-
-def _strangers(
-    profile: Profile, state: State, other: Number, seen: Number
-) -> tuple[Number, Number]:
-    """Generalized trust's counts after a period: a new partner's first move is added.
-
-    A partner who had not moved before (``partner_moves`` 0) is a stranger met; its first
-    move joins the counts about strangers, which are first discounted by ``1 − φ``
-    (``RationalParams.forgetting``). Later moves of a kept partner are evidence about that
-    partner only.
-    """
-    first = state.partner_moves == 0
-    if isinstance(first, np.ndarray):  # (a bool array times a float would be float64)
-        first = first.astype(np.result_type(state.stranger_c, other), copy=False)
-    weight = first if motives.is_number(seen, 1.0) else first * seen
-    if isinstance(weight, bool | np.bool_):
-        if not weight:
-            return state.stranger_c, state.stranger_moves
-        keep = 1.0 - profile.rational.forgetting
-        return keep * state.stranger_c + other, keep * state.stranger_moves + 1.0
-    keep = 1.0 - profile.rational.forgetting * weight
-    return keep * state.stranger_c + weight * other, keep * state.stranger_moves + weight
 
 
 def _responses(state: State, observation: Observation) -> dict[str, Number]:

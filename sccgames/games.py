@@ -398,6 +398,20 @@ class PublicGoods:
     movers = (True, True)
     has_roles = False
 
+    def tables(self) -> np.ndarray:
+        """Own payoffs ``[role, my action, partner's action]`` of a group of two.
+
+        Raises
+        ------
+        ValueError
+            For a group of more than two (no 2×2 game of two players).
+
+        """
+        if self.group_size != 2:
+            raise ValueError(f"PublicGoods with group_size={self.group_size} is not a pair game")
+        own = np.array(self.motive_payoffs(None).own, float)
+        return np.stack([own, own])
+
     def material(
         self, mine: np.ndarray, theirs: np.ndarray, role: Any = None, dtype: Any = float
     ) -> np.ndarray:

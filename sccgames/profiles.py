@@ -135,11 +135,12 @@ class RationalParams:
         so that the best score closes half the distance to full trust.
     forgetting : float, default 0.1
         φ in [0, 1], how fast what was learned about strangers fades. Generalized trust is
-        a Beta belief: τ worth ``prior_strength`` draws plus the first moves of the partners
-        met so far, each count discounted by ``1 − φ`` whenever a new one is added, so it
-        rests on about the last ``1 / φ`` strangers. Chosen so that this memory equals that
-        of perceived compliance (``MoralParams.compliance_learning = 0.1``): both learn what
-        others do from the same moves. 0 never forgets, 1 remembers only the last stranger.
+        a Beta belief: τ worth ``prior_strength`` draws plus, for each earlier partner, its
+        share of C as one draw, the counts discounted by ``1 − φ`` whenever a partner is
+        added, so it rests on about the last ``1 / φ`` partners. Chosen so that this memory
+        equals that of perceived compliance (``MoralParams.compliance_learning = 0.1``):
+        both learn what others do from the same moves. 0 never forgets, 1 remembers only
+        the last partner.
 
     """
 

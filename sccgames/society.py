@@ -422,6 +422,7 @@ class _Run:
         self.q_hat = np.full(n, peers.prior if peers else 0.5, self.dt)
         self.partner: np.ndarray | None = None
         self.groups: np.ndarray | None = None
+        self.last_in_group: Any = 0.0  # whether each one's last partner was an insider
         # who meets a new partner this round: True (everybody) or a boolean array
         self.fresh: Any = True
         self.ever_false_positive = np.zeros(n, dtype=bool)
@@ -469,16 +470,28 @@ class _Run:
         self.partner = partner
         return _Interactions(self.me, partner, None)
 
-    def step(self) -> RoundState:
+    def step(self, force: np.ndarray | None = None) -> RoundState:
         """Play one round and return what it produced.
 
         On one thread: the round's few BLAS calls (sums over a handful of cells) gain nothing
         from more, and would only take other cores from a sweep's other runs.
-        """
-        with self.blas.limit(limits=1, user_api="blas"):
-            return self._play()
 
-    def _play(self) -> RoundState:
+        Parameters
+        ----------
+        force : numpy.ndarray of bool, optional
+            Acts to play instead of those drawn (True = C), one per citizen: replays a
+            given history. Every P(C) is computed as usual, and the draws are made all the
+            same, so the rest of the run's randomness does not change.
+
+        """
+        if force is not None:
+            force = np.asarray(force)
+            if force.shape != (self.n,) or force.dtype != bool:
+                raise ValueError(f"force must be {self.n} booleans, one per citizen")
+        with self.blas.limit(limits=1, user_api="blas"):
+            return self._play(force)
+
+    def _play(self, force: np.ndarray | None = None) -> RoundState:
         t, n, dt = self.round, self.n, self.dt
         phase = self.plan.phase_at(t)
         regime = self.regimes[phase]
@@ -487,8 +500,10 @@ class _Run:
         meet = self._meet(credit)
         active = meet.active
         profile = self.profile
-        # a new partner is a stranger: what was known of the last one is dropped
-        state = new_partner(self.state, self.fresh)
+        # a new partner is a stranger: the last one becomes a memory of strangers
+        if self.communities > 1:
+            self._remember_communities(self.state, self.fresh)
+        state = new_partner(profile, self.state, self.fresh)
         # roles (trust game, lost wallet): in each pair the citizen with the higher index
         # takes role 1 (trustee, owner); a role without a move (the owner) acts as C, unseen
         game = self.game
@@ -539,6 +554,8 @@ class _Run:
             decide_state = state
         p = p_cooperate(profile, decide_state, context, payoffs)
         acts = uniform(self.rng_act, n, dt) < p
+        if force is not None:
+            acts = force.copy()
         if passive:
             p = np.where(acting, p, np.nan).astype(dt, copy=False)
             acts |= active & ~acting
@@ -577,8 +594,7 @@ class _Run:
             moved = acting.astype(dt)
             seen = replace(seen, moved=moved, partner_moved=meet.share(acting, dt))
         new = update_state(profile, state, seen)
-        if self.communities > 1:
-            self._learn_communities(state, in_group, others_c, seen.partner_moved, active)
+        self.last_in_group = in_group
         if not meet.everyone:
             new = self._keep(new, state, active)
         payoff = material + step.transfer
@@ -632,27 +648,25 @@ class _Run:
         counts = np.bincount(key, minlength=(meet.g + 1) * groups)
         return ((counts[key] - 1) / (meet.k - 1)).astype(self.dt)
 
-    def _learn_communities(
-        self,
-        state: State,
-        in_group: Any,
-        others_c: np.ndarray,
-        partner_moved: Any,
-        active: np.ndarray,
-    ) -> None:
-        """Generalized trust in insiders and outsiders: a stranger's first move joins one.
+    def _remember_communities(self, state: State, fresh: Any) -> None:
+        """Generalized trust in insiders and outsiders: the last partner joins one.
 
-        The rule of :func:`~sccgames.decision.update_state` for generalized trust, kept
-        apart by community: counts discounted by ``1 − φ`` for each stranger met.
+        The rule of :func:`~sccgames.decision.new_partner`, kept apart by whether the last
+        partner was of one's own community.
         """
-        first = np.broadcast_to(np.asarray(state.partner_moves) == 0, (self.n,)) & active
-        met = first.astype(self.dt) * partner_moved
+        moves = np.broadcast_to(np.asarray(state.partner_moves, self.dt), (self.n,))
+        met = (moves > 0) & fresh
+        if not met.any():
+            return
+        share = np.asarray(state.partner_c, self.dt) / np.maximum(moves, 1.0)
+        weight = met.astype(self.dt)
         phi = self.profile.rational.forgetting
-        for side, weight in (("insiders", in_group * met), ("outsiders", (1 - in_group) * met)):
-            c, moves = getattr(self, side)
-            keep = 1.0 - phi * weight
-            c = (keep * c + weight * others_c).astype(self.dt, copy=False)
-            setattr(self, side, (c, (keep * moves + weight).astype(self.dt, copy=False)))
+        inside = self.last_in_group
+        for side, w in (("insiders", weight * inside), ("outsiders", weight * (1 - inside))):
+            c, seen = getattr(self, side)
+            keep = 1.0 - phi * w
+            c = (keep * c + w * share).astype(self.dt, copy=False)
+            setattr(self, side, (c, (keep * seen + w).astype(self.dt, copy=False)))
 
     def _keep(self, new: State, old: State, active: np.ndarray) -> State:
         """Who sat out keeps its state."""
