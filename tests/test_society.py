@@ -594,9 +594,7 @@ def test_generalized_trust_learns_from_strangers_and_forgets():
     """Strangers who always defect teach a low generalized trust, counted with forgetting:
     after t strangers, τ s + 0 over s + Σ_{j<t} (1 − φ)^j."""
     population = scc.Population(1000, shares={"HomoEconomicus": 1.0})
-    run = scc.Society(population, 5, game="pd", seed=4).stream()
-    for state in run:
-        pass
+    *_, state = scc.Society(population, 5, game="pd", seed=4).stream()
     phi = scc.HomoEconomicus.preset_profile.rational.forgetting
     seen = sum((1 - phi) ** j for j in range(4))  # the 4 partners left before round 5
     np.testing.assert_allclose(np.asarray(state.state.stranger_moves), seen, rtol=1e-6)
