@@ -123,8 +123,13 @@ class Match:
         Number of turns (>= 1), known to the players (axelrod's ``length``).
     regime : NoRegime or SocialCredit, optional
         The incentive institution; ``None`` is :class:`~sccgames.NoRegime`.
-    game : axelrod.Game, optional
-        The stage game; the default is axelrod's prisoner's dilemma (3, 0, 5, 1).
+    game : game, optional
+        The stage game: a name (``"pd"``, ``"trust"``, …), an ``axelrod.Game``,
+        ``LostWallet(...)`` (player 0 finds player 1's wallet; the owner has no move and is
+        recorded as C), ``TrustGame(...)`` (player 0 is the trustor) or
+        ``PublicGoods(group_size=2)``, read through the same view of the game as every
+        engine's (:func:`sccgames.games.society_game`). The default is axelrod's prisoner's
+        dilemma (3, 0, 5, 1).
     domains : mapping of str to float, optional
         Domain name to share of turns; each turn's domain is drawn from these shares and
         told to both players before they move. ``None`` is one domain, ``"default"``.

@@ -227,14 +227,19 @@ class Society:
         regime})``. Default: no regime throughout.
     game : str or game, default "pd"
         ``"pd"``, ``"stag_hunt"``, ``"snowdrift"``, ``"harmony"``, ``"lost_wallet"``,
-        ``"trust"``, ``"public_goods"``, an ``axelrod.Game`` (say ``LostWallet(money=5)``),
+        ``"two_wallets"``, ``"trust"``, ``"public_goods"``, an ``axelrod.Game``,
+        ``LostWallet(...)`` (in each pair the citizen of higher index is the owner, who has
+        no move: owners are counted as sitting out of the cooperation figures),
         ``TrustGame(...)`` or ``PublicGoods(...)``.
     domains : mapping, optional
         Domain name to its share of interactions (shares sum to 1); a social credit regime
         must give each a coverage. Default: one domain, ``"default"``.
     matching : str or matching, default "random"
-        ``"random"`` (strangers each round), ``"fixed"`` (partners kept, rematched with a
-        probability), or ``RandomMatching``/``FixedPartners``/``NetworkMatching`` objects.
+        ``"random"`` (strangers each round), ``"fixed"`` (partners or groups kept,
+        rematched with a probability), or ``RandomMatching``/``FixedPartners``/
+        ``NetworkMatching`` objects. The future citizens weigh is the one the matching gives
+        (``FixedPartners(rematch=0, known_end=True)``: the rounds known to remain, as in a
+        Match of known length).
     seed : int, optional
         The one seed every random stream is spawned from.
     imitation : Imitation, optional
