@@ -308,7 +308,7 @@ def play_batch_columns(
             gc.enable()
     columns = totals_columns(
         acts,
-        coverage_by_turn > 0,
+        watched_by_turn > 0,
         material=view.material(acts, acts[:, partner], role).sum(axis=0),
         score=scores,
         **totals,

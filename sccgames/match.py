@@ -362,7 +362,8 @@ class Match:
         """
         self._require_played()
         acts = np.array([[a == C for a in t.played] for t in self._turns])
-        watched = np.array([[t.coverage > 0] * 2 for t in self._turns])
+        movers = np.array(self._view.movers)  # a role without a move is never watched
+        watched = np.array([[t.coverage > 0] * 2 for t in self._turns]) & movers
         regime = [t.regime for t in self._turns]
         return totals_frame(
             acts,
