@@ -108,7 +108,8 @@ class RoundState:
     context : Context
         What each citizen knew when it decided (a Context of arrays).
     state : State
-        Each citizen's state when it decided.
+        Each citizen's state when it decided (a field everybody shares, such as what is
+        known of a stranger just met, may be one number).
     partner : numpy.ndarray or None
         Each citizen's partner (−1: sat out) in a pairwise game; None for group games.
 
