@@ -21,7 +21,7 @@ from sccgames._validation import check_integer, check_nonnegative, check_probabi
 from sccgames.agents import MotiveAgent
 from sccgames.batch import totals_frame
 from sccgames.decision import Observation
-from sccgames.games import payoff_matrices
+from sccgames.games import society_game
 from sccgames.ledger import Ledger
 from sccgames.regimes import NoRegime, RegimeStep, SocialCredit, regime_observation
 
@@ -123,8 +123,13 @@ class Match:
         Number of turns (>= 1), known to the players (axelrod's ``length``).
     regime : NoRegime or SocialCredit, optional
         The incentive institution; ``None`` is :class:`~sccgames.NoRegime`.
-    game : axelrod.Game, optional
-        The stage game; the default is axelrod's prisoner's dilemma (3, 0, 5, 1).
+    game : game, optional
+        The stage game: a name (``"pd"``, ``"trust"``, …), an ``axelrod.Game``,
+        ``LostWallet(...)`` (player 0 finds player 1's wallet; the owner has no move and is
+        recorded as C), ``TrustGame(...)`` (player 0 is the trustor) or
+        ``PublicGoods(group_size=2)``, read through the same view of the game as every
+        engine's (:func:`sccgames.games.society_game`). The default is axelrod's prisoner's
+        dilemma (3, 0, 5, 1).
     domains : mapping of str to float, optional
         Domain name to share of turns; each turn's domain is drawn from these shares and
         told to both players before they move. ``None`` is one domain, ``"default"``.
@@ -163,7 +168,13 @@ class Match:
                 f"regime must be sccgames.NoRegime() or sccgames.SocialCredit(...), got {regime!r}"
             )
         self.game = axl.Game() if game is None else game
-        payoff_matrices(self.game)  # validates the game
+        # every engine's view of the game: who moves, what each role weighs, material payoffs
+        self._view = society_game(self.game)
+        if self._view.group_size != 2:
+            raise ValueError(
+                f"a Match has two players; {self.game!r} is played in groups of "
+                f"{self._view.group_size} (play it in a Society)"
+            )
         self.domains = domains
         self._domain_names, self._domain_shares = _check_domains(domains)
         self.regime.check_domains(self._domain_names)
@@ -193,9 +204,15 @@ class Match:
 
     def _prepare_players(self, rng: np.random.Generator) -> None:
         seeds = rng.integers(0, 2**32 - 1, size=2)
-        for player, seed in zip(self.players, seeds, strict=True):
+        game = self.game
+        if not isinstance(game, axl.AsymmetricGame):  # axelrod's players read an axelrod game
+            own = self._view.tables()
+            game = axl.AsymmetricGame(own[0], own[1].T)
+        for role, (player, seed) in enumerate(zip(self.players, seeds, strict=True)):
             player.reset()
-            player.set_match_attributes(length=self.turns, game=self.game, noise=self.noise)
+            player.set_match_attributes(length=self.turns, game=game, noise=self.noise)
+            if isinstance(player, MotiveAgent):
+                player.take_role(role, self._view)
             if axl.Classifiers["stochastic"](player):
                 player.set_seed(int(seed))
 
@@ -217,9 +234,15 @@ class Match:
         groups = [getattr(p, "group", None) for p in self.players]
         in_group = float(groups[0] is not None and groups[0] == groups[1])
         first, second = self.players
+        # a role without a move (the lost wallet's owner) is recorded as C, is not watched,
+        # and its player is not asked
+        movers = np.array(self._view.movers)
+        flips &= movers
+        roles = np.arange(2)
         for t in range(self.turns):
             domain = self._domain_names[domain_index[t]]
             coverage = self.regime.coverage_for(domain)
+            watched = coverage * movers
             for i, player in enumerate(self.players):
                 if motive[i]:
                     player.observe_context(
@@ -230,12 +253,15 @@ class Match:
                             in_group=in_group,
                         )
                     )
-            intended = (first.strategy(second), second.strategy(first))
+            intended = (
+                first.strategy(second) if movers[0] else C,
+                second.strategy(first) if movers[1] else C,
+            )
             played = tuple(
                 a.flip() if flip else a for a, flip in zip(intended, flips[t], strict=True)
             )
             cooperated = np.array([a == C for a in played])
-            step = self.regime.step(cooperated, coverage, scores, rngs["regime"])
+            step = self.regime.step(cooperated, watched, scores, rngs["regime"])
             self.ledger.record(t, [0, 1], [domain, domain], cooperated, step)
             self._inform(motive, regime_observation(step, cooperated, _PARTNER, coverage, 0.0))
             first.update_history(played[0], played[1])
@@ -249,10 +275,12 @@ class Match:
                 intended=intended,
                 played=played,
                 p_cooperate=tuple(
-                    float(p.last_p_cooperate) if m else np.nan
-                    for p, m in zip(self.players, motive, strict=True)
+                    float(p.last_p_cooperate) if m and moves else np.nan
+                    for p, m, moves in zip(self.players, motive, movers, strict=True)
                 ),
-                material_payoff=self.game.score(played),
+                material_payoff=tuple(
+                    self._view.material(cooperated, cooperated[::-1], roles).tolist()
+                ),
                 regime=step,
             )
             self._turns.append(turn)
@@ -334,7 +362,8 @@ class Match:
         """
         self._require_played()
         acts = np.array([[a == C for a in t.played] for t in self._turns])
-        watched = np.array([[t.coverage > 0] * 2 for t in self._turns])
+        movers = np.array(self._view.movers)  # a role without a move is never watched
+        watched = np.array([[t.coverage > 0] * 2 for t in self._turns]) & movers
         regime = [t.regime for t in self._turns]
         return totals_frame(
             acts,

@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 from sccgames._validation import check_integer, check_probability
 from sccgames.agents import motive_strategies
 from sccgames.batch import play_batch_columns
-from sccgames.games import payoff_matrices
+from sccgames.games import society_game
 from sccgames.match import _check_domains
 from sccgames.regimes import NoRegime, SocialCredit
 
@@ -319,7 +319,8 @@ class Tournament:
                 f"regime must be sccgames.NoRegime() or sccgames.SocialCredit(...), got {regime!r}"
             )
         self.game = axl.Game() if game is None else game
-        payoff_matrices(self.game)
+        if society_game(self.game).group_size != 2:  # validates the game
+            raise ValueError(f"a tournament pairs players; {self.game!r} is played in groups")
         self.domains = domains
         self.regime.check_domains(_check_domains(domains)[0])
         if seed is not None:
