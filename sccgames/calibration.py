@@ -17,6 +17,7 @@ Economicus's β = 10) keeps it.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -650,25 +651,38 @@ def report(result: CalibrationResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main_cli(argv: Sequence[str] | None = None) -> int:
-    """``sccgames calibrate``: run :func:`calibrate` and print or write its report.
-
-    Options ``--size``, ``--seeds``, ``--maxiter``, ``--screen`` and ``--output FILE``
-    (a new file; an existing one is never overwritten). Returns the exit status.
-    """
-    parser = argparse.ArgumentParser(
-        prog="sccgames calibrate", description="Calibrate the default profile to targets."
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the options of ``sccgames calibrate`` to ``parser`` (for :func:`run_cli`)."""
     parser.add_argument("--size", type=int, default=2000, help="citizens (default 2000)")
     parser.add_argument("--seeds", type=int, default=3, help="seeds 1..N (default 3)")
-    parser.add_argument("--maxiter", type=int, default=150, help="Nelder-Mead iterations")
-    parser.add_argument("--screen", type=int, default=32, help="Sobol points (power of 2)")
-    parser.add_argument("--output", type=Path, default=None, help="markdown file to write")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--maxiter", type=int, default=150, help="Nelder-Mead iterations (default 150)"
+    )
+    parser.add_argument(
+        "--screen", type=int, default=32, help="Sobol points, a power of 2 (default 32)"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=None, help="a new markdown file for the report"
+    )
+    return parser
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """Run ``sccgames calibrate`` with parsed ``args``; print or write the report.
+
+    Bad input is one line on stderr and status 2; an existing ``--output`` file is never
+    overwritten.
+    """
+    what = "sccgames calibrate"
     if args.size < 2 or args.seeds < 1:
-        parser.exit(2, "sccgames calibrate: --size must be >= 2 and --seeds >= 1\n")
+        print(f"{what}: --size must be >= 2 and --seeds >= 1", file=sys.stderr)
+        return 2
     if args.output is not None and args.output.exists():
-        parser.exit(2, f"sccgames calibrate: {args.output} exists; give a new file\n")
+        print(f"{what}: {args.output} exists; give a new file", file=sys.stderr)
+        return 2
+    if args.output is not None and not args.output.parent.is_dir():
+        print(f"{what}: no folder {args.output.parent} for {args.output}", file=sys.stderr)
+        return 2
     try:
         result = calibrate(
             seeds=tuple(range(1, args.seeds + 1)),
@@ -677,7 +691,8 @@ def main_cli(argv: Sequence[str] | None = None) -> int:
             screen=args.screen,
         )
     except ValueError as error:
-        parser.exit(2, f"sccgames calibrate: {error}\n")
+        print(f"{what}: {error}", file=sys.stderr)
+        return 2
     text = report(result)
     if args.output is None:
         print(text, end="")
@@ -685,3 +700,15 @@ def main_cli(argv: Sequence[str] | None = None) -> int:
         args.output.write_text(text, encoding="utf-8")
         print(f"wrote {args.output}")
     return 0
+
+
+def main_cli(argv: Sequence[str] | None = None) -> int:
+    """``sccgames calibrate`` on its own: parse ``argv`` (:func:`add_arguments`), run it.
+
+    Options ``--size``, ``--seeds``, ``--maxiter``, ``--screen`` and ``--output FILE``
+    (a new file). Returns the exit status.
+    """
+    parser = argparse.ArgumentParser(
+        prog="sccgames calibrate", description="Calibrate the default profile to targets."
+    )
+    return run_cli(add_arguments(parser).parse_args(argv))

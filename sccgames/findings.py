@@ -7,7 +7,9 @@ tests in ``tests/test_findings.py`` hold each finding to a statistical test, and
 ``sccgames findings`` prints them.
 
 Rounds are counted from 0; phase means are over the last ``window`` rounds of a phase, once
-the population has settled into it.
+the population has settled into it. Every finding takes ``defaults``, profile defaults moved
+by path; :func:`robustness` uses them to ask whether a finding (:data:`HEADLINES`) or a
+calibration target holds when every default moves by ±10%.
 """
 
 from __future__ import annotations

@@ -150,7 +150,9 @@ def test_command_writes_a_new_report_and_never_overwrites(tmp_path, capsys):
     assert cal.main_cli([*args, "--output", str(out)]) == 0
     assert out.read_text().startswith("# Calibration")
     out.write_text("mine")
-    with pytest.raises(SystemExit) as stop:
-        cal.main_cli([*args, "--output", str(out)])
-    assert stop.value.code == 2 and out.read_text() == "mine"
-    assert "exists" in capsys.readouterr().err
+    assert cal.main_cli([*args, "--output", str(out)]) == 2
+    assert out.read_text() == "mine"
+    err = capsys.readouterr().err
+    assert "exists" in err and len(err.strip().splitlines()) == 1
+    assert cal.main_cli([*args, "--screen", "3"]) == 2
+    assert "power of two" in capsys.readouterr().err
