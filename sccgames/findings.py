@@ -14,6 +14,7 @@ calibration target holds when every default moves by ±10%.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -287,8 +288,10 @@ def _sensitivity(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     design = np.column_stack([np.ones(len(y)), z])
     coefficients = np.linalg.lstsq(design, (y - y.mean()) / sy, rcond=None)[0]
     src[moving] = coefficients[1:]
-    for j in np.flatnonzero(moving):
-        rho[j] = stats.spearmanr(x[:, j], y).statistic
+    with warnings.catch_warnings():  # ties can leave y's ranks constant: rho is then NaN
+        warnings.simplefilter("ignore", stats.ConstantInputWarning)
+        for j in np.flatnonzero(moving):
+            rho[j] = stats.spearmanr(x[:, j], y).statistic
     return src, rho
 
 
