@@ -249,9 +249,9 @@ class Match:
         return {"length": self.turns, "game": self.game, "noise": self.noise}
 
     @property
-    def prob_end(self) -> None:
-        """Always None: a match has a known number of turns (axelrod's ``prob_end`` unset)."""
-        return None
+    def prob_end(self) -> float:
+        """Always 0, as axelrod's for a match of a given number of turns: it never ends early."""
+        return 0
 
     # ------------------------------------------------------------------ playing
     def _streams(self) -> dict[str, np.random.Generator]:
