@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from sccgames import motives
+from sccgames._reprs import plain_repr
 from sccgames.profiles import Profile
 
 Number = Any
@@ -66,6 +67,8 @@ class Context:
     remaining: Number = np.inf
     peer_sanction: Number = 0.0
 
+    __repr__ = plain_repr
+
     @cached_property
     def salience(self) -> Number:
         """``S = m (r + f)``, how present the incentive is (computed once per context)."""
@@ -112,6 +115,8 @@ class State:
     after_d: Number = 0.0
     last_cooperated: Number = -1.0
 
+    __repr__ = plain_repr
+
 
 @dataclass(frozen=True)
 class Observation:
@@ -148,6 +153,8 @@ class Observation:
     fair_reward: Number = 0.0
     impunity: Number = 0.0
     reply: Number = 1.0
+
+    __repr__ = plain_repr
 
 
 class Utilities(NamedTuple):

@@ -19,6 +19,7 @@ import axelrod.interaction_utils as iu
 import numpy as np
 import pandas as pd
 
+from sccgames._reprs import plain
 from sccgames._validation import check_integer, check_nonnegative, check_probability
 from sccgames.agents import MotiveAgent
 from sccgames.batch import totals_frame
@@ -111,16 +112,7 @@ class Turn:
             "good_reputation": self.good_reputation,
             "phase": self.phase,
         }
-        return "Turn(" + ", ".join(f"{k}={_plain(v)!r}" for k, v in fields.items()) + ")"
-
-
-def _plain(value: Any) -> Any:
-    """Any numpy scalar (also inside tuples) as a Python number, for reprs."""
-    if isinstance(value, tuple):
-        return tuple(_plain(v) for v in value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+        return "Turn(" + ", ".join(f"{k}={plain(v)!r}" for k, v in fields.items()) + ")"
 
 
 def _check_domains(domains: Mapping[str, float] | None) -> tuple[list[str], np.ndarray]:

@@ -494,7 +494,13 @@ def test_set_seed_replays_and_changes_the_match():
 def test_turn_reprs_print_plain_numbers():
     regime = scc.Combined(scc.SocialCredit(), scc.CommunityReputation(), scc.PeerPunishment())
     match = scc.Match([scc.Citizen(), axl.TitForTat()], turns=4, regime=regime, seed=0)
+    agent = match.players[0]
     for turn in match.stream():
         text = repr(turn)
         assert "np." not in text and "array(" not in text, text
         assert text.startswith("Turn(turn=") and "material_payoff=(" in text
+        context, state = agent.last_decision
+        for shown in (repr(context), repr(state), repr(agent.state)):
+            assert "np." not in shown, shown
+    assert repr(agent.state).startswith("State(habit=")
+    assert "partner_signal=" in repr(agent.last_decision[0])
