@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -152,17 +153,17 @@ class Combined:
     def _get(self, kind: type) -> Any:
         return next((p for p in self.parts if isinstance(p, kind)), None)
 
-    @property
+    @cached_property
     def credit(self) -> SocialCredit | None:
         """The social credit part, if any."""
         return self._get(SocialCredit)
 
-    @property
+    @cached_property
     def community(self) -> CommunityReputation | None:
         """The community reputation part, if any."""
         return self._get(CommunityReputation)
 
-    @property
+    @cached_property
     def peers(self) -> PeerPunishment | None:
         """The peer punishment part, if any."""
         return self._get(PeerPunishment)
