@@ -3,10 +3,10 @@
 The two sides of ``B`` matches form one population of ``2B`` players, each one's partner the
 other player of its match. Motive agents are a struct of arrays: their decisions, the regime
 and their learning go through the very functions a single :class:`~sccgames.MotiveAgent`
-uses (:func:`~sccgames.decision.p_cooperate`, the regime's ``step``,
-:func:`~sccgames.regimes.regime_observation`, :func:`~sccgames.decision.update_state`), so the
-batch and the per-turn :class:`~sccgames.Match` are one model; only the random streams
-differ. Any of axelrod's strategies can sit in a batch too: it is asked for its move in
+uses (:func:`~sccgames.decision.p_cooperate`, the institutions in force through
+:class:`~sccgames.institutions.PairInstitutions`, :func:`~sccgames.regimes.regime_observation`,
+:func:`~sccgames.decision.update_state`), so the batch and the per-turn :class:`~sccgames.Match`
+are one model under every regime; only the random streams differ. Any of axelrod's strategies can sit in a batch too: it is asked for its move in
 Python, against a stand-in that carries its partner's history, while everything else stays
 vectorized.
 """

@@ -195,7 +195,9 @@ class CommunityReputation:
         Coverage belongs to a top-down regime: the community records nothing and pays
         nothing, so the context has coverage 0 (shaped like ``coverage``), no reward, fine
         or score steps. It watches through peers instead: the act's visibility is v, and
-        the partner's reputation shows as a signal of ±1.
+        the partner's reputation shows as a signal of ±1 (``partner_good`` may also be the
+        share of good reputations among a group's other members: their mean signal). Every
+        engine reaches it through :meth:`sccgames.institutions.Combined.context_for`.
         """
         return Context(
             domain=domain,

@@ -3,6 +3,9 @@
 :class:`PeerPunishment` lets citizens fine one another at a cost after the stage game;
 :class:`Combined` runs a top-down and bottom-up regime together; :class:`Schedule` maps the
 round each phase starts to the regime in force (baseline, introduced, removed).
+:meth:`Combined.context_for` is where the parts' contexts meet, for every engine, and
+:class:`PairInstitutions` runs a schedule over players met in pairs for both the per-turn
+:class:`~sccgames.Match` and the tournaments' batch kernel.
 """
 
 from __future__ import annotations
@@ -116,9 +119,6 @@ class PeerPunishment:
         """
         target = np.where(chances > 0, seen / np.maximum(chances, 1), belief)
         return motives.ewma(belief, rate, target)
-
-
-Institution = NoRegime | SocialCredit | CommunityReputation | PeerPunishment
 
 
 @dataclass(frozen=True, init=False)
