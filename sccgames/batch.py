@@ -6,9 +6,9 @@ and their learning go through the very functions a single :class:`~sccgames.Moti
 uses (:func:`~sccgames.decision.p_cooperate`, the institutions in force through
 :class:`~sccgames.institutions.PairInstitutions`, :func:`~sccgames.regimes.regime_observation`,
 :func:`~sccgames.decision.update_state`), so the batch and the per-turn :class:`~sccgames.Match`
-are one model under every regime; only the random streams differ. Any of axelrod's strategies can sit in a batch too: it is asked for its move in
-Python, against a stand-in that carries its partner's history, while everything else stays
-vectorized.
+are one model under every regime; only the random streams differ. Any of axelrod's
+strategies can sit in a batch too: it is asked for its move in Python, against a stand-in
+that carries its partner's history, while everything else stays vectorized.
 """
 
 from __future__ import annotations
