@@ -240,6 +240,9 @@ class Match:
         """What the players are told, as in ``axelrod.Match``: length, game and noise."""
         return {"length": self.turns, "game": self.game, "noise": self.noise}
 
+    #: Players are reset at the start of every play, as axelrod's ``Match(reset=True)``.
+    reset = True
+
     @property
     def prob_end(self) -> float:
         """Always 0, as axelrod's for a match of a given number of turns: it never ends early."""
