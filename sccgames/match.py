@@ -40,6 +40,8 @@ STREAMS = ("domains", "noise", "regime", "players")
 
 #: Each player's partner, by position.
 _PARTNER = np.array([1, 0])
+#: No payment to either player.
+_NOTHING = (0.0, 0.0)
 
 #: Columns of :meth:`Match.records`, in order.
 RECORD_COLUMNS = (
@@ -315,10 +317,18 @@ class Match:
             self._inform(motive, regime_observation(step, cooperated, _PARTNER, coverage, 0.0))
             first.update_history(played[0], played[1])
             second.update_history(played[1], played[0])
-            peer_cost, peer_fine = institutions.punish(
-                t, cooperated, self._punishing(institutions, t, motive), learning, rngs["regime"]
-            )
-            institutions.judge(t, cooperated, rngs["regime"])
+            peer_cost = peer_fine = _NOTHING
+            if institutions.peers:  # (peer punishment in some phase of the schedule)
+                costs, fines = institutions.punish(
+                    t,
+                    cooperated,
+                    self._punishing(institutions, t, motive),
+                    learning,
+                    rngs["regime"],
+                )
+                peer_cost, peer_fine = tuple(costs.tolist()), tuple(fines.tolist())
+            if institutions.community:
+                institutions.judge(t, cooperated, rngs["regime"])
             self.result.append(played)
             turn = Turn(
                 turn=t,
@@ -332,8 +342,8 @@ class Match:
                 ),
                 material_payoff=tuple(float(x) for x in self.game.score(played)),
                 regime=step,
-                peer_cost=tuple(peer_cost.tolist()),
-                peer_fine=tuple(peer_fine.tolist()),
+                peer_cost=peer_cost,
+                peer_fine=peer_fine,
                 good_reputation=(
                     tuple(institutions.good.tolist()) if institutions.community else None
                 ),
