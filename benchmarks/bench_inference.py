@@ -3,10 +3,10 @@
 The choices are those of a mixed society (half ``Citizen``, half ``HomoEconomicus``, 5 000
 citizens for 20 rounds, a social credit system from round 5 over two domains): 10⁵ rows. One
 repetition fits the rational model (``fit(..., starts=5)``, the default) and then the motive
-model (``starts=5`` plus the rational estimates as a sixth start, as the README does),
-standard errors included. It reports the median over ``--repeats`` and, measured in the same
-run (the machine is shared and noisy), the same two fits with L-BFGS-B's finite-difference
-gradients instead of the exact ones, and their ratio.
+model (``starts=5`` plus the rational estimates as a sixth start, as
+``docs/guide/inference.md`` does), standard errors included. It reports the median over
+``--repeats`` and, measured in the same run (the machine is shared and noisy), the same two
+fits with L-BFGS-B's finite-difference gradients instead of the exact ones, and their ratio.
 
     python benchmarks/bench_inference.py [--repeats 3] [--no-compare]
 """

@@ -1,4 +1,4 @@
-"""Size and power of the likelihood-ratio test of the rational model (issue 6, README).
+"""Size and power of the likelihood-ratio test of the rational model (docs/performance.md).
 
 Data sets of 2 000 choices (100 citizens, 20 rounds, a social credit system from round 5
 over two domains) from purely rational citizens (``HomoEconomicus``) and from a mixed-motive

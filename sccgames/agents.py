@@ -22,7 +22,7 @@ from sccgames.decision import (
     p_cooperate,
     update_state,
 )
-from sccgames.games import payoff_tuples
+from sccgames.games import society_game
 from sccgames.profiles import (
     EmotionParams,
     HabitParams,
@@ -94,14 +94,32 @@ class MotiveAgent(axl.Player):
         self.last_decision: tuple[Context, State] | None = None
         self._context: Context | None = None
         self._outcome: dict[str, float] = _NO_OUTCOME
+        self._moves = (1.0, 1.0)  # whether it, and its partner, have a move
 
     def receive_match_attributes(self) -> None:
         """Read the game's payoffs once per match (axelrod calls this hook).
 
         Kept as nested tuples of floats: cheaper to index than arrays, and comparable, so
-        axelrod's player equality works.
+        axelrod's player equality works. A game whose two players differ (the lost wallet's
+        finder and owner, the trust game) waits for :meth:`take_role`, which
+        :class:`sccgames.Match` calls.
         """
-        self._payoffs = payoff_tuples(self.match_attributes["game"])
+        try:
+            view = society_game(self.match_attributes["game"])
+        except ValueError:
+            view = None
+        same = view is not None and not view.has_roles and all(view.movers)
+        self._payoffs = view.motive_payoffs(None) if same else None
+        self._moves = (1.0, 1.0)
+
+    def take_role(self, role: int, game: Any) -> None:
+        """Play ``role`` (0: the row player, 1: the column player) of ``game``.
+
+        Reads that role's payoffs and whether it, and its partner, have a move.
+        """
+        view = society_game(game)
+        self._payoffs = view.motive_payoffs(role)
+        self._moves = (float(view.movers[role]), float(view.movers[1 - role]))
 
     # ------------------------------------------------------------ what the match tells it
     def observe_context(self, context: Context) -> None:
@@ -141,6 +159,11 @@ class MotiveAgent(axl.Player):
     def strategy(self, opponent: axl.Player) -> axl.Action:
         """Cooperate with probability ``P(C)`` from the shared decision rule."""
         context = self._turn_context(opponent)
+        if self._payoffs is None:
+            raise ValueError(
+                f"{self.match_attributes['game']!r} gives its two players different roles: "
+                "play it in sccgames.Match, which tells each player its role"
+            )
         p = float(p_cooperate(self.profile, self.state, context, self._payoffs))
         self.last_p_cooperate = p
         self.last_decision = (context, self.state)
@@ -154,6 +177,8 @@ class MotiveAgent(axl.Player):
             cooperated=float(play == C),
             partner_cooperated=float(coplay == C),
             salience=context.salience,
+            moved=self._moves[0],
+            partner_moved=self._moves[1],
             **self._outcome,
         )
         self.state = update_state(self.profile, self.state, observation)

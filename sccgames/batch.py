@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import axelrod as axl
@@ -24,7 +24,7 @@ import pandas as pd
 
 from sccgames.agents import MotiveAgent
 from sccgames.decision import initial_state, p_cooperate, update_state
-from sccgames.games import payoff_matrices, payoff_tuples
+from sccgames.games import society_game
 from sccgames.institutions import PairInstitutions, check_regime
 from sccgames.profiles import stack_profiles
 from sccgames.regimes import DRAWS_PER_ACT, regime_observation
@@ -204,16 +204,25 @@ def play_batch_columns(
     plan = check_regime(regime)
     bottom_up = any(r.community or r.peers for r in map(plan.regime_at, plan.starts))
     game = axl.Game() if game is None else game
+    # every engine's view of the game: side 0 plays role 0 (trustor, finder), side 1 role 1
+    view = society_game(game)
+    if view.group_size != 2:
+        raise ValueError(f"a match has two players; {game!r} is played in groups")
+    if not isinstance(game, axl.AsymmetricGame):  # axelrod's players read an axelrod game
+        own_tables = view.tables()
+        game = axl.AsymmetricGame(own_tables[0], own_tables[1].T)
     names = ["default"] if domains is None else list(domains)
     shares = np.ones(1) if domains is None else np.array([domains[n] for n in names], float)
-    payoffs = payoff_tuples(game)
-    own = payoff_matrices(game).own
-
     players: list[Any] = [*first, *second]
     n = 2 * b
     partner = np.concatenate([np.arange(b, n), np.arange(b)])
+    role = np.repeat(np.arange(2, dtype=np.int8), b)
+    # a role without a move (the lost wallet's owner) acts as C, unwatched, unasked
+    mover = np.asarray(view.movers)[role]
+    passive = not mover.all()
     motive = np.array([isinstance(p, MotiveAgent) for p in players])
     mi = np.flatnonzero(motive)
+    payoffs = view.motive_payoffs(role[mi] if view.has_roles else None)
     pick = slice(None) if mi.size == n else mi  # a view, not a copy, when all are motive
     groups = [getattr(p, "group", None) for p in players]
     in_group: Any = np.array(
@@ -266,6 +275,7 @@ def play_batch_columns(
     # each turn's coverages, (turns, n), under the regime of that turn's phase
     phases = np.array([institutions.phase(t) for t in range(turns)])
     coverage_by_turn = np.tile(np.array(institutions.coverages)[phases[:, None], domain_index], 2)
+    watched_by_turn = coverage_by_turn * mover if passive else coverage_by_turn
     acts = np.empty((turns, n), dtype=bool)
     # The loop makes no reference cycles; pausing the cyclic collector keeps a large Python
     # heap (axelrod's ~240 strategy classes, say) from being rescanned every few turns.
@@ -290,12 +300,16 @@ def play_batch_columns(
                     kept["state"].append(state)
             if others.index.size:
                 intended[others.index] = others.moves()
+            if passive:
+                intended |= ~mover
+                p[~mover] = np.nan
             if flip is None:
                 acts[t] = intended
                 cooperated = acts[t]
             else:
-                cooperated = np.not_equal(intended, flip[t], out=acts[t])
-            step = institutions.enforce(t, cooperated, coverage, regime_draws[t])
+                flips = flip[t] & mover if passive else flip[t]
+                cooperated = np.not_equal(intended, flips, out=acts[t])
+            step = institutions.enforce(t, cooperated, watched_by_turn[t], regime_draws[t])
             if profile is not None:
                 seen = regime_observation(
                     step,
@@ -305,6 +319,12 @@ def play_batch_columns(
                     context.salience,
                     select=pick,
                 )
+                if passive:
+                    seen = replace(
+                        seen,
+                        moved=mover[pick].astype(float),
+                        partner_moved=mover[partner][pick].astype(float),
+                    )
                 state = update_state(profile, state, seen)
             if others.index.size:
                 others.record(cooperated, partner)
@@ -317,7 +337,9 @@ def play_batch_columns(
                 )
                 totals["peer_costs"] += cost
                 totals["peer_fines"] += fine
-                institutions.judge(t, cooperated, community_draws[t])
+                institutions.judge(
+                    t, cooperated, community_draws[t], acting=mover if passive else None
+                )
             totals["transfers"] += step.transfer
             totals["fines"] += step.fine
             totals["false_positives"] += step.false_positive
@@ -329,11 +351,10 @@ def play_batch_columns(
     finally:
         if collecting:
             gc.enable()
-    defected = (~acts).view(np.int8)  # action index: 0 = C, 1 = D
     columns = totals_columns(
         acts,
-        coverage_by_turn > 0,
-        material=own[defected, defected[:, partner]].sum(axis=0),
+        watched_by_turn > 0,
+        material=view.material(acts, acts[:, partner], role).sum(axis=0),
         score=institutions.scores,
         reputation=institutions.reputation(),
         **totals,

@@ -9,7 +9,7 @@ this same code (``DESIGN.md`` §2, §5).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -96,9 +96,13 @@ class State:
     """An agent's changing state (floats for one agent, arrays for a population).
 
     ``habit`` h, ``norm`` n, ``anger`` A, ``resentment`` Q, ``legitimacy`` L, perceived
-    ``compliance`` ē; counts of the partner's moves (``partner_c`` of ``partner_moves``);
-    and of its replies to my previous move (``c_then_c`` of ``after_c``, ``d_then_c`` of
-    ``after_d``); ``last_cooperated`` is 1, 0, or −1 before the first move.
+    ``compliance`` ē; what it learned about strangers (generalized trust): the discounted
+    counts ``stranger_c`` of ``stranger_moves`` of the earlier partners' shares of C (see
+    :func:`new_partner`); and what it knows of its current partner
+    (:data:`PARTNER_FIELDS`, dropped by :func:`new_partner` when the partner changes): counts
+    of the partner's moves (``partner_c`` of ``partner_moves``) and of its replies to my
+    previous move (``c_then_c`` of ``after_c``, ``d_then_c`` of ``after_d``), anger at it,
+    and ``last_cooperated``, my last move to it (1, 0, or −1 before the first).
     """
 
     habit: Number
@@ -107,6 +111,8 @@ class State:
     resentment: Number
     legitimacy: Number
     compliance: Number
+    stranger_c: Number = 0.0
+    stranger_moves: Number = 0.0
     partner_c: Number = 0.0
     partner_moves: Number = 0.0
     c_then_c: Number = 0.0
@@ -142,6 +148,10 @@ class Observation:
         1 if the partner's move answers my previous one (the same partner as last period);
         0 for a stranger, whose move says nothing about how partners respond to mine, so
         that the counts behind responsiveness are left as they are.
+    moved, partner_moved : float, default 1
+        1 if the agent (the partner) had a move this period; 0 for a role without one (the
+        owner of a lost wallet). A move not made teaches nothing: the agent's habit and last
+        move stay as they were, and nothing is learned about a partner who did not move.
 
     """
 
@@ -153,6 +163,8 @@ class Observation:
     fair_reward: Number = 0.0
     impunity: Number = 0.0
     reply: Number = 1.0
+    moved: Number = 1.0
+    partner_moved: Number = 1.0
 
     __repr__ = plain_repr
 
@@ -186,11 +198,92 @@ def initial_state(profile: Profile) -> State:
     )
 
 
+#: State fields that describe the current partner, and their values before it has moved.
+PARTNER_FIELDS = {
+    "partner_c": 0.0,
+    "partner_moves": 0.0,
+    "c_then_c": 0.0,
+    "after_c": 0.0,
+    "d_then_c": 0.0,
+    "after_d": 0.0,
+    "anger": 0.0,
+    "last_cooperated": -1.0,
+}
+
+
+def new_partner(profile: Profile, state: State, fresh: Any = True) -> State:
+    """``state`` on meeting a new partner where ``fresh``: the last one becomes a memory.
+
+    What was known of the last partner (:data:`PARTNER_FIELDS`) is dropped: the belief about
+    the new one starts from generalized trust, its responsiveness from the prior ρ₀, anger
+    from 0, and its first move answers nothing of mine. The last partner, if it moved at
+    all, joins what strangers taught as one more stranger met: its share of C is added to
+    the counts ``stranger_c`` of ``stranger_moves``, which are first discounted by ``1 − φ``
+    (``RationalParams.forgetting``), so generalized trust rests on about the last ``1 / φ``
+    partners and no partner is counted twice.
+
+    ``fresh`` is True (everybody: strangers), or a boolean array (fixed partners, where only
+    some pairs are new). With ``fresh`` True the partner's fields become numbers, shared by
+    everybody (a population then spares a pass per field).
+    """
+    moves = state.partner_moves
+    met = moves > 0 if fresh is True else (moves > 0) & fresh
+    if isinstance(met, np.ndarray):  # (a bool array times a float would be float64)
+        met = met.astype(np.result_type(state.stranger_c, moves), copy=False)
+    if motives.is_number(moves, 1.0):  # strangers met once: their one move is their share
+        share = state.partner_c
+    else:
+        share = state.partner_c / np.maximum(moves, 1.0)
+    if isinstance(met, bool | np.bool_):
+        if met:
+            keep = 1.0 - profile.rational.forgetting
+            state = replace(
+                state,
+                stranger_c=keep * state.stranger_c + share,
+                stranger_moves=keep * state.stranger_moves + 1.0,
+            )
+    elif np.any(met):
+        keep = 1.0 - profile.rational.forgetting * met
+        state = replace(
+            state,
+            stranger_c=keep * state.stranger_c + met * share,
+            stranger_moves=keep * state.stranger_moves + met,
+        )
+    if fresh is True:
+        return replace(state, **PARTNER_FIELDS)
+    if not np.any(fresh):
+        return state
+    return replace(
+        state,
+        **{
+            name: np.where(fresh, value, getattr(state, name)).astype(
+                np.result_type(getattr(state, name)), copy=False
+            )
+            for name, value in PARTNER_FIELDS.items()
+        },
+    )
+
+
+def evidence(state: State) -> tuple[Number, Number]:
+    """Counts behind the belief about the partner: ``(C seen, moves seen)``.
+
+    What the partners met before taught (generalized trust, see :func:`new_partner`) plus
+    the moves of the current partner.
+    """
+    if motives.is_number(state.partner_moves, 0.0):  # a new partner: generalized trust alone
+        return state.stranger_c, state.stranger_moves
+    return state.stranger_c + state.partner_c, state.stranger_moves + state.partner_moves
+
+
 def belief(profile: Profile, state: State, context: Context) -> Number:
-    """``p̂``: posterior mean that the partner cooperates (Beta prior from trust τ)."""
+    """``p̂``: posterior mean that the partner cooperates.
+
+    A Beta belief: the prior mean τ (generalized trust, moved by the partner's public
+    signal) worth ``prior_strength`` draws, plus :func:`evidence`.
+    """
     r = profile.rational
     prior = motives.trust_prior(r.trust, r.score_trust, context.partner_signal)
-    return motives.beta_mean(prior, r.prior_strength, state.partner_c, state.partner_moves)
+    return motives.beta_mean(prior, r.prior_strength, *evidence(state))
 
 
 def motive_utilities(
@@ -276,8 +369,22 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
         reward_rate=g.fair_reward,
         resentment_rate=g.resentment_weight,
     )
+    moved, seen = observation.moved, observation.partner_moved
+    all_moved = motives.is_number(moved, 1.0) and motives.is_number(seen, 1.0)
+    if all_moved:  # (the usual case: both moved, no weights to apply)
+        habit = motives.habit_update(state.habit, profile.habit.learning_rate, own)
+        compliance = motives.ewma(state.compliance, m.compliance_learning, other)
+        anger_event = own * (1.0 - other)
+        partner_c, partner_moves = state.partner_c + other, state.partner_moves + 1.0
+        last = motives.scaled(1.0, own)  # as a float (a float array is kept)
+    else:
+        habit = motives.habit_update(state.habit, profile.habit.learning_rate * moved, own)
+        compliance = motives.ewma(state.compliance, m.compliance_learning * seen, other)
+        anger_event = own * (1.0 - other) * seen
+        partner_c, partner_moves = state.partner_c + other * seen, state.partner_moves + seen
+        last = state.last_cooperated + moved * (own - state.last_cooperated)
     return State(
-        habit=motives.habit_update(state.habit, profile.habit.learning_rate, own),
+        habit=habit,
         norm=motives.norm_update(
             state.norm,
             m.norm,
@@ -288,20 +395,24 @@ def update_state(profile: Profile, state: State, observation: Observation) -> St
             m.legitimacy_threshold,
             m.recovery,
         ),
-        anger=motives.decay_update(state.anger, e.anger_decay, e.anger_gain, own * (1.0 - other)),
+        anger=motives.decay_update(state.anger, e.anger_decay, e.anger_gain, anger_event),
         resentment=resentment,
         legitimacy=legitimacy,
-        compliance=motives.ewma(state.compliance, m.compliance_learning, other),
-        partner_c=state.partner_c + other,
-        partner_moves=state.partner_moves + 1.0,
+        compliance=compliance,
+        stranger_c=state.stranger_c,
+        stranger_moves=state.stranger_moves,
+        partner_c=partner_c,
+        partner_moves=partner_moves,
         **_responses(state, observation),
-        last_cooperated=motives.scaled(1.0, own),  # as a float (a float array is kept)
+        last_cooperated=last,
     )
 
 
 def _responses(state: State, observation: Observation) -> dict[str, Number]:
     """The counts of the partner's C after my C and after my D, and of those chances."""
     reply, other = observation.reply, observation.partner_cooperated
+    if not motives.is_number(observation.partner_moved, 1.0):  # no move, no reply
+        reply = reply * observation.partner_moved
     if motives.is_number(reply, 0.0):  # a stranger's move answers nothing
         return {
             "c_then_c": state.c_then_c,

@@ -55,15 +55,22 @@ def harmony(r: float = 4, s: float = 2, t: float = 3, p: float = 1) -> axl.Game:
     return _game("harmony", r, s, t, p, "R > T and S > P", r > t and s > p)
 
 
-class LostWallet(axl.Game):
-    """The lost wallet [Cohn2019]_: a finder returns (C) or keeps (D) a wallet with money w.
+def _wallet_params(name: str, money: float, effort: float, owner_value: float) -> None:
+    for key, value in {"money": money, "effort": effort, "owner_value": owner_value}.items():
+        check_nonnegative(f"{name}.{key}", value)
 
-    Returning costs effort e and gives up the money; keeping costs the owner the money and
-    the wallet's own worth to them, v. In a two-player match the game is played as two
-    simultaneous, independent finds (each player finds the other's wallet), which makes it
-    the symmetric game ``R = −e, S = −e − w − v, T = w, P = −v``; every payoff difference a
-    finder weighs is that of the one-sided find: keeping gains ``w + e`` and costs the owner
-    ``w + v``. It is a prisoner's dilemma whenever ``v > e``.
+
+class LostWallet(axl.AsymmetricGame):
+    """The lost wallet [Cohn2019]_: a finder returns (C) or keeps (D) an owner's wallet.
+
+    One finder (role 0, the row player) and one owner (role 1, the column player), who has
+    no move: returning costs the finder effort e; keeping gains the finder the money w and
+    costs the owner the money and the wallet's own worth to them, v. Payoffs (finder,
+    owner): return ``(−e, 0)``, keep ``(w, −(w + v))``, whatever the owner "plays". As an
+    ``axelrod.AsymmetricGame``, ``A`` holds the finder's payoffs and ``B`` the owner's, both
+    indexed ``[finder's action, owner's action]``. Every engine reads it the same way (the
+    owner's move is recorded as C and counts for nothing); :class:`TwoWallets` is the
+    symmetric variant in which each of two players finds the other's wallet.
 
     Parameters
     ----------
@@ -80,8 +87,39 @@ class LostWallet(axl.Game):
     """
 
     def __init__(self, money: float = 2.0, effort: float = 0.25, owner_value: float = 2.0):
-        for key, value in {"money": money, "effort": effort, "owner_value": owner_value}.items():
-            check_nonnegative(f"LostWallet.{key}", value)
+        _wallet_params("LostWallet", money, effort, owner_value)
+        self.money = money
+        self.effort = effort
+        self.owner_value = owner_value
+        e, w, v = float(effort), float(money), float(owner_value)
+        super().__init__(
+            A=np.array([[-e, -e], [w, w]]), B=np.array([[0.0, 0.0], [-(w + v), -(w + v)]])
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and repr(other) == repr(self)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+    def __repr__(self) -> str:
+        return (
+            f"LostWallet(money={self.money!r}, effort={self.effort!r}, "
+            f"owner_value={self.owner_value!r})"
+        )
+
+
+class TwoWallets(axl.Game):
+    """Two lost wallets at once: each of two players finds the other's wallet.
+
+    The symmetric variant of :class:`LostWallet`: two simultaneous, independent finds, so a
+    player's payoff is its own find's plus what the other's find does to it,
+    ``R = −e, S = −e − w − v, T = w, P = −v``: a prisoner's dilemma whenever ``v > e``.
+    Parameters and defaults are :class:`LostWallet`'s.
+    """
+
+    def __init__(self, money: float = 2.0, effort: float = 0.25, owner_value: float = 2.0):
+        _wallet_params("TwoWallets", money, effort, owner_value)
         self.money = money
         self.effort = effort
         self.owner_value = owner_value
@@ -89,7 +127,7 @@ class LostWallet(axl.Game):
 
     def __repr__(self) -> str:
         return (
-            f"LostWallet(money={self.money!r}, effort={self.effort!r}, "
+            f"TwoWallets(money={self.money!r}, effort={self.effort!r}, "
             f"owner_value={self.owner_value!r})"
         )
 
@@ -109,10 +147,15 @@ def payoff_matrices(game: axl.Game | None = None) -> Payoffs:
 
     """
     game = axl.Game() if game is None else game
+    if isinstance(game, LostWallet):
+        raise ValueError(
+            "LostWallet has a finder and an owner, not two symmetric players: read each role's "
+            "payoffs with society_game(game).motive_payoffs(role), or play TwoWallets(...)"
+        )
     if not isinstance(game, axl.Game):
         raise ValueError(
             "game must be a symmetric 2x2 axelrod.Game (prisoners_dilemma(), stag_hunt(), "
-            f"snowdrift(), harmony(), LostWallet() or axelrod.Game(r, s, t, p)), got {game!r}"
+            f"snowdrift(), harmony(), TwoWallets() or axelrod.Game(r, s, t, p)), got {game!r}"
         )
     own = np.asarray(game.A, dtype=float)
     return Payoffs(own=own, other=own.T.copy())
@@ -128,11 +171,12 @@ def payoff_tuples(game: axl.Game | None = None) -> Payoffs:
     return Payoffs(*(tuple(map(tuple, m.tolist())) for m in payoff_matrices(game)))
 
 
-# --------------------------------------------------------------------------- society games
-# What the society engine plays: interaction groups of ``group_size`` citizens, given as an
-# index array of shape (groups, group_size). Each game gives the motive math its 2×2 view
-# (own and partner's payoffs, indexed [my action, partner's action], possibly per citizen
-# when roles differ) and the material payoffs of a whole round's acts.
+# --------------------------------------------------------------------------- every engine's games
+# What every engine plays (Society, Match, the tournaments' batch kernel): interaction
+# groups of ``group_size``. Each game says, once, who moves (:attr:`movers`, by role), what
+# each role weighs (:meth:`motive_payoffs`: own and partner's payoffs indexed [my action,
+# partner's action], per citizen when roles differ) and the material payoffs of acts
+# (:meth:`material`, elementwise, so one agent and 10⁵ citizens run the same code).
 
 
 def _check_pair(game: Any) -> None:
@@ -143,8 +187,78 @@ def _check_pair(game: Any) -> None:
         )
 
 
+class _TwoRoles:
+    """A two-player game given by each role's own payoffs ``tables()[role, mine, theirs]``."""
+
+    group_size: int
+    #: Whether each role has a move (a role without one is recorded as C and counts for nothing).
+    movers: tuple[bool, bool] = (True, True)
+
+    def tables(self) -> np.ndarray:
+        """Own material payoffs ``[role, my action, partner's action]`` (0 = C, 1 = D)."""
+        raise NotImplementedError
+
+    @property
+    def has_roles(self) -> bool:
+        """Whether the two players see different payoffs (roles are then assigned)."""
+        t = self.tables()
+        return not np.array_equal(t[0], t[1])
+
+    def motive_payoffs(self, role: Any) -> Payoffs:
+        """Each player's 2×2 view by role: own payoffs and the partner's.
+
+        ``role`` is None (role 0's view, as numbers), an int, or an int array (entries
+        per citizen).
+        """
+        t = self.tables()
+        views = [
+            (t[r], t[1 - r].T)  # the partner's payoffs, indexed [my action, partner's]
+            for r in (0, 1)
+        ]
+        if role is None or np.ndim(role) == 0:
+            own, other = views[0 if role is None else int(role)]
+            return Payoffs(*(tuple(map(tuple, m.tolist())) for m in (own, other)))
+        if not self.has_roles:
+            own, other = views[0]
+            return Payoffs(*(tuple(map(tuple, m.tolist())) for m in (own, other)))
+        second = np.asarray(role) == 1
+        own, other = (
+            tuple(
+                tuple(np.where(second, views[1][k][a, b], views[0][k][a, b]) for b in range(2))
+                for a in range(2)
+            )
+            for k in (0, 1)
+        )
+        return Payoffs(own, other)
+
+    def material(
+        self, mine: np.ndarray, theirs: np.ndarray, role: Any = None, dtype: Any = float
+    ) -> np.ndarray:
+        """Each player's material payoff from its act and its partner's.
+
+        Parameters
+        ----------
+        mine : numpy.ndarray of bool
+            Each player's act (True = C).
+        theirs : numpy.ndarray
+            Its partner's act, as a bool or a 0/1 float.
+        role : numpy.ndarray of int, optional
+            Each player's role (needed when roles differ).
+        dtype : numpy dtype, default float
+            Precision of the result.
+
+        """
+        own = np.asarray(self.tables(), dtype)
+        cell = (~np.asarray(mine, bool)).view(np.int8) * np.int8(2)  # own[mine, theirs], flat
+        theirs = np.asarray(theirs)
+        cell += (theirs < 0.5).view(np.int8) if theirs.dtype != bool else (~theirs).view(np.int8)
+        if role is not None and self.has_roles:
+            cell += np.asarray(role, np.int8) * np.int8(4)
+        return np.take(own.ravel(), cell)
+
+
 @dataclass(frozen=True)
-class PairGame:
+class PairGame(_TwoRoles):
     """A symmetric 2×2 game (any ``axelrod.Game``) played in pairs."""
 
     game: axl.Game
@@ -153,42 +267,35 @@ class PairGame:
     def __post_init__(self) -> None:
         _check_pair(self)
 
-    def motive_payoffs(self, role: np.ndarray) -> Payoffs:
-        """The same payoffs for every citizen (``role`` is ignored)."""
-        return payoff_tuples(self.game)
-
-    def material(self, acts: np.ndarray) -> np.ndarray:
-        """Material payoffs of pairs' acts, shape (pairs, 2)."""
+    def tables(self) -> np.ndarray:
+        """The same own payoffs for both players."""
         own = payoff_matrices(self.game).own
-        d = (~acts).view(np.int8)
-        return own[d, d[:, ::-1]]
+        return np.stack([own, own])
 
 
 @dataclass(frozen=True)
-class WalletGame:
-    """The lost wallet in a society: each of a pair finds the other's wallet [Cohn2019]_.
+class WalletGame(_TwoRoles):
+    """The lost wallet [Cohn2019]_ in pairs: role 0 finds role 1's wallet.
 
-    Material payoffs are :class:`LostWallet`'s symmetric two-finds game, but a finder weighs
-    only its own find, in which the owner is passive: returning costs the effort e, keeping
-    gains the money w, and the owner loses w plus the wallet's worth v. So the motive math
-    sees own payoffs ``(−e, w)`` and the owner's ``(0, −(w + v))`` for (return, keep),
-    whatever the other finder does.
+    The finder weighs its own payoffs ``(−e, w)`` and the owner's ``(0, −(w + v))`` for
+    (return, keep), whatever the owner does; the owner has no move.
     """
 
     wallet: LostWallet
     group_size: int = 2
+    movers: tuple[bool, bool] = (True, False)
 
     def __post_init__(self) -> None:
         _check_pair(self)
 
-    def motive_payoffs(self, role: np.ndarray) -> Payoffs:
-        """The one-sided find, the same for every finder."""
-        w, e, v = self.wallet.money, self.wallet.effort, self.wallet.owner_value
-        return Payoffs(((-e, -e), (w, w)), ((0.0, 0.0), (-(w + v), -(w + v))))
+    def tables(self) -> np.ndarray:
+        """The finder's ``A`` and the owner's ``B.T`` (indexed by its own, passive act)."""
+        a, b = np.asarray(self.wallet.A, float), np.asarray(self.wallet.B, float)
+        return np.stack([a, b.T])
 
 
 @dataclass(frozen=True)
-class TrustGame:
+class TrustGame(_TwoRoles):
     """The binary trust game [Berg1995]_, played with the strategy method.
 
     Both players hold an endowment E. The trustor (role 0) sends it all (C) or keeps it
@@ -233,22 +340,10 @@ class TrustGame:
             ]
         )
 
-    def motive_payoffs(self, role: np.ndarray) -> Payoffs:
-        """Each citizen's 2×2 view by role (0 trustor, 1 trustee), entries per citizen."""
+    def tables(self) -> np.ndarray:
+        """The trustor's payoffs and the trustee's, each indexed by its own act first."""
         t = self.table()
-        as_trustor = (t[:, :, 0], t[:, :, 1])  # own, other by [my act, partner's act]
-        as_trustee = (t[:, :, 1].T, t[:, :, 0].T)
-        is_trustee = np.asarray(role) == 1
-        own, other = (
-            tuple(tuple(np.where(is_trustee, b[a][c], f[a][c]) for c in range(2)) for a in range(2))
-            for f, b in zip(as_trustor, as_trustee, strict=True)
-        )
-        return Payoffs(own, other)
-
-    def material(self, acts: np.ndarray) -> np.ndarray:
-        """Payoffs of (trustor, trustee) pairs' acts, shape (pairs, 2)."""
-        d = (~acts).view(np.int8)
-        return self.table()[d[:, 0], d[:, 1]]
+        return np.stack([t[:, :, 0], t[:, :, 1].T])
 
 
 @dataclass(frozen=True)
@@ -300,15 +395,41 @@ class PublicGoods:
         )
         return Payoffs(own, other)
 
-    def material(self, acts: np.ndarray) -> np.ndarray:
-        """Payoffs of groups' contributions, shape (groups, group_size)."""
-        e = self.endowment
-        return e * (~acts) + self.mpcr * e * acts.sum(axis=1, keepdims=True)
+    movers = (True, True)
+    has_roles = False
+
+    def tables(self) -> np.ndarray:
+        """Own payoffs ``[role, my action, partner's action]`` of a group of two.
+
+        Raises
+        ------
+        ValueError
+            For a group of more than two (no 2×2 game of two players).
+
+        """
+        if self.group_size != 2:
+            raise ValueError(f"PublicGoods with group_size={self.group_size} is not a pair game")
+        own = np.array(self.motive_payoffs(None).own, float)
+        return np.stack([own, own])
+
+    def material(
+        self, mine: np.ndarray, theirs: np.ndarray, role: Any = None, dtype: Any = float
+    ) -> np.ndarray:
+        """Each member's payoff from its contribution and the share of the others who gave.
+
+        ``E (1 − c) + mpcr E (c + (k − 1) · theirs)``; arguments as in
+        :meth:`PairGame.material` (``theirs`` is the share of the other members who
+        contributed).
+        """
+        e, a, k = self.endowment, self.mpcr, self.group_size
+        mine = np.asarray(mine, bool)
+        kept = np.multiply(~mine, e, dtype=dtype)  # (a bool times a float would be float64)
+        return kept + a * e * (mine + (k - 1) * np.asarray(theirs, dtype))
 
 
 SocietyGame = PairGame | WalletGame | TrustGame | PublicGoods
 
-#: Game names the society engine accepts, and what each builds.
+#: Game names the engines accept, and what each builds.
 GAME_NAMES = {
     "pd": prisoners_dilemma,
     "prisoners_dilemma": prisoners_dilemma,
@@ -316,13 +437,14 @@ GAME_NAMES = {
     "snowdrift": snowdrift,
     "harmony": harmony,
     "lost_wallet": LostWallet,
+    "two_wallets": TwoWallets,
     "trust": TrustGame,
     "public_goods": PublicGoods,
 }
 
 
 def society_game(game: Any) -> SocietyGame:
-    """The society engine's view of ``game``: a name, an ``axelrod.Game`` or a society game.
+    """Every engine's view of ``game``: a name, an ``axelrod.Game``, a ``LostWallet`` or a game.
 
     Raises
     ------
@@ -340,6 +462,6 @@ def society_game(game: Any) -> SocietyGame:
         return game
     names = ", ".join(repr(n) for n in GAME_NAMES)
     raise ValueError(
-        f"unknown game {game!r}: give one of {names}, an axelrod.Game, TrustGame(...) or "
-        "PublicGoods(...)"
+        f"unknown game {game!r}: give one of {names}, an axelrod.Game, LostWallet(...), "
+        "TrustGame(...) or PublicGoods(...)"
     )

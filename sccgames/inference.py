@@ -27,6 +27,7 @@ from tqdm.auto import tqdm
 from sccgames._validation import check_integer
 from sccgames.agents import MotiveAgent
 from sccgames.batch import play_batch
+from sccgames.decision import evidence
 from sccgames.games import payoff_tuples, society_game
 from sccgames.likelihood import (
     BOUNDS,
@@ -87,6 +88,19 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- data
+def _history(state: Any, name: str) -> Any:
+    """A history column of ``state``.
+
+    The counts behind the belief about the partner are :func:`~sccgames.decision.evidence`:
+    what strangers taught plus this partner's moves.
+    """
+    if name == "partner_c":
+        return evidence(state)[0]
+    if name == "partner_moves":
+        return evidence(state)[1]
+    return getattr(state, name)
+
+
 def choices_from_society(society: Any) -> pd.DataFrame:
     """Run a pairwise :class:`~sccgames.Society` and return its tidy choice data.
 
@@ -130,6 +144,7 @@ def choices_from_society(society: Any) -> pd.DataFrame:
             break
         n = rs.cooperated.size
         played = rs.partner >= 0 if rs.partner is not None else np.ones(n, bool)
+        played &= np.isfinite(rs.p_cooperate)  # a role without a move makes no choice
         columns: dict[str, Any] = {
             "subject": np.arange(n),
             "type": types,
@@ -139,7 +154,7 @@ def choices_from_society(society: Any) -> pd.DataFrame:
         for name in CONTEXT_COLUMNS:
             columns[name] = np.broadcast_to(np.asarray(getattr(rs.context, name), float), (n,))
         for name in HISTORY_COLUMNS:
-            columns[name] = np.broadcast_to(np.asarray(getattr(rs.state, name), float), (n,))
+            columns[name] = np.broadcast_to(np.asarray(_history(rs.state, name), float), (n,))
         parts.append(pd.DataFrame(columns)[played])
     data = pd.concat(parts, ignore_index=True)
     habit = habit_trace(data)
@@ -168,7 +183,12 @@ def choices_from_match(match: Any) -> pd.DataFrame:
         ``habit`` is the agent's habit, which learns from the played actions.
 
     """
-    agents = [i for i, player in enumerate(match.players) if isinstance(player, MotiveAgent)]
+    movers = society_game(match.game).movers
+    agents = [
+        i
+        for i, player in enumerate(match.players)
+        if isinstance(player, MotiveAgent) and movers[i]
+    ]
     if not agents:
         raise ValueError("choices_from_match needs a match with at least one MotiveAgent")
     rows = []
@@ -180,7 +200,7 @@ def choices_from_match(match: Any) -> pd.DataFrame:
                 {"subject": i, "type": player.name, "round": turn.turn}
                 | {"cooperated": turn.intended[i] == C}
                 | {name: float(getattr(context, name)) for name in CONTEXT_COLUMNS}
-                | {name: float(getattr(state, name)) for name in HISTORY_COLUMNS}
+                | {name: float(_history(state, name)) for name in HISTORY_COLUMNS}
                 | {"habit": float(state.habit)}
             )
     data = pd.DataFrame(rows)
@@ -225,7 +245,7 @@ def choices_from_batch(
         for name in CONTEXT_COLUMNS:
             columns[name] = np.broadcast_to(np.asarray(getattr(context, name), float), (m,))
         for name in HISTORY_COLUMNS:
-            columns[name] = np.broadcast_to(np.asarray(getattr(state, name), float), (m,))
+            columns[name] = np.broadcast_to(np.asarray(_history(state, name), float), (m,))
         columns["habit"] = np.broadcast_to(np.asarray(state.habit, float), (m,))
         parts.append(pd.DataFrame(columns))
     data = pd.concat(parts, ignore_index=True)

@@ -477,16 +477,22 @@ class PairInstitutions:
         return peers.cost * punishes, peers.fine * received
 
     def judge(
-        self, t: int, cooperated: np.ndarray, draws: np.ndarray | np.random.Generator
+        self,
+        t: int,
+        cooperated: np.ndarray,
+        draws: np.ndarray | np.random.Generator,
+        acting: np.ndarray | None = None,
     ) -> None:
         """The community judges each act (when a community is in force in turn ``t``).
 
         ``draws`` are the ``(2, n)`` uniforms of :meth:`CommunityReputation.update`, drawn
-        only then.
+        only then. ``acting`` (default: everyone) marks who made a move: a role without one
+        (the lost wallet's owner) did nothing to be judged for, and keeps its reputation.
         """
         community = self.regime_at(t).community
         if community is not None:
-            self.good = community.update(self.good, cooperated, self.partner, draws)
+            partner = self.partner if acting is None else np.where(acting, self.partner, -1)
+            self.good = community.update(self.good, cooperated, partner, draws)
 
     def reputation(self) -> np.ndarray:
         """Each player's reputation (1.0 good, 0.0 bad); NaN without a community."""

@@ -24,7 +24,7 @@ from sccgames._validation import check_integer, check_nonnegative, check_probabi
 from sccgames.agents import MotiveAgent
 from sccgames.batch import totals_frame
 from sccgames.decision import Observation
-from sccgames.games import payoff_matrices
+from sccgames.games import society_game
 from sccgames.institutions import (
     PairInstitutions,
     check_regime,
@@ -173,8 +173,13 @@ class Match:
         choice, and they have no motives) but are punished like anyone; a social credit
         regime's ``blacklist_exclusion`` needs a population to exclude from, so a match
         applies only the blacklist's cost.
-    game : axelrod.Game, optional
-        The stage game; the default is axelrod's prisoner's dilemma (3, 0, 5, 1).
+    game : game, optional
+        The stage game: a name (``"pd"``, ``"trust"``, …), an ``axelrod.Game``,
+        ``LostWallet(...)`` (player 0 finds player 1's wallet; the owner has no move and is
+        recorded as C), ``TrustGame(...)`` (player 0 is the trustor) or
+        ``PublicGoods(group_size=2)``, read through the same view of the game as every
+        engine's (:func:`sccgames.games.society_game`). The default is axelrod's prisoner's
+        dilemma (3, 0, 5, 1).
     domains : mapping of str to float, optional
         Domain name to share of turns; each turn's domain is drawn from these shares and
         told to both players before they move. ``None`` is one domain, ``"default"``.
@@ -211,7 +216,13 @@ class Match:
         check_schedule_fits(plan, turns)
         self.regime = NoRegime() if regime is None else regime
         self.game = axl.Game() if game is None else game
-        payoff_matrices(self.game)  # validates the game
+        # every engine's view of the game: who moves, what each role weighs, material payoffs
+        self._view = society_game(self.game)
+        if self._view.group_size != 2:
+            raise ValueError(
+                f"a Match has two players; {self.game!r} is played in groups of "
+                f"{self._view.group_size} (play it in a Society)"
+            )
         self.domains = domains
         self._domain_names, self._domain_shares = _check_domains(domains)
         PairInstitutions.check_domains(plan, self._domain_names)
@@ -262,9 +273,15 @@ class Match:
 
     def _prepare_players(self, rng: np.random.Generator) -> None:
         seeds = rng.integers(0, 2**32 - 1, size=2)
-        for player, seed in zip(self.players, seeds, strict=True):
+        game = self.game
+        if not isinstance(game, axl.AsymmetricGame):  # axelrod's players read an axelrod game
+            own = self._view.tables()
+            game = axl.AsymmetricGame(own[0], own[1].T)
+        for role, (player, seed) in enumerate(zip(self.players, seeds, strict=True)):
             player.reset()
-            player.set_match_attributes(length=self.turns, game=self.game, noise=self.noise)
+            player.set_match_attributes(length=self.turns, game=game, noise=self.noise)
+            if isinstance(player, MotiveAgent):
+                player.take_role(role, self._view)
             if axl.Classifiers["stochastic"](player):
                 player.set_seed(int(seed))
 
@@ -292,9 +309,15 @@ class Match:
                 for p, m in zip(self.players, motive, strict=True)
             ]
         )
+        # a role without a move (the lost wallet's owner) is recorded as C, is not watched,
+        # and its player is not asked
+        movers = np.array(self._view.movers)
+        flips &= movers
+        roles = np.arange(2)
         for t in range(self.turns):
             domain = self._domain_names[domain_index[t]]
             coverage = institutions.coverage(t, domain_index[t])
+            watched = coverage * movers
             for i, player in enumerate(self.players):
                 if motive[i]:
                     player.observe_context(
@@ -307,12 +330,15 @@ class Match:
                             domain=domain,
                         )
                     )
-            intended = (first.strategy(second), second.strategy(first))
+            intended = (
+                first.strategy(second) if movers[0] else C,
+                second.strategy(first) if movers[1] else C,
+            )
             played = tuple(
                 a.flip() if flip else a for a, flip in zip(intended, flips[t], strict=True)
             )
             cooperated = np.array([a == C for a in played])
-            step = institutions.enforce(t, cooperated, coverage, rngs["regime"])
+            step = institutions.enforce(t, cooperated, watched, rngs["regime"])
             self.ledger.record(t, [0, 1], [domain, domain], cooperated, step)
             self._inform(motive, regime_observation(step, cooperated, _PARTNER, coverage, 0.0))
             first.update_history(played[0], played[1])
@@ -328,7 +354,7 @@ class Match:
                 )
                 peer_cost, peer_fine = tuple(costs.tolist()), tuple(fines.tolist())
             if institutions.community:
-                institutions.judge(t, cooperated, rngs["regime"])
+                institutions.judge(t, cooperated, rngs["regime"], acting=movers)
             self.result.append(played)
             turn = Turn(
                 turn=t,
@@ -337,10 +363,12 @@ class Match:
                 intended=intended,
                 played=played,
                 p_cooperate=tuple(
-                    float(p.last_p_cooperate) if m else np.nan
-                    for p, m in zip(self.players, motive, strict=True)
+                    float(p.last_p_cooperate) if m and moves else np.nan
+                    for p, m, moves in zip(self.players, motive, movers, strict=True)
                 ),
-                material_payoff=tuple(float(x) for x in self.game.score(played)),
+                material_payoff=tuple(
+                    self._view.material(cooperated, cooperated[::-1], roles).tolist()
+                ),
                 regime=step,
                 peer_cost=peer_cost,
                 peer_fine=peer_fine,
@@ -462,7 +490,8 @@ class Match:
         """
         self._require_played()
         acts = np.array([[a == C for a in t.played] for t in self._turns])
-        watched = np.array([[t.coverage > 0] * 2 for t in self._turns])
+        movers = np.array(self._view.movers)  # a role without a move is never watched
+        watched = np.array([[t.coverage > 0] * 2 for t in self._turns]) & movers
         regime = [t.regime for t in self._turns]
         last = self._turns[-1].good_reputation
         return totals_frame(

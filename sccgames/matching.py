@@ -210,6 +210,10 @@ class RandomMatching:
             return _random_pairs(rng, community.shape[0])
         return _partner_array(_groups(rng, community, 2, self.homophily), community.shape[0])
 
+    def future(self, rounds_left: int) -> float:
+        """Rounds each agent expects with this round's partner after this one: 0 (strangers)."""
+        return 0.0
+
     def groups(self, rng: np.random.Generator, community: np.ndarray, size: int) -> np.ndarray:
         """Disjoint groups of ``size`` agents for an n-player game, formed anew each round.
 
@@ -240,12 +244,18 @@ class RandomMatching:
 class FixedPartners:
     """Partners: pairs are kept from round to round [FehrGachter2000]_ [Axelrod1984]_.
 
-    In round 0 (``previous is None``) agents are paired as by :class:`RandomMatching`. Later,
-    each pair of ``previous`` dissolves independently with probability ``rematch`` (one draw
-    per pair), so a pair survives a round with probability exactly ``1 - rematch``. Agents of
-    dissolved pairs and agents who sat out are then paired among themselves as by
-    :class:`RandomMatching` with the same ``homophily``, so two former partners may by chance
-    meet again, and at most one of them sits out.
+    In round 0 (``previous is None``) agents are paired (grouped) as by
+    :class:`RandomMatching`. Later, each pair (group) of ``previous`` dissolves independently
+    with probability ``rematch`` (one draw per pair or group), so it survives a round with
+    probability exactly ``1 - rematch``. Agents of dissolved pairs (groups) and agents who sat
+    out are then paired (grouped) among themselves as by :class:`RandomMatching` with the same
+    ``homophily``, so two former partners may by chance meet again.
+
+    The future an agent weighs with its partner (:meth:`future`) is the one this matching
+    gives it: ``(1 − rematch) / rematch`` further rounds on average when the end of the game
+    is not announced, and, when it is (``known_end``, a design of so many rounds announced to
+    the players as in most laboratory experiments [FehrGachter2000]_), the expected rounds
+    with the partner among those known to remain.
 
     Parameters
     ----------
@@ -256,15 +266,37 @@ class FixedPartners:
         Probability in [0, 1] that an agent being (re)matched is matched inside its own
         community [Putnam2000]_; the default 0 is chosen so that matching ignores communities
         unless asked.
+    known_end : bool, default False
+        Whether the agents know how many rounds remain. The default is chosen so that a
+        society's length is not known to its citizens unless asked (an indefinitely repeated
+        game); ``FixedPartners(rematch=0, known_end=True)`` with ``rounds=10`` is a ten-round
+        partners design.
 
     """
 
     rematch: float = 0.1
     homophily: float = 0.0
+    known_end: bool = False
 
     def __post_init__(self) -> None:
         check_probability("rematch", self.rematch)
         check_probability("homophily", self.homophily)
+        if not isinstance(self.known_end, bool):
+            raise ValueError(f"known_end must be True or False, got {self.known_end!r}")
+
+    def future(self, rounds_left: int) -> float:
+        """Rounds each agent expects with this round's partner after this one.
+
+        With a known end, ``Σ_{j=1}^{L} (1 − q)^j`` over the ``L = rounds_left`` rounds known
+        to remain (``L`` itself when ``rematch`` q is 0); otherwise ``(1 − q) / q``
+        (``inf`` for q = 0: a partnership that never ends).
+        """
+        q = self.rematch
+        if self.known_end:
+            if q == 0:
+                return float(rounds_left)
+            return (1.0 - q) * (1.0 - (1.0 - q) ** rounds_left) / q
+        return np.inf if q == 0 else (1.0 - q) / q
 
     def pairs(
         self,
@@ -290,13 +322,70 @@ class FixedPartners:
         partner[new] = new[:, ::-1]
         return partner
 
-    def groups(self, rng: np.random.Generator, community: np.ndarray, size: int) -> np.ndarray:
-        """Groups for an n-player game, regrouped at random each round.
+    def groups(
+        self,
+        rng: np.random.Generator,
+        community: np.ndarray,
+        size: int,
+        previous: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Groups for an n-player game: last round's, except those that dissolve.
 
-        Groups are not kept: this is exactly :meth:`RandomMatching.groups` with the same
-        ``homophily`` (``rematch`` plays no part).
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            The only source of randomness.
+        community : numpy.ndarray
+            Community id of each of the ``n`` agents.
+        size : int
+            Players per group, at least 2.
+        previous : numpy.ndarray, optional
+            Last round's groups (``None`` in round 0: groups formed as by
+            :meth:`RandomMatching.groups`).
+
+        Returns
+        -------
+        numpy.ndarray
+            int64 array of shape ``(n // size, size)``: the kept groups, then the new ones.
+
         """
-        return RandomMatching(self.homophily).groups(rng, community, size)
+        return self.regroup(rng, community, size, previous)[0]
+
+    def regroup(
+        self,
+        rng: np.random.Generator,
+        community: np.ndarray,
+        size: int,
+        previous: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`groups`, and which of the groups returned were kept from ``previous``."""
+        check_integer("size", size, low=2)
+        community = _as_community(community)
+        n, size = community.shape[0], int(size)
+        if previous is None:
+            groups = _groups(rng, community, size, self.homophily)
+            return groups, np.zeros(len(groups), dtype=bool)
+        previous = np.asarray(previous)
+        flat = previous.ravel()
+        valid = (
+            previous.ndim == 2
+            and previous.shape[1] == size
+            and np.issubdtype(previous.dtype, np.integer)
+            and bool(np.all((flat >= 0) & (flat < n)))
+            and np.unique(flat).size == flat.size
+        )
+        if not valid:
+            raise ValueError(
+                f"previous must be last round's groups: rows of {size} distinct agent indices "
+                f"in [0, {n})"
+            )
+        kept = previous[rng.random(len(previous)) >= self.rematch].astype(np.int64)
+        free = np.ones(n, dtype=bool)
+        free[kept.ravel()] = False
+        pool = np.flatnonzero(free)
+        new = pool[_groups(rng, community[pool], size, self.homophily)]
+        groups = np.concatenate([kept, new]).astype(np.int64)
+        return groups, np.arange(len(groups)) < len(kept)
 
 
 @dataclass(frozen=True, eq=False)
@@ -351,6 +440,14 @@ class NetworkMatching:
             mutual = (best[u] == priority) & (best[v] == priority)
             partner[u[mutual]], partner[v[mutual]] = v[mutual], u[mutual]
         return partner
+
+    def future(self, rounds_left: int) -> float:
+        """Rounds each agent expects with this round's partner after this one.
+
+        0: neighbours are re-paired at random every round, so each meeting is treated as
+        one-shot.
+        """
+        return 0.0
 
     def groups(self, rng: np.random.Generator, community: np.ndarray, size: int) -> np.ndarray:
         """Not supported: always raises ``ValueError``."""

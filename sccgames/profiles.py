@@ -133,6 +133,14 @@ class RationalParams:
     score_trust : float, default 0.5
         ζ in [0, 1], how far a public score moves trust toward 1 (good) or 0 (bad). Chosen
         so that the best score closes half the distance to full trust.
+    forgetting : float, default 0.1
+        φ in [0, 1], how fast what was learned about strangers fades. Generalized trust is
+        a Beta belief: τ worth ``prior_strength`` draws plus, for each earlier partner, its
+        share of C as one draw, the counts discounted by ``1 − φ`` whenever a partner is
+        added, so it rests on about the last ``1 / φ`` partners. Chosen so that this memory
+        equals that of perceived compliance (``MoralParams.compliance_learning = 0.1``):
+        both learn what others do from the same moves. 0 never forgets, 1 remembers only
+        the last partner.
 
     """
 
@@ -143,6 +151,7 @@ class RationalParams:
     responsiveness: Number = 0.5
     score_value: Number = 0.1
     score_trust: Number = 0.5
+    forgetting: Number = 0.1
 
     def __post_init__(self) -> None:
         if isinstance(self.horizon, np.ndarray):  # a population: weights on the future
@@ -167,6 +176,7 @@ class RationalParams:
                 "prior_strength": _positive,
                 "score_value": check_nonnegative,
                 "score_trust": _unit,
+                "forgetting": _unit,
             },
         )
         check_range("rational.responsiveness", self.responsiveness, -1.0, 1.0)

@@ -25,9 +25,16 @@ from tqdm.auto import tqdm
 
 from sccgames import motives
 from sccgames._validation import check_integer, check_nonnegative, check_probability
-from sccgames.decision import Context, Observation, State, p_cooperate, update_state
+from sccgames.decision import (
+    Context,
+    Observation,
+    State,
+    new_partner,
+    p_cooperate,
+    update_state,
+)
 from sccgames.draws import uniform
-from sccgames.games import PublicGoods, TrustGame, WalletGame, society_game
+from sccgames.games import society_game
 from sccgames.institutions import PeerPunishment, schedule
 from sccgames.matching import FixedPartners, RandomMatching, resolve_matching
 from sccgames.metrics import FEW_CELLS, GINI_SAMPLE, METRIC_COLUMNS, cell_sums, ginis
@@ -101,7 +108,8 @@ class RoundState:
     context : Context
         What each citizen knew when it decided (a Context of arrays).
     state : State
-        Each citizen's state when it decided.
+        Each citizen's state when it decided (a field everybody shares, such as what is
+        known of a stranger just met, may be one number).
     partner : numpy.ndarray or None
         Each citizen's partner (−1: sat out) in a pairwise game; None for group games.
 
@@ -220,14 +228,19 @@ class Society:
         regime})``. Default: no regime throughout.
     game : str or game, default "pd"
         ``"pd"``, ``"stag_hunt"``, ``"snowdrift"``, ``"harmony"``, ``"lost_wallet"``,
-        ``"trust"``, ``"public_goods"``, an ``axelrod.Game`` (say ``LostWallet(money=5)``),
+        ``"two_wallets"``, ``"trust"``, ``"public_goods"``, an ``axelrod.Game``,
+        ``LostWallet(...)`` (in each pair the citizen of higher index is the owner, who has
+        no move: owners are counted as sitting out of the cooperation figures),
         ``TrustGame(...)`` or ``PublicGoods(...)``.
     domains : mapping, optional
         Domain name to its share of interactions (shares sum to 1); a social credit regime
         must give each a coverage. Default: one domain, ``"default"``.
     matching : str or matching, default "random"
-        ``"random"`` (strangers each round), ``"fixed"`` (partners kept, rematched with a
-        probability), or ``RandomMatching``/``FixedPartners``/``NetworkMatching`` objects.
+        ``"random"`` (strangers each round), ``"fixed"`` (partners or groups kept,
+        rematched with a probability), or ``RandomMatching``/``FixedPartners``/
+        ``NetworkMatching`` objects. The future citizens weigh is the one the matching gives
+        (``FixedPartners(rematch=0, known_end=True)``: the rounds known to remain, as in a
+        Match of known length).
     seed : int, optional
         The one seed every random stream is spawned from.
     imitation : Imitation, optional
@@ -364,10 +377,6 @@ def _full_state(profile: Any, n: int, dtype: Any) -> State:
     return State(**{f.name: np.full(n, getattr(start, f.name), dtype) for f in fields(State)})
 
 
-#: State fields that describe one partner's replies, dropped when the partner changes.
-RESPONSIVENESS_COUNTS = ("c_then_c", "after_c", "d_then_c", "after_d")
-
-
 class _Run:
     """One run of a society: the mutable world behind :meth:`Society.stream`."""
 
@@ -395,7 +404,9 @@ class _Run:
         self.community = citizens.community
         self.communities = population.communities
         zeros = np.zeros(n, self.dt)
-        self.insiders = self.outsiders = (zeros, zeros)  # (partner C seen, partners seen)
+        # with communities, generalized trust in insiders and in outsiders: discounted counts
+        # (C seen, strangers seen) of the first moves of the strangers met in each
+        self.insiders = self.outsiders = (zeros, zeros)
         self.state = _full_state(self.profile, n, self.dt)
         # each phase's regime, and the coverage of each domain under it (looked up per round)
         self.regimes = regimes = [self.plan.regime_at(start) for start in self.plan.starts]
@@ -416,7 +427,10 @@ class _Run:
         )
         self.q_hat = np.full(n, peers.prior if peers else 0.5, self.dt)
         self.partner: np.ndarray | None = None
-        self.fresh: np.ndarray | None = None
+        self.groups: np.ndarray | None = None
+        self.last_in_group: Any = 0.0  # whether each one's last partner was an insider
+        # who meets a new partner this round: True (everybody) or a boolean array
+        self.fresh: Any = True
         self.ever_false_positive = np.zeros(n, dtype=bool)
         # the ledger's totals per citizen: what the regime took, paid and got wrong
         self.fines_paid = np.zeros(n)
@@ -436,7 +450,14 @@ class _Run:
     def _meet(self, credit: SocialCredit | None) -> _Interactions:
         n, k = self.n, self.game.group_size
         if k > 2:
-            groups = self.matching.groups(self.rng_match, self.community, k)
+            if isinstance(self.matching, FixedPartners):
+                groups, kept = self.matching.regroup(self.rng_match, self.community, k, self.groups)
+                stays = np.zeros(n, dtype=bool)
+                stays[groups[kept].ravel()] = True
+                self.fresh = True if not stays.any() else ~stays
+            else:
+                groups = self.matching.groups(self.rng_match, self.community, k)
+            self.groups = groups
             return _Interactions(self.me, None, groups)
         previous = self.partner
         partner = self.matching.pairs(self.rng_match, self.community, previous)
@@ -450,26 +471,33 @@ class _Run:
             shut[matched] |= shut[partner[matched]]
             partner = np.where(shut, -1, partner)
         if isinstance(self.matching, FixedPartners) and previous is not None:
-            self.fresh = partner != previous  # counts about the old partner are dropped
+            fresh = partner != previous  # what was known of the old partner is dropped
+            self.fresh = True if fresh.all() else fresh
         self.partner = partner
         return _Interactions(self.me, partner, None)
 
-    def _remaining(self) -> float:
-        if isinstance(self.matching, FixedPartners):
-            q = self.matching.rematch
-            return np.inf if q == 0 else (1.0 - q) / q
-        return 0.0  # strangers and network neighbours are met as one-shot partners
-
-    def step(self) -> RoundState:
+    def step(self, force: np.ndarray | None = None) -> RoundState:
         """Play one round and return what it produced.
 
         On one thread: the round's few BLAS calls (sums over a handful of cells) gain nothing
         from more, and would only take other cores from a sweep's other runs.
-        """
-        with self.blas.limit(limits=1, user_api="blas"):
-            return self._play()
 
-    def _play(self) -> RoundState:
+        Parameters
+        ----------
+        force : numpy.ndarray of bool, optional
+            Acts to play instead of those drawn (True = C), one per citizen: replays a
+            given history. Every P(C) is computed as usual, and the draws are made all the
+            same, so the rest of the run's randomness does not change.
+
+        """
+        if force is not None:
+            force = np.asarray(force)
+            if force.shape != (self.n,) or force.dtype != bool:
+                raise ValueError(f"force must be {self.n} booleans, one per citizen")
+        with self.blas.limit(limits=1, user_api="blas"):
+            return self._play(force)
+
+    def _play(self, force: np.ndarray | None = None) -> RoundState:
         t, n, dt = self.round, self.n, self.dt
         phase = self.plan.phase_at(t)
         regime = self.regimes[phase]
@@ -477,14 +505,24 @@ class _Run:
         top = credit if credit is not None else NoRegime()
         meet = self._meet(credit)
         active = meet.active
-        profile, state = self.profile, self.state
+        profile = self.profile
+        # a new partner is a stranger: the last one becomes a memory of strangers
+        if self.communities > 1:
+            self._remember_communities(self.state, self.fresh)
+        state = new_partner(profile, self.state, self.fresh)
+        # roles (trust game, lost wallet): in each pair the citizen with the higher index
+        # takes role 1 (trustee, owner); a role without a move (the owner) acts as C, unseen
+        game = self.game
+        role = (self.me > meet.partner).astype(np.int8) if game.has_roles else None
+        passive = not all(game.movers)
+        acting = active & (role == 0) if passive else active
 
         # the context: domain, coverage, signals, belonging
         # (the leader's domain gathered as a byte, not its draw as a float)
         domain = np.take(domain_of(self.cut, uniform(self.rng_act, n, dt)), meet.leader)
         coverage = np.take(self.coverages[phase], domain)
-        if not meet.everyone:
-            coverage = coverage * active
+        if not meet.everyone or passive:
+            coverage = coverage * acting
         if self.communities == 1:
             in_group = 0.0  # no communities: strangers are no one's in-group, as in the lab
         elif meet.k == 2:
@@ -499,38 +537,34 @@ class _Run:
             partner_good=meet.share(self.good, dt) if community is not None else True,
             peer_belief=self.q_hat,
             group_size=meet.k,
-            remaining=self._remaining(),
+            remaining=self.matching.future(self.society.rounds - t - 1),
             in_group=in_group,
         )
-        # roles (trust game): in each pair, the citizen with the higher index is the trustee
-        trust_game = isinstance(self.game, TrustGame)
-        role = (self.me > meet.partner).astype(np.int8) if trust_game else None
-        payoffs = self.game.motive_payoffs(role)
+        payoffs = game.motive_payoffs(role)
 
         # the decision and the stage game
         if self.communities > 1:
-            # beliefs about insiders and outsiders are kept apart: bonding and bridging trust
+            # generalized trust in insiders and in outsiders is kept apart: bonding and
+            # bridging trust
             decide_state = replace(
                 state,
-                partner_c=in_group * self.insiders[0] + (1 - in_group) * self.outsiders[0],
-                partner_moves=in_group * self.insiders[1] + (1 - in_group) * self.outsiders[1],
+                stranger_c=in_group * self.insiders[0] + (1 - in_group) * self.outsiders[0],
+                stranger_moves=in_group * self.insiders[1] + (1 - in_group) * self.outsiders[1],
             )
         else:
             decide_state = state
-        if not isinstance(self.matching, FixedPartners):
-            # anger is toward the partner who exploited you (DESIGN.md §2): a stranger met
-            # for the first time has done nothing to be angry about
-            # (one number, not an array of zeros: the emotion term then costs a pass less)
-            decide_state = replace(decide_state, anger=0.0)
-        elif self.fresh is not None:
-            decide_state = replace(decide_state, anger=np.where(self.fresh, 0.0, state.anger))
         p = p_cooperate(profile, decide_state, context, payoffs)
         acts = uniform(self.rng_act, n, dt) < p
+        if force is not None:
+            acts = force.copy()
+        if passive:
+            p = np.where(acting, p, np.nan).astype(dt, copy=False)
+            acts |= active & ~acting
         if not meet.everyone:
             acts &= active
         acts_f = acts.astype(dt)
         others_c = meet.share(acts, dt)
-        material = self._material(acts, others_c, role)
+        material = game.material(acts, others_c, role, dt)
 
         # the regimes
         step = top.step(
@@ -557,16 +591,16 @@ class _Run:
             # this partner's responsiveness); strangers and neighbours met once teach none
             reply=1.0 if isinstance(self.matching, FixedPartners) else 0.0,
         )
+        if passive:
+            moved = acting.astype(dt)
+            seen = replace(seen, moved=moved, partner_moved=meet.share(acting, dt))
         new = update_state(profile, state, seen)
-        if self.communities > 1:
-            seen_in = in_group * active
-            seen_out = (1 - in_group) * active
-            self.insiders = (self.insiders[0] + seen_in * others_c, self.insiders[1] + seen_in)
-            self.outsiders = (self.outsiders[0] + seen_out * others_c, self.outsiders[1] + seen_out)
-        if self.fresh is not None or not meet.everyone:
-            new = self._keep(new, state, active, meet.everyone)
+        self.last_in_group = in_group
+        if not meet.everyone:
+            new = self._keep(new, state, active)
         payoff = material + step.transfer
-        welfare = material
+        # with a role that has no move, an act's welfare is its pair's mean payoff
+        welfare = 0.5 * (material + np.take(material, meet.partner)) if passive else material
         if peers is not None:
             punish_cost, punish_fine = self._punish(peers, new, acts, meet)
             payoff = payoff - punish_cost - punish_fine
@@ -592,7 +626,7 @@ class _Run:
         welfare = welfare - step.enforcement_cost
         if not meet.everyone:
             welfare = welfare * active
-        figures = self._figures(t, phase, regime.name, domain, acts, active, step, welfare, payoff)
+        figures = self._figures(t, phase, regime.name, domain, acts, acting, step, welfare, payoff)
         if self.society.imitation is not None:
             self._imitate(self.society.imitation, payoff)
         self.round += 1
@@ -615,36 +649,36 @@ class _Run:
         counts = np.bincount(key, minlength=(meet.g + 1) * groups)
         return ((counts[key] - 1) / (meet.k - 1)).astype(self.dt)
 
-    def _material(self, acts: np.ndarray, others_c: np.ndarray, role: Any) -> np.ndarray:
-        """Each citizen's material payoff this round, in the state's precision."""
-        game, dt = self.game, self.dt
-        if isinstance(game, PublicGoods):
-            e, a, k = game.endowment, game.mpcr, game.group_size
-            kept = np.multiply(~acts, e, dtype=dt)  # (a bool times a float would be float64)
-            return kept + a * e * (acts + (k - 1) * others_c)
-        table = np.asarray(game.table(), dt) if isinstance(game, TrustGame) else None
-        mine = (~acts).view(np.int8)
-        theirs = (others_c < 0.5).view(np.int8)
-        if table is None:  # a symmetric 2×2 game (the wallet's two finds included)
-            own = np.asarray((game.wallet if isinstance(game, WalletGame) else game.game).A, dt)
-            # own[mine, theirs]: a take from the flat table, the cell built in place in bytes
-            # (about half the time of the fancy index own.ravel()[2 * mine + theirs])
-            cell = mine * np.int8(2)
-            cell += theirs
-            return np.take(own.ravel(), cell)
-        return np.where(role == 1, table[theirs, mine, 1], table[mine, theirs, 0])
+    def _remember_communities(self, state: State, fresh: Any) -> None:
+        """Generalized trust in insiders and outsiders: the last partner joins one.
 
-    def _keep(self, new: State, old: State, active: np.ndarray, everyone: bool) -> State:
-        """Who sat out keeps its state; a new partner's responsiveness is not yet known."""
-        values = {}
-        for f in fields(State):
-            value = getattr(new, f.name)
-            if not everyone:
-                value = np.where(active, value, getattr(old, f.name))
-            if self.fresh is not None and f.name in RESPONSIVENESS_COUNTS:
-                value = np.where(self.fresh, 0.0, value).astype(self.dt)
-            values[f.name] = value
-        return State(**values)
+        The rule of :func:`~sccgames.decision.new_partner`, kept apart by whether the last
+        partner was of one's own community.
+        """
+        moves = np.broadcast_to(np.asarray(state.partner_moves, self.dt), (self.n,))
+        met = (moves > 0) & fresh
+        if not met.any():
+            return
+        share = np.asarray(state.partner_c, self.dt) / np.maximum(moves, 1.0)
+        weight = met.astype(self.dt)
+        phi = self.profile.rational.forgetting
+        inside = self.last_in_group
+        for side, w in (("insiders", weight * inside), ("outsiders", weight * (1 - inside))):
+            c, seen = getattr(self, side)
+            keep = 1.0 - phi * w
+            c = (keep * c + w * share).astype(self.dt, copy=False)
+            setattr(self, side, (c, (keep * seen + w).astype(self.dt, copy=False)))
+
+    def _keep(self, new: State, old: State, active: np.ndarray) -> State:
+        """Who sat out keeps its state."""
+        return State(
+            **{
+                f.name: np.where(active, getattr(new, f.name), getattr(old, f.name)).astype(
+                    self.dt, copy=False
+                )
+                for f in fields(State)
+            }
+        )
 
     def _punish(
         self, peers: PeerPunishment, state: State, acts: np.ndarray, meet: _Interactions
@@ -715,7 +749,8 @@ class _Run:
             return cell_sum(values).reshape(types, width)
 
         agents = sums(None)
-        trust = motives.beta_mean(r.trust, r.prior_strength, state.partner_c, state.partner_moves)
+        # generalized trust: what each citizen believes of a stranger
+        trust = motives.beta_mean(r.trust, r.prior_strength, state.stranger_c, state.stranger_moves)
         per = {
             "cooperation": acts,
             "trust": trust,
@@ -790,7 +825,10 @@ class _Run:
 
     def final_agents(self) -> pd.DataFrame:
         """Every citizen's state after the last round played."""
-        state = {f.name: np.asarray(getattr(self.state, f.name)) for f in fields(State)}
+        state = {
+            f.name: np.broadcast_to(np.asarray(getattr(self.state, f.name)), (self.n,))
+            for f in fields(State)
+        }
         return pd.DataFrame(
             {
                 "agent": np.arange(self.n),

@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 from sccgames._validation import check_integer, check_probability
 from sccgames.agents import motive_strategies
 from sccgames.batch import play_batch_columns
-from sccgames.games import payoff_matrices
+from sccgames.games import society_game
 from sccgames.institutions import PairInstitutions, check_regime, check_schedule_fits
 from sccgames.match import _check_domains
 from sccgames.regimes import NoRegime
@@ -335,7 +335,8 @@ class Tournament:
         check_schedule_fits(check_regime(regime), turns)
         self.regime = NoRegime() if regime is None else regime
         self.game = axl.Game() if game is None else game
-        payoff_matrices(self.game)
+        if society_game(self.game).group_size != 2:  # validates the game
+            raise ValueError(f"a tournament pairs players; {self.game!r} is played in groups")
         self.domains = domains
         PairInstitutions.check_domains(self.regime, _check_domains(domains)[0])
         if seed is not None:

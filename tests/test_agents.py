@@ -236,3 +236,17 @@ def test_identical_play_across_fresh_processes_is_not_tied_to_global_state(seed)
     first = scc.Match([scc.Citizen(), scc.Empath()], turns=30, seed=11).play()
     np.random.seed(seed + 100)  # noqa: NPY002
     assert scc.Match([scc.Citizen(), scc.Empath()], turns=30, seed=11).play() == first
+
+
+def test_a_game_with_roles_needs_to_be_told_the_role():
+    """In axelrod's own match an agent cannot know whether it found the wallet or lost it:
+    one clear error; sccgames.Match tells each player its role."""
+    match = axl.Match((scc.Citizen(), scc.Citizen()), turns=1, game=scc.LostWallet())
+    with pytest.raises(ValueError, match="different roles: play it in sccgames.Match"):
+        match.play()
+    finder, owner = scc.Citizen(), scc.Citizen()
+    finder.take_role(0, scc.LostWallet(money=3.0))
+    owner.take_role(1, scc.LostWallet(money=3.0))
+    assert finder._payoffs.own == ((-0.25, -0.25), (3.0, 3.0))
+    assert owner._payoffs.own == ((0.0, -5.0), (0.0, -5.0))
+    assert finder._moves == (1.0, 0.0) and owner._moves == (0.0, 1.0)

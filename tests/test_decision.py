@@ -8,10 +8,13 @@ from hypothesis import strategies as st
 
 from sccgames import motives
 from sccgames.decision import (
+    PARTNER_FIELDS,
     Context,
     Observation,
+    belief,
     initial_state,
     motive_utilities,
+    new_partner,
     p_cooperate,
     update_state,
 )
@@ -186,3 +189,74 @@ def test_initial_state_reads_profile():
     assert state.last_cooperated == -1.0
     assert math.isinf(Context().remaining)
     assert motives.salience(0.5, 1.0, 1.0) == Context(coverage=0.5, reward=1.0, fine=1.0).salience
+
+
+# --------------------------------------------------------------------------- partners
+def test_new_partner_drops_the_last_one_and_remembers_it_as_a_stranger():
+    profile = Profile()
+    phi = profile.rational.forgetting
+    state = replace(
+        initial_state(profile),
+        stranger_c=1.0,
+        stranger_moves=2.0,
+        partner_c=3.0,
+        partner_moves=4.0,
+        c_then_c=1.0,
+        after_c=2.0,
+        anger=0.7,
+        last_cooperated=1.0,
+    )
+    new = new_partner(profile, state)
+    for name, value in PARTNER_FIELDS.items():
+        assert getattr(new, name) == value
+    # the last partner, who cooperated 3 times in 4, is one more stranger met
+    assert new.stranger_c == pytest.approx((1 - phi) * 1.0 + 0.75)
+    assert new.stranger_moves == pytest.approx((1 - phi) * 2.0 + 1.0)
+    assert new.habit == state.habit and new.norm == state.norm
+    # a partner who never moved teaches nothing
+    assert new_partner(profile, new).stranger_moves == new.stranger_moves
+
+
+def test_new_partner_only_where_fresh():
+    profile = Profile()
+    state = replace(
+        initial_state(profile),
+        stranger_c=np.zeros(2),
+        stranger_moves=np.zeros(2),
+        partner_c=np.array([1.0, 2.0]),
+        partner_moves=np.array([2.0, 2.0]),
+        anger=np.array([0.5, 0.5]),
+        last_cooperated=np.array([1.0, 0.0]),
+    )
+    new = new_partner(profile, state, np.array([True, False]))
+    np.testing.assert_array_equal(new.partner_moves, [0.0, 2.0])
+    np.testing.assert_array_equal(new.anger, [0.0, 0.5])
+    np.testing.assert_array_equal(new.last_cooperated, [-1.0, 0.0])
+    np.testing.assert_array_equal(new.stranger_c, [0.5, 0.0])
+    np.testing.assert_array_equal(new.stranger_moves, [1.0, 0.0])
+
+
+def test_belief_adds_the_partners_record_to_what_strangers_taught():
+    profile = Profile()
+    state = replace(initial_state(profile), stranger_c=1.0, stranger_moves=3.0)
+    s = profile.rational.prior_strength
+    assert belief(profile, state, Context()) == pytest.approx((0.5 * s + 1.0) / (s + 3.0))
+    kept = replace(state, partner_c=2.0, partner_moves=2.0)
+    assert belief(profile, kept, Context()) == pytest.approx((0.5 * s + 3.0) / (s + 5.0))
+
+
+def test_a_partner_without_a_move_teaches_nothing():
+    """The lost wallet's finder learns nothing of the owner, who has no move; the owner
+    keeps its habit (it did not act) but sees what the finder did."""
+    profile = Profile()
+    start = initial_state(profile)
+    finder = update_state(
+        profile, start, Observation(cooperated=1.0, partner_cooperated=1.0, partner_moved=0.0)
+    )
+    assert finder.partner_moves == 0.0 and finder.compliance == start.compliance
+    assert finder.habit != start.habit and finder.last_cooperated == 1.0
+    owner = update_state(
+        profile, start, Observation(cooperated=1.0, partner_cooperated=0.0, moved=0.0)
+    )
+    assert owner.habit == start.habit and owner.last_cooperated == -1.0
+    assert owner.partner_moves == 1.0 and owner.partner_c == 0.0

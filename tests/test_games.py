@@ -12,6 +12,7 @@ from sccgames.games import (
     PairGame,
     PublicGoods,
     TrustGame,
+    TwoWallets,
     WalletGame,
     harmony,
     payoff_matrices,
@@ -21,6 +22,20 @@ from sccgames.games import (
     society_game,
     stag_hunt,
 )
+
+
+def pair_material(game, acts):
+    """Material payoffs of pairs' acts ``(pairs, 2)``: side 0 plays role 0, side 1 role 1."""
+    acts = np.asarray(acts, bool)
+    return game.material(acts, acts[:, ::-1], np.array([0, 1]))
+
+
+def group_material(game, acts):
+    """Material payoffs of groups' acts ``(groups, k)``: each member with its others' share."""
+    acts = np.asarray(acts, bool)
+    k = acts.shape[1]
+    others = (acts.sum(axis=1, keepdims=True) - acts) / (k - 1)
+    return game.material(acts, others)
 
 
 def test_presets_are_axelrod_games_with_their_orderings():
@@ -54,16 +69,29 @@ def test_non_finite_payoff_is_a_clear_error():
         prisoners_dilemma(r=float("nan"))
 
 
-def test_lost_wallet_payoff_differences():
+def test_lost_wallet_is_one_finder_and_one_owner():
     wallet = LostWallet(money=10.0, effort=1.0, owner_value=3.0)
-    own, other = payoff_matrices(wallet)
-    # whatever the owner does, keeping gains w + e for the finder ...
-    np.testing.assert_allclose(own[1] - own[0], [11.0, 11.0])
-    # ... and costs the owner w + v
-    np.testing.assert_allclose(other[0] - other[1], [13.0, 13.0])
-    assert wallet.RPST() == (-1.0, -3.0, -14.0, 10.0)
+    # (finder, owner): return (−e, 0), keep (w, −(w + v)), whatever the owner "plays"
+    for owner in (axl.Action.C, axl.Action.D):
+        assert wallet.score((axl.Action.C, owner)) == (-1.0, 0.0)
+        assert wallet.score((axl.Action.D, owner)) == (10.0, -13.0)
+    assert WalletGame(wallet).movers == (True, False)
     assert "money=10.0" in repr(wallet)
     assert pickle.loads(pickle.dumps(wallet)) == wallet
+    assert wallet != LostWallet(money=9.0)
+    with pytest.raises(ValueError, match="finder and an owner"):
+        payoff_matrices(wallet)
+
+
+def test_two_wallets_is_the_symmetric_two_finds_game():
+    two = TwoWallets(money=10.0, effort=1.0, owner_value=3.0)
+    own, other = payoff_matrices(two)
+    # whatever the other finder does, keeping gains w + e ...
+    np.testing.assert_allclose(own[1] - own[0], [11.0, 11.0])
+    # ... and costs the other as owner w + v
+    np.testing.assert_allclose(other[0] - other[1], [13.0, 13.0])
+    assert two.RPST() == (-1.0, -3.0, -14.0, 10.0)
+    assert type(society_game("two_wallets")) is PairGame
 
 
 def test_lost_wallet_rejects_negative_money():
@@ -97,23 +125,29 @@ def test_pair_game_motive_payoffs_ignore_role():
 
 
 def test_pair_game_material_by_hand():
-    material = PairGame(prisoners_dilemma()).material(PAIRS)
+    material = pair_material(PairGame(prisoners_dilemma()), PAIRS)
     np.testing.assert_array_equal(material, [[3, 3], [0, 5], [5, 0], [1, 1]])
-    stag = PairGame(stag_hunt(r=4, s=0, t=3, p=1)).material(PAIRS[::-1])
+    stag = pair_material(PairGame(stag_hunt(r=4, s=0, t=3, p=1)), PAIRS[::-1])
     np.testing.assert_array_equal(stag, [[1, 1], [3, 0], [0, 3], [4, 4]])
 
 
 def test_wallet_game_motive_payoffs_are_the_one_sided_find():
     wallet = LostWallet(money=10.0, effort=1.0, owner_value=3.0)
     own, other = WalletGame(wallet).motive_payoffs(np.array([0, 1]))
-    # returning costs the effort, keeping gains the money, whatever the other finder does
-    assert own == ((-1.0, -1.0), (10.0, 10.0))
+    own = np.array(own, float)
+    other = np.array(other, float)
+    # the finder (entries [..., 0]): returning costs the effort, keeping gains the money
+    np.testing.assert_array_equal(own[:, :, 0], [[-1.0, -1.0], [10.0, 10.0]])
     # the owner is passive: nothing lost if returned, money and worth lost if kept
-    assert other == ((0.0, 0.0), (-13.0, -13.0))
-    # the same differences a finder weighs in the symmetric two-finds game
-    full = payoff_matrices(wallet)
-    np.testing.assert_allclose(np.subtract(own[1], own[0]), full.own[1] - full.own[0])
-    np.testing.assert_allclose(np.subtract(other[0], other[1]), full.other[0] - full.other[1])
+    np.testing.assert_array_equal(other[:, :, 0], [[0.0, 0.0], [-13.0, -13.0]])
+    # the owner (entries [..., 1]) sees the same find from the other side: its own act
+    # changes nothing, the finder's keep costs it w + v
+    np.testing.assert_array_equal(own[:, :, 1], [[0.0, -13.0], [0.0, -13.0]])
+    np.testing.assert_array_equal(other[:, :, 1], [[-1.0, 10.0], [-1.0, 10.0]])
+    # material payoffs are the same find, whatever the owner's act
+    np.testing.assert_array_equal(
+        pair_material(WalletGame(wallet), PAIRS), [[-1, 0], [-1, 0], [10, -13], [10, -13]]
+    )
 
 
 def test_trust_game_table_by_hand():
@@ -135,7 +169,7 @@ def test_trust_game_table_by_hand():
 def test_trust_game_material_by_hand():
     game = TrustGame(endowment=2.0, multiplier=3.0, returned=0.25)
     # (trustor, trustee) acts: send & return, send & keep, keep & (would) return, keep & keep
-    material = game.material(PAIRS)
+    material = pair_material(game, PAIRS)
     np.testing.assert_allclose(material, [[1.5, 6.5], [0.0, 8.0], [2.0, 2.0], [2.0, 2.0]])
     # sending creates (m − 1) E, whatever the trustee does
     np.testing.assert_allclose(material.sum(axis=1), [8.0, 8.0, 4.0, 4.0])
@@ -180,10 +214,10 @@ def test_trust_game_motive_payoffs_agree_with_material():
     own, other = game.motive_payoffs(np.array([0, 1]))
     for a in (0, 1):
         for b in (0, 1):
-            trustor_trustee = game.material(np.array([[a == 0, b == 0]]))[0]
+            trustor_trustee = pair_material(game, np.array([[a == 0, b == 0]]))[0]
             assert own[a][b][0] == pytest.approx(trustor_trustee[0])
             assert other[a][b][0] == pytest.approx(trustor_trustee[1])
-            trustee_first = game.material(np.array([[b == 0, a == 0]]))[0]
+            trustee_first = pair_material(game, np.array([[b == 0, a == 0]]))[0]
             assert own[a][b][1] == pytest.approx(trustee_first[1])
             assert other[a][b][1] == pytest.approx(trustee_first[0])
 
@@ -237,12 +271,12 @@ def test_public_goods_material_by_hand():
         ]
     )
     np.testing.assert_allclose(
-        game.material(acts),
+        group_material(game, acts),
         [[2.0, 2.0, 4.5, 4.5], [4.0, 4.0, 4.0, 4.0], [2.5, 2.5, 2.5, 2.5], [3.5, 1.0, 3.5, 3.5]],
     )
     small = PublicGoods(group_size=2, endowment=1.0, mpcr=0.75)
     np.testing.assert_allclose(
-        small.material(PAIRS), [[1.5, 1.5], [0.75, 1.75], [1.75, 0.75], [1, 1]]
+        group_material(small, PAIRS), [[1.5, 1.5], [0.75, 1.75], [1.75, 0.75], [1, 1]]
     )
 
 
@@ -268,7 +302,7 @@ def test_public_goods_mean_field_is_a_group_where_the_others_act_alike(k, endowm
     for a in (0, 1):
         for b in (0, 1):
             acts = np.array([[a == 0] + [b == 0] * (k - 1)])
-            paid = game.material(acts)[0]
+            paid = group_material(game, acts)[0]
             assert own[a][b] == pytest.approx(paid[0], rel=1e-12)
             assert other[a][b] == pytest.approx(paid[1], rel=1e-12)
     for b in (0, 1):
@@ -324,6 +358,7 @@ def test_society_game_other_names():
         "snowdrift",
         "harmony",
         "lost_wallet",
+        "two_wallets",
         "trust",
         "public_goods",
     }

@@ -86,8 +86,10 @@ def test_choice_data_columns_and_rows(citizen_data: pd.DataFrame) -> None:
     assert d["cooperated"].dtype == bool
     assert set(d["type"]) == {"Citizen"}
     assert d.attrs["payoffs"] == (((3.0, 0.0), (5.0, 1.0)), ((3.0, 5.0), (0.0, 1.0)))
-    # history counts are counts: the partner moves seen equal the rounds played before
-    assert (d["partner_moves"] == d["round"]).all()
+    # history counts are counts: among strangers, those of the partners met before, each
+    # discounted by 1 − φ per partner met since (RationalParams.forgetting = 0.1)
+    met = (1 - 0.9 ** d["round"]) / 0.1
+    np.testing.assert_allclose(d["partner_moves"], met, rtol=1e-5)
     assert (d["partner_c"] <= d["partner_moves"]).all()
     assert (d.loc[d["round"] < 5, "coverage"] == 0).all()  # no regime before round 5
     watched = np.unique(d.loc[d["round"] >= 5, "coverage"])  # float32 values of 0.3 and 0.8

@@ -229,7 +229,8 @@ def test_results_before_play_is_a_clear_error():
         ({"turns": 2.5}, "turns must be an integer >= 1"),
         ({"noise": 1.5}, r"noise must be in \[0, 1\]"),
         ({"regime": "social credit"}, "regime must be"),
-        ({"game": "pd"}, "symmetric 2x2 axelrod.Game"),
+        ({"game": "pdd"}, "unknown game"),
+        ({"game": scc.PublicGoods()}, "played in groups of 4"),
         ({"domains": ["a", "b"]}, "domains must be a non-empty mapping"),
         ({"domains": {"a": -1.0}}, r"domains\['a'\] must be in"),
         ({"domains": {"a": 0.0}}, "must not all be 0"),
@@ -509,3 +510,24 @@ def test_turn_reprs_print_plain_numbers():
             assert "np." not in shown, shown
     assert repr(agent.state).startswith("State(habit=")
     assert "partner_signal=" in repr(agent.last_decision[0])
+
+
+def test_the_lost_wallet_is_one_finder_and_one_owner():
+    """Player 0 finds player 1's wallet; the owner has no move: recorded as C, never asked,
+    never watched, and paid what the finder's choice leaves it."""
+    wallet = scc.LostWallet(money=3.0, effort=0.5, owner_value=1.0)
+    match = scc.Match(
+        [axl.Defector(), scc.Citizen()],
+        turns=3,
+        game=wallet,
+        regime=scc.SocialCredit(coverage=1.0, false_positive=0.0, false_negative=0.0),
+        seed=0,
+    )
+    match.play()
+    records = match.records()
+    owner = records[records.player == 1]
+    assert (owner.played == "C").all() and owner.p_cooperate.isna().all()
+    assert not owner.observed.any() and (owner.transfer == 0).all()
+    assert match.scores() == [(3.0, -4.0)] * 3  # kept: (w, −(w + v)) each turn
+    finder = records[records.player == 0]
+    assert finder.observed.all() and (finder.fine > 0).all()

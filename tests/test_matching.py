@@ -250,11 +250,67 @@ def test_fixed_pair_survives_with_probability_one_minus_rematch(rematch):
     assert abs(kept / pairs - expected) <= tolerance
 
 
-def test_fixed_partners_groups_are_random_groups():
+def test_fixed_partners_first_groups_are_random_groups():
     community = np.arange(12) % 3
     fixed = FixedPartners(0.2, 0.5).groups(np.random.default_rng(3), community, 4)
     random = RandomMatching(0.5).groups(np.random.default_rng(3), community, 4)
     np.testing.assert_array_equal(fixed, random)
+
+
+def as_sets(groups):
+    return {frozenset(row.tolist()) for row in groups}
+
+
+@given(seeds, st.integers(0, 40), st.sampled_from([2, 3, 4]), probabilities)
+def test_fixed_groups_are_disjoint_and_keep_their_kept_groups(seed, n, size, rematch):
+    rng = np.random.default_rng(seed)
+    matching = FixedPartners(rematch)
+    community = np.zeros(n, int)
+    first = matching.groups(rng, community, size)
+    groups, kept = matching.regroup(rng, community, size, first)
+    assert_groups(groups, n, size)
+    assert as_sets(groups[kept]) <= as_sets(first)
+    if rematch == 0:
+        assert kept.all() and as_sets(groups) == as_sets(first)
+    if rematch == 1:
+        assert not kept.any()
+
+
+def test_fixed_groups_survive_at_the_stated_rate():
+    """Each group is kept with probability 1 − rematch, one draw per group."""
+    rng = np.random.default_rng(11)
+    community = np.zeros(40_000, int)
+    for rematch in (0.1, 0.5):
+        matching = FixedPartners(rematch)
+        groups = matching.groups(rng, community, 4)
+        _, kept = matching.regroup(rng, community, 4, groups)
+        expected, g = 1 - rematch, len(groups)
+        assert abs(kept.mean() - expected) <= 5 * math.sqrt(expected * (1 - expected) / g)
+
+
+def test_fixed_groups_reject_bad_previous_groups():
+    rng = np.random.default_rng(0)
+    community = np.zeros(8, int)
+    for previous in (np.array([[0, 1, 2]]), np.array([[0, 0], [1, 2]]), np.array([[0, 9]])):
+        with pytest.raises(ValueError, match="previous must be last round's groups"):
+            FixedPartners().groups(rng, community, 2, previous)
+
+
+@pytest.mark.parametrize("rematch", [0.0, 0.1, 0.5, 1.0])
+@pytest.mark.parametrize("left", [0, 1, 2, 9, 40])
+def test_the_future_is_the_one_the_matching_gives(rematch, left):
+    """Known end: the expected rounds with the partner among those left; unknown: (1 − q)/q."""
+    known = FixedPartners(rematch, known_end=True).future(left)
+    assert known == pytest.approx(sum((1 - rematch) ** j for j in range(1, left + 1)))
+    unknown = FixedPartners(rematch).future(left)
+    assert unknown == (math.inf if rematch == 0 else pytest.approx((1 - rematch) / rematch))
+    assert RandomMatching().future(left) == 0.0
+    assert NetworkMatching(sparse.eye_array(2)).future(left) == 0.0
+
+
+def test_known_end_must_be_a_bool():
+    with pytest.raises(ValueError, match="known_end must be True or False, got 'yes'"):
+        FixedPartners(known_end="yes")
 
 
 # --------------------------------------------------------------------------- network

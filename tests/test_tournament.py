@@ -131,7 +131,7 @@ def test_unknown_strategy_names_closest_matches():
         ({"processes": 0}, "processes must be an integer >= 1"),
         ({"noise": 2.0}, "noise must be in"),
         ({"regime": "credit"}, "regime must be"),
-        ({"game": "pd"}, "symmetric 2x2"),
+        ({"game": "pdd"}, "unknown game"),
         ({"seed": -1}, "seed must be an integer >= 0"),
         ({"domains": {"other": 1.0}, "regime": WATCHED}, "no domain 'other'"),
         ({"players": [scc.Citizen(), axl.Darwin()]}, "inspects or manipulates its opponent"),
