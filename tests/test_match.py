@@ -531,3 +531,19 @@ def test_the_lost_wallet_is_one_finder_and_one_owner():
     assert match.scores() == [(3.0, -4.0)] * 3  # kept: (w, −(w + v)) each turn
     finder = records[records.player == 0]
     assert finder.observed.all() and (finder.fine > 0).all()
+
+
+def test_the_wallets_owner_has_no_move_to_be_judged_for():
+    """Under community reputation the finder who keeps the wallet loses its good name; the
+    owner, who has no move, keeps its own (and may still punish the finder)."""
+    regime = scc.Combined(scc.CommunityReputation(visibility=1.0), scc.PeerPunishment())
+    match = scc.Match(
+        [axl.Defector(), scc.Moralist()], turns=20, game=scc.LostWallet(), regime=regime, seed=0
+    )
+    match.play()
+    records = match.records()
+    finder, owner = records.query("player == 0"), records.query("player == 1")
+    assert finder["good_reputation"].eq(False).all()
+    assert owner["good_reputation"].eq(True).all()
+    assert (owner["peer_fine"] == 0).all() and (finder["peer_cost"] == 0).all()
+    assert (finder["peer_fine"] > 0).any()
