@@ -71,6 +71,11 @@ BIBLIOGRAPHY: dict[str, str] = {
         "Fischbacher, U. & Gächter, S. (2010). Social preferences, beliefs, and the dynamics "
         "of free riding in public goods experiments. American Economic Review 100(1), 541-556."
     ),
+    "FischbacherGachterFehr2001": (
+        "Fischbacher, U., Gächter, S. & Fehr, E. (2001). Are people conditionally "
+        "cooperative? Evidence from a public goods experiment. Economics Letters 71(3), "
+        "397-404."
+    ),
     "Fisher1922": (
         "Fisher, R. A. (1922). On the interpretation of chi-squared from contingency tables, "
         "and the calculation of P. Journal of the Royal Statistical Society 85(1), 87-94."
@@ -87,6 +92,10 @@ BIBLIOGRAPHY: dict[str, str] = {
         "Ledyard, J. O. (1995). Public goods: a survey of experimental research. In Kagel, "
         "J. & Roth, A. (eds.), Handbook of Experimental Economics, 111-194. Princeton "
         "University Press."
+    ),
+    "McFadden1989": (
+        "McFadden, D. (1989). A method of simulated moments for estimation of discrete "
+        "response models without numerical integration. Econometrica 57(5), 995-1026."
     ),
     "McKelveyPalfrey1995": (
         "McKelvey, R. D. & Palfrey, T. R. (1995). Quantal response equilibria for normal "
@@ -129,6 +138,11 @@ BIBLIOGRAPHY: dict[str, str] = {
     "SilvapulleSen2005": (
         "Silvapulle, M. J. & Sen, P. K. (2005). Constrained Statistical Inference: "
         "Inequality, Order, and Shape Restrictions. Wiley."
+    ),
+    "Sobol1967": (
+        "Sobol', I. M. (1967). On the distribution of points in a cube and the approximate "
+        "evaluation of integrals. USSR Computational Mathematics and Mathematical Physics "
+        "7(4), 86-112."
     ),
     "TaylorJonker1978": (
         "Taylor, P. D. & Jonker, L. B. (1978). Evolutionarily stable strategies and game "

@@ -79,3 +79,55 @@ def test_compliance_gap_is_large_for_rational_agents_and_small_for_internalized_
     ).all()
     summary = findings.summarize(table, "type")
     assert summary.loc["HomoEconomicus", ("gap", "std")] >= 0
+
+
+# --------------------------------------------------------------------------- robustness
+def test_robustness_finds_the_share_and_the_parameter_a_sign_depends_on():
+    """Warm glow uniform on [0.9, 1.1]: the sign of warm_glow − 1.03 holds in 35% of draws."""
+    paths = ("moral.norm", "emotion.warm_glow", "beta")
+    result = findings.robustness(
+        lambda d: d["emotion.warm_glow"] - 1.03 + 0.001 * d["beta"], draws=64, parameters=paths
+    )
+    assert result.share == pytest.approx(0.35 + 0.005, abs=0.03)
+    assert result.sensitivity["parameter"].iloc[0] == "emotion.warm_glow"
+    assert result.sensitivity["src"].iloc[0] > 0.9
+    assert len(result.draws) == 64 and result.draws["holds"].mean() == result.share
+    drawn = result.draws["emotion.warm_glow"]
+    assert drawn.min() >= 0.9 and drawn.max() <= 1.1
+
+
+def test_robustness_with_a_latin_hypercube_and_a_custom_condition():
+    result = findings.robustness(
+        lambda d: d["moral.norm"],
+        draws=50,
+        spread=0.2,
+        parameters=("moral.norm", "beta"),
+        holds=lambda v: v < 0.9,
+    )
+    assert result.share == pytest.approx(0.25, abs=0.03)  # norm uniform on [0.8, 1.2]
+    assert result.sensitivity["parameter"].iloc[0] == "moral.norm"
+
+
+def test_robustness_of_a_target_runs_its_design_at_each_draw():
+    result = findings.robustness(
+        "pd_first_round", draws=4, parameters=("moral.norm",), size=500, seeds=(1,)
+    )
+    # a stronger norm means more cooperation: the statistic rises with the only parameter
+    assert result.sensitivity["spearman"].iloc[0] == 1.0
+    low, high = 0.40, 0.50
+    assert result.draws["holds"].tolist() == result.draws["statistic"].between(low, high).tolist()
+
+
+def test_robustness_rejects_an_unknown_finding_before_work():
+    with pytest.raises(ValueError, match="unknown finding 'nope'"):
+        findings.robustness("nope")
+    with pytest.raises(ValueError, match="spread"):
+        findings.robustness("crowding_out", spread=2.0)
+
+
+def test_findings_move_defaults_when_asked():
+    plain = findings.calibration(size=500, seeds=(1,))
+    strong = findings.calibration(size=500, seeds=(1,), defaults={"moral.norm": 3.0})
+    pd_plain = plain[(plain["game"] == "prisoners_dilemma") & (plain["round"] == 0)]
+    pd_strong = strong[(strong["game"] == "prisoners_dilemma") & (strong["round"] == 0)]
+    assert pd_strong["cooperation"].item() > pd_plain["cooperation"].item() + 0.2
