@@ -3,12 +3,12 @@
 The two sides of ``B`` matches form one population of ``2B`` players, each one's partner the
 other player of its match. Motive agents are a struct of arrays: their decisions, the regime
 and their learning go through the very functions a single :class:`~sccgames.MotiveAgent`
-uses (:func:`~sccgames.decision.p_cooperate`, the regime's ``step``,
-:func:`~sccgames.regimes.regime_observation`, :func:`~sccgames.decision.update_state`), so the
-batch and the per-turn :class:`~sccgames.Match` are one model; only the random streams
-differ. Any of axelrod's strategies can sit in a batch too: it is asked for its move in
-Python, against a stand-in that carries its partner's history, while everything else stays
-vectorized.
+uses (:func:`~sccgames.decision.p_cooperate`, the institutions in force through
+:class:`~sccgames.institutions.PairInstitutions`, :func:`~sccgames.regimes.regime_observation`,
+:func:`~sccgames.decision.update_state`), so the batch and the per-turn :class:`~sccgames.Match`
+are one model under every regime; only the random streams differ. Any of axelrod's
+strategies can sit in a batch too: it is asked for its move in Python, against a stand-in
+that carries its partner's history, while everything else stays vectorized.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ import pandas as pd
 from sccgames.agents import MotiveAgent
 from sccgames.decision import initial_state, p_cooperate, update_state
 from sccgames.games import society_game
+from sccgames.institutions import PairInstitutions, check_regime
 from sccgames.profiles import stack_profiles
-from sccgames.regimes import DRAWS_PER_ACT, NoRegime, SocialCredit, regime_observation
+from sccgames.regimes import DRAWS_PER_ACT, regime_observation
 
 C, D = axl.Action.C, axl.Action.D
 
@@ -40,6 +41,18 @@ DRAW_COLUMNS = (
     "noise_1",
     "regime_0",
     "regime_1",
+)
+#: Further uniforms per turn, drawn only when a community or peer punishment is part of the
+#: regime (after those of :data:`DRAW_COLUMNS`, so that the others do not change): the
+#: community's observation and error of each side's act, and each side's punishment draw.
+#: Two more, once per match, give the sides' initial reputations.
+BOTTOM_UP_COLUMNS = (
+    "seen_0",
+    "seen_1",
+    "misperceived_0",
+    "misperceived_1",
+    "punish_0",
+    "punish_1",
 )
 
 #: Per-match, per-side totals a batch returns (see :func:`play_batch`).
@@ -55,6 +68,9 @@ BATCH_COLUMNS = (
     "fines",
     "false_positives",
     "score",
+    "peer_costs",
+    "peer_fines",
+    "reputation",
 )
 
 
@@ -131,7 +147,7 @@ def play_batch(
     first: Sequence[axl.Player],
     second: Sequence[axl.Player],
     turns: int,
-    regime: NoRegime | SocialCredit | None = None,
+    regime: Any = None,
     game: axl.Game | None = None,
     domains: Mapping[str, float] | None = None,
     noise: float = 0.0,
@@ -174,7 +190,7 @@ def play_batch_columns(
     first: Sequence[axl.Player],
     second: Sequence[axl.Player],
     turns: int,
-    regime: NoRegime | SocialCredit | None = None,
+    regime: Any = None,
     game: axl.Game | None = None,
     domains: Mapping[str, float] | None = None,
     noise: float = 0.0,
@@ -185,7 +201,8 @@ def play_batch_columns(
     b = len(first)
     if b != len(second) or b == 0:
         raise ValueError(f"a batch needs two equal, non-empty sides, got {b} and {len(second)}")
-    regime = NoRegime() if regime is None else regime
+    plan = check_regime(regime)
+    bottom_up = any(r.community or r.peers for r in map(plan.regime_at, plan.starts))
     game = axl.Game() if game is None else game
     # every engine's view of the game: side 0 plays role 0 (trustor, finder), side 1 role 1
     view = society_game(game)
@@ -196,7 +213,6 @@ def play_batch_columns(
         game = axl.AsymmetricGame(own_tables[0], own_tables[1].T)
     names = ["default"] if domains is None else list(domains)
     shares = np.ones(1) if domains is None else np.array([domains[n] for n in names], float)
-    coverage_of = np.array([regime.coverage_for(n) for n in names])
     players: list[Any] = [*first, *second]
     n = 2 * b
     partner = np.concatenate([np.arange(b, n), np.arange(b)])
@@ -208,7 +224,6 @@ def play_batch_columns(
     mi = np.flatnonzero(motive)
     payoffs = view.motive_payoffs(role[mi] if view.has_roles else None)
     pick = slice(None) if mi.size == n else mi  # a view, not a copy, when all are motive
-    partner_of_motive = partner[mi]
     groups = [getattr(p, "group", None) for p in players]
     in_group: Any = np.array(
         [float(groups[i] is not None and groups[i] == groups[partner[i]]) for i in mi]
@@ -216,7 +231,9 @@ def play_batch_columns(
     if not in_group.any():
         in_group = 0.0  # nobody meets its own group: one float, not an array op per turn
 
-    draws, player_seeds = _draws(seeds, b, turns, player_seeds=not motive.all())
+    draws, extra, player_seeds = _draws(
+        seeds, b, turns, player_seeds=not motive.all(), bottom_up=bottom_up
+    )
     cut = np.cumsum(shares / shares.sum())[:-1]
     # draws is (b, turns, column); each block below is laid out per turn, side 0 of every
     # match first, then side 1 (one copy per block)
@@ -232,16 +249,32 @@ def play_batch_columns(
         .reshape(turns, DRAWS_PER_ACT, n)
     )
     others = _Others(players, partner, motive, turns, game, noise, player_seeds.T.ravel())
+    if extra is not None:  # (b, turns + 1, 6): per turn, then the initial reputations
+        per_turn = extra[:, :turns].reshape(b, turns, 3, 2).transpose(1, 2, 3, 0)
+        community_draws = per_turn[:, :2].reshape(turns, 2, n)  # (observation, error) rows
+        punish_draws = per_turn[:, 2].reshape(turns, n)
+        initial = extra[:, turns, :2].T.ravel()
+    else:
+        community_draws = punish_draws = initial = None
+    institutions = PairInstitutions(plan, partner, names, initial)
 
     profile = stack_profiles([players[i].profile for i in mi]) if mi.size else None
     state = initial_state(profile) if profile is not None else None
-    scores = regime.initial_scores(n)
-    totals = {key: np.zeros(n) for key in ("transfers", "fines", "false_positives")}
+    punishing = np.zeros(n)  # each player's P(punish): axelrod's strategies never punish
+    learning = np.zeros(n)
+    if profile is not None:
+        learning[pick] = profile.moral.compliance_learning
+    totals = {
+        key: np.zeros(n)
+        for key in ("transfers", "fines", "false_positives", "peer_costs", "peer_fines")
+    }
     kept: dict[str, list[Any]] | None = None
     if trace:
         kept = {"p": [], "c": [], "m": [], "i": [], "context": [], "state": []}
     p = np.full(n, np.nan)
-    coverage_by_turn = np.tile(coverage_of[domain_index], 2)  # (turns, n)
+    # each turn's coverages, (turns, n), under the regime of that turn's phase
+    phases = np.array([institutions.phase(t) for t in range(turns)])
+    coverage_by_turn = np.tile(np.array(institutions.coverages)[phases[:, None], domain_index], 2)
     watched_by_turn = coverage_by_turn * mover if passive else coverage_by_turn
     acts = np.empty((turns, n), dtype=bool)
     # The loop makes no reference cycles; pausing the cyclic collector keeps a large Python
@@ -253,9 +286,10 @@ def play_batch_columns(
             coverage = coverage_by_turn[t]
             intended = np.empty(n, dtype=bool)
             if profile is not None:
-                context = regime.context_for(
+                context = institutions.context(
+                    t,
                     coverage[pick],
-                    scores[partner_of_motive],
+                    pick,
                     remaining=float(turns - t - 1),
                     in_group=in_group,
                 )
@@ -275,7 +309,7 @@ def play_batch_columns(
             else:
                 flips = flip[t] & mover if passive else flip[t]
                 cooperated = np.not_equal(intended, flips, out=acts[t])
-            step = regime.step(cooperated, watched_by_turn[t], scores, regime_draws[t])
+            step = institutions.enforce(t, cooperated, watched_by_turn[t], regime_draws[t])
             if profile is not None:
                 seen = regime_observation(
                     step,
@@ -294,10 +328,21 @@ def play_batch_columns(
                 state = update_state(profile, state, seen)
             if others.index.size:
                 others.record(cooperated, partner)
+            if punish_draws is not None:
+                peers = institutions.regime_at(t).peers
+                if peers is not None and profile is not None:
+                    punishing[pick] = peers.probability_for(profile, state)
+                cost, fine = institutions.punish(
+                    t, cooperated, punishing, learning, punish_draws[t]
+                )
+                totals["peer_costs"] += cost
+                totals["peer_fines"] += fine
+                institutions.judge(
+                    t, cooperated, community_draws[t], acting=mover if passive else None
+                )
             totals["transfers"] += step.transfer
             totals["fines"] += step.fine
             totals["false_positives"] += step.false_positive
-            scores = step.score
             if kept is not None:
                 kept["p"].append(p.copy())
                 kept["c"].append(cooperated)
@@ -310,7 +355,8 @@ def play_batch_columns(
         acts,
         watched_by_turn > 0,
         material=view.material(acts, acts[:, partner], role).sum(axis=0),
-        score=scores,
+        score=institutions.scores,
+        reputation=institutions.reputation(),
         **totals,
     )
     traced = None
@@ -336,12 +382,18 @@ def totals_columns(
     fines: np.ndarray,
     false_positives: np.ndarray,
     score: np.ndarray,
+    peer_costs: np.ndarray,
+    peer_fines: np.ndarray,
+    reputation: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Per-match, per-side totals (:data:`BATCH_COLUMNS`) of ``B`` matches' ``2B`` players.
 
     ``acts`` and ``watched`` are per turn and player, shape ``(turns, 2B)`` (side 0 of every
     match first); the other arrays are already totalled per player. Shared by the batch
-    kernel and :meth:`sccgames.Match.totals`, so both report in one schema.
+    kernel and :meth:`sccgames.Match.totals`, so both report in one schema: ``transfers``
+    are the social credit regime's net payments, ``peer_costs`` what a player paid to punish
+    and ``peer_fines`` what peers took from it, ``score`` and ``reputation`` (1 good, 0
+    bad, NaN without a community) are final.
     """
     b = acts.shape[1] // 2
     return {
@@ -356,6 +408,9 @@ def totals_columns(
         "fines": fines,
         "false_positives": false_positives,
         "score": score,
+        "peer_costs": peer_costs,
+        "peer_fines": peer_fines,
+        "reputation": reputation,
     }
 
 
@@ -369,11 +424,15 @@ def _draws(
     b: int,
     turns: int,
     player_seeds: bool = True,
-) -> tuple[np.ndarray, np.ndarray]:
+    bottom_up: bool = False,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """Every match's uniforms, shape ``(b, turns, len(DRAW_COLUMNS))``, and player seeds.
 
-    The seeds of axelrod's players are drawn after the uniforms, so leaving them out
-    (``player_seeds=False``, a batch of motive agents only) changes no uniform.
+    With ``bottom_up`` (a community or peer punishment in the regime), also the uniforms of
+    :data:`BOTTOM_UP_COLUMNS`, shape ``(b, turns + 1, 6)`` (the last row: the initial
+    reputations of the two sides, then unused), drawn after the others; else None. The seeds
+    of axelrod's players are drawn last, so leaving them out (``player_seeds=False``, a
+    batch of motive agents only) changes no uniform.
     """
     if seeds is None or isinstance(seeds, int | np.integer | np.random.SeedSequence):
         root = seeds if isinstance(seeds, np.random.SeedSequence) else np.random.SeedSequence(seeds)
@@ -381,10 +440,13 @@ def _draws(
     if len(seeds) != b:
         raise ValueError(f"seeds must give one seed per match ({b}), got {len(seeds)}")
     uniforms = np.empty((b, turns, len(DRAW_COLUMNS)))
+    extra = np.empty((b, turns + 1, len(BOTTOM_UP_COLUMNS))) if bottom_up else None
     players = np.zeros((b, 2), dtype=np.uint64)
     for k, seed in enumerate(seeds):
         rng = np.random.default_rng(seed)
         rng.random(out=uniforms[k])
+        if extra is not None:
+            rng.random(out=extra[k])
         if player_seeds:
             players[k] = rng.bit_generator.random_raw(2) >> np.uint64(32)  # two 32-bit seeds
-    return uniforms, players
+    return uniforms, extra, players

@@ -153,14 +153,33 @@ class CommunityReputation:
         for name in ("visibility", "error", "initial_good"):
             check_probability(f"CommunityReputation.{name}", getattr(self, name))
 
-    def initial_reputation(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        """Starting reputations (good = ``True``) of ``n`` agents, drawn from ``rng``."""
+    def initial_reputation(self, n: int, rng: np.random.Generator | np.ndarray) -> np.ndarray:
+        """Starting reputations (good = ``True``) of ``n`` agents.
+
+        ``rng`` is the environment's stream to draw ``n`` uniforms from, or those uniforms
+        (shape ``(n,)``); an agent starts good when its uniform is below ``initial_good``.
+        """
         check_integer("n", n)
-        return rng.random(n) < self.initial_good
+        draws = rng.random(n) if isinstance(rng, np.random.Generator) else np.asarray(rng)
+        if draws.shape != (n,):
+            raise ValueError(
+                f"CommunityReputation.initial_reputation needs {n} uniforms, got shape "
+                f"{draws.shape}"
+            )
+        return draws < self.initial_good
 
     def signal(self, good: Any) -> Any:
-        """A reputation as a partner signal: +1.0 if good, −1.0 if bad (elementwise)."""
-        return np.where(good, 1.0, -1.0)
+        """A reputation as a partner signal: +1.0 if good, −1.0 if bad (elementwise).
+
+        ``good`` may also be the share of good reputations among several partners; the
+        signal is then their mean, ``2 share − 1``. One agent's signal is a Python float.
+        """
+        if np.ndim(good) == 0:
+            return 2.0 * float(good) - 1.0
+        good = np.asarray(good)
+        if good.dtype == bool:
+            return np.where(good, 1.0, -1.0)
+        return 2.0 * good - 1.0
 
     def context_for(
         self,
@@ -176,7 +195,9 @@ class CommunityReputation:
         Coverage belongs to a top-down regime: the community records nothing and pays
         nothing, so the context has coverage 0 (shaped like ``coverage``), no reward, fine
         or score steps. It watches through peers instead: the act's visibility is v, and
-        the partner's reputation shows as a signal of ±1.
+        the partner's reputation shows as a signal of ±1 (``partner_good`` may also be the
+        share of good reputations among a group's other members: their mean signal). Every
+        engine reaches it through :meth:`sccgames.institutions.Combined.context_for`.
         """
         return Context(
             domain=domain,

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from sccgames import motives
+from sccgames._reprs import plain_repr
 from sccgames.profiles import Profile
 
 Number = Any
@@ -65,6 +66,8 @@ class Context:
     in_group: Number = 0.0
     remaining: Number = np.inf
     peer_sanction: Number = 0.0
+
+    __repr__ = plain_repr
 
     @cached_property
     def salience(self) -> Number:
@@ -118,6 +121,8 @@ class State:
     after_d: Number = 0.0
     last_cooperated: Number = -1.0
 
+    __repr__ = plain_repr
+
 
 @dataclass(frozen=True)
 class Observation:
@@ -160,6 +165,8 @@ class Observation:
     reply: Number = 1.0
     moved: Number = 1.0
     partner_moved: Number = 1.0
+
+    __repr__ = plain_repr
 
 
 class Utilities(NamedTuple):

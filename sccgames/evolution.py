@@ -395,9 +395,10 @@ def evolve(
 ) -> pd.DataFrame:
     """A regime-aware evolutionary run over player types.
 
-    Fitness is each type's mean payoff per turn against each other type, regime transfers
-    included, from a :class:`~sccgames.Tournament` under the given regime; the chosen
-    dynamics then spread the better-paid types.
+    Fitness is each type's mean payoff per turn against each other type, the regime's
+    transfers and peer punishment included, from a :class:`~sccgames.Tournament` under the
+    given regime (any regime, ``Combined`` or ``Schedule``); the chosen dynamics then spread
+    the better-paid types.
 
     Parameters
     ----------

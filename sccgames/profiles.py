@@ -307,7 +307,7 @@ class EmotionParams:
         default β: a default ``Citizen`` population then cooperates in about half of its
         first one-shot anonymous prisoner's dilemmas, as people do [Sally1995]_, and
         contributes about half its endowment in a first public goods round [Ledyard1995]_
-        (tested in ``tests/test_calibration.py``).
+        (:func:`sccgames.findings.calibration`, tested in ``tests/test_findings.py``).
     anger_gain, anger_decay : float, default 1.0, 0.2
         γ_A >= 0 and λ_A in [0, 1]: one exploitation raises anger by one payoff weight, which
         fades by a fifth each period. Chosen so that anger turns sympathy into spite at once
@@ -438,7 +438,8 @@ class Profile:
         in preference (a third of R in the default game) is chosen about 73% of the time.
         Calibrated with the default warm glow so that default ``Citizen`` populations start
         one-shot dilemmas and public goods games near half cooperation [Sally1995]_
-        [Ledyard1995]_, and decline as people do (``tests/test_calibration.py``).
+        [Ledyard1995]_, and decline as people do (:func:`sccgames.findings.calibration`,
+        tested in ``tests/test_findings.py``).
     weights, rational, habit, moral, emotion, social, legitimacy
         The parameter sets above, each with its documented defaults.
 

@@ -529,22 +529,17 @@ class _Run:
             in_group = (self.community == np.take(self.community, meet.partner)).astype(dt)
         else:
             in_group = self._in_group_share(meet)
-        context = top.context_for(
+        # every part's context, combined as in every engine (Combined.context_for); a
+        # group's other members show their mean reputation
+        context = regime.context_for(
             coverage,
             meet.others(self.scores),
+            partner_good=meet.share(self.good, dt) if community is not None else True,
+            peer_belief=self.q_hat,
+            group_size=meet.k,
             remaining=self.matching.future(self.society.rounds - t - 1),
             in_group=in_group,
         )
-        if community is not None:
-            signal = meet.others(community.signal(self.good).astype(dt))
-            public = credit is not None and credit.public_scores
-            context = replace(
-                context,
-                visibility=np.maximum(context.visibility, community.visibility),
-                partner_signal=(context.partner_signal + signal) * 0.5 if public else signal,
-            )
-        if peers is not None:
-            context = replace(context, peer_sanction=self.q_hat * ((meet.k - 1) * peers.fine))
         payoffs = game.motive_payoffs(role)
 
         # the decision and the stage game
@@ -689,14 +684,11 @@ class _Run:
         self, peers: PeerPunishment, state: State, acts: np.ndarray, meet: _Interactions
     ) -> tuple[np.ndarray, np.ndarray]:
         """Costs paid and fines received from peer punishment; learn q̂ from what is seen."""
-        m = self.profile.moral
-        condition = motives.conditionality(state.compliance, m.conditionality, m.threshold, m.width)
-        urge = peers.urge(self.profile, state.norm, condition, state.anger)
-        probability = peers.probability(self.profile.beta, urge)
+        probability = peers.probability_for(self.profile, state)
         defected = ~acts & meet.active
         draws = uniform(self.rng_regime, self.n, self.dt)
         if meet.k == 2:
-            punishes = (draws < probability) & defected[meet.partner] & meet.active
+            punishes = peers.in_pairs(probability, defected, meet.partner, draws) & meet.active
             received = punishes[meet.partner].astype(self.dt)
             given = punishes.astype(self.dt)
             seen = received  # in a pair one sees only whether one's own defection was punished
@@ -717,10 +709,8 @@ class _Run:
             seen[groups] = punishes.sum(axis=(1, 2))[:, None] - punishes.sum(axis=2)
             chances[groups] = (k - 2) * d.sum(axis=1, keepdims=True) + d
         del draws
-        learn = chances > 0
         rate = self.profile.moral.compliance_learning
-        target = np.where(learn, seen / np.maximum(chances, 1), self.q_hat)
-        self.q_hat = motives.ewma(self.q_hat, rate, target).astype(self.dt)
+        self.q_hat = peers.learn(self.q_hat, rate, seen, chances).astype(self.dt)
         return peers.cost * given, peers.fine * received
 
     def _figures(

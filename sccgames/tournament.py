@@ -28,8 +28,9 @@ from sccgames._validation import check_integer, check_probability
 from sccgames.agents import motive_strategies
 from sccgames.batch import play_batch_columns
 from sccgames.games import society_game
+from sccgames.institutions import PairInstitutions, check_regime, check_schedule_fits
 from sccgames.match import _check_domains
-from sccgames.regimes import NoRegime, SocialCredit
+from sccgames.regimes import NoRegime
 
 #: Matches per batch-kernel chunk: large enough to amortize numpy's per-call cost, small
 #: enough to spread over processes. Every match draws from its own seed, so results never
@@ -57,6 +58,9 @@ MATCH_COLUMNS = (
     "score",
     "fines",
     "false_positives",
+    "peer_costs",
+    "peer_fines",
+    "reputation",
     "cooperations",
     "watched_turns",
     "watched_cooperations",
@@ -73,6 +77,9 @@ SUMMARY_COLUMNS = (
     "score",
     "fines",
     "false_positives",
+    "peer_costs",
+    "peer_fines",
+    "reputation",
     "rank",
 )
 
@@ -169,9 +176,14 @@ def _matches_frame(names: list[str], chunks: list[dict[str, np.ndarray]]) -> pd.
     derived = {
         "name": label[col["player"]],
         "opponent_name": label[col["opponent"]],
-        "payoff": (col["material_payoff"] + col["transfers"]) / turns,
+        "payoff": (
+            col["material_payoff"] + col["transfers"] - col["peer_costs"] - col["peer_fines"]
+        )
+        / turns,
         "material_payoff": col["material_payoff"] / turns,
         "transfers": col["transfers"] / turns,
+        "peer_costs": col["peer_costs"] / turns,
+        "peer_fines": col["peer_fines"] / turns,
         "cooperation": col["cooperations"] / turns,
         "cooperation_watched": _ratio(col["watched_cooperations"], col["watched_turns"]),
         "cooperation_unwatched": _ratio(
@@ -184,10 +196,13 @@ def _matches_frame(names: list[str], chunks: list[dict[str, np.ndarray]]) -> pd.
 def summarize(names: list[str], matches: pd.DataFrame) -> pd.DataFrame:
     """One row per player: means over its matches, ranked by payoff (1 = best).
 
-    ``payoff``, ``material_payoff`` and ``transfers`` are mean per-turn values;
-    ``cooperation`` shares are pooled over turns (watched: domains with coverage > 0);
-    ``score`` is the mean final credit score; ``fines`` the mean fine paid per turn;
-    ``false_positives`` the mean number of unjust sanctions per match.
+    ``payoff``, ``material_payoff``, ``transfers``, ``peer_costs`` and ``peer_fines`` are
+    mean per-turn values (``payoff`` is material payoff plus transfers, less what was paid
+    to punish and fined by peers); ``cooperation`` shares are pooled over turns (watched:
+    domains with coverage > 0); ``score`` is the mean final credit score and ``reputation``
+    the share of matches ended with a good reputation (NaN without a community); ``fines``
+    the mean fine paid per turn; ``false_positives`` the mean number of unjust sanctions
+    per match.
     """
     player = matches["player"].to_numpy()
     k = len(names)
@@ -213,6 +228,9 @@ def summarize(names: list[str], matches: pd.DataFrame) -> pd.DataFrame:
             "score": total("score") / count,
             "fines": total("fines") / turns,
             "false_positives": total("false_positives") / count,
+            "peer_costs": total("peer_costs") / count,
+            "peer_fines": total("peer_fines") / count,
+            "reputation": total("reputation") / count,
         }
     ).iloc[played]
     summary = summary.sort_values("payoff", ascending=False, kind="stable")
@@ -273,7 +291,8 @@ class Tournament:
     repetitions : int, default 10
         Times each pair meets, as in axelrod's tournaments.
     regime, game, domains, noise
-        As in :class:`sccgames.Match`.
+        As in :class:`sccgames.Match`: any regime, a ``Combined`` of them or a
+        ``Schedule({turn: regime})``, whose phases start at those turns of every match.
     seed : int, optional
         The one seed; ``None`` draws fresh entropy once, so ``play()`` replays.
     processes : int, default 1
@@ -286,7 +305,7 @@ class Tournament:
         players: Sequence[Any],
         turns: int = 200,
         repetitions: int = 10,
-        regime: NoRegime | SocialCredit | None = None,
+        regime: Any = None,
         game: axl.Game | None = None,
         domains: Mapping[str, float] | None = None,
         noise: float = 0,
@@ -313,16 +332,13 @@ class Tournament:
             noise,
             processes,
         )
+        check_schedule_fits(check_regime(regime), turns)
         self.regime = NoRegime() if regime is None else regime
-        if not isinstance(self.regime, NoRegime | SocialCredit):
-            raise ValueError(
-                f"regime must be sccgames.NoRegime() or sccgames.SocialCredit(...), got {regime!r}"
-            )
         self.game = axl.Game() if game is None else game
         if society_game(self.game).group_size != 2:  # validates the game
             raise ValueError(f"a tournament pairs players; {self.game!r} is played in groups")
         self.domains = domains
-        self.regime.check_domains(_check_domains(domains)[0])
+        PairInstitutions.check_domains(self.regime, _check_domains(domains)[0])
         if seed is not None:
             check_integer("seed", seed, low=0)
         self.seed = seed

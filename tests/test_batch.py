@@ -22,6 +22,17 @@ def precise(profile: Profile, group=None) -> scc.MotiveAgent:
 
 
 DOMAINS = {"economic": 0.5, "private": 0.5}
+EXACT = scc.SocialCredit(coverage=1.0, false_positive=0.0, false_negative=0.0)
+SEEN = scc.CommunityReputation(visibility=1.0, error=0.0, norm="stern_judging")
+DETERMINISTIC_REGIMES = {
+    "credit": EXACT,
+    "community": SEEN,
+    "peers": scc.PeerPunishment(prior=0.3),
+    "combined": scc.Combined(EXACT, SEEN, scc.PeerPunishment()),
+    "schedule": scc.Schedule(
+        {0: scc.NoRegime(), 10: scc.Combined(EXACT, SEEN), 25: scc.PeerPunishment()}
+    ),
+}
 
 
 @pytest.mark.parametrize(
@@ -47,15 +58,17 @@ DOMAINS = {"economic": 0.5, "private": 0.5}
         (lambda: precise(scc.SocialAnimal.preset_profile), lambda: axl.Alternator()),
     ],
 )
-def test_identical_p_cooperate_along_identical_histories(make_first, make_second):
+@pytest.mark.parametrize("regime", list(DETERMINISTIC_REGIMES), ids=list(DETERMINISTIC_REGIMES))
+def test_identical_p_cooperate_along_identical_histories(make_first, make_second, regime):
     """With deterministic play, the loop and the batch see the same contexts every turn.
 
-    Precise agents (β = 200), a regime that sees everything without error, and no noise:
-    nothing random is left, so both engines follow the same history, and the batch's P(C)
-    must equal the agent's turn by turn (public scores, groups, anger, norms and all).
+    Precise agents (β = 200, whose punishments too are all but certain), regimes that see
+    everything without error, and no noise: nothing random is left, so both engines follow
+    the same history, and the batch's P(C) must equal the agent's turn by turn (public
+    scores, reputations, expected peer fines, phases, groups, anger, norms and all).
     """
     turns = 40
-    regime = scc.SocialCredit(coverage=1.0, false_positive=0.0, false_negative=0.0)
+    regime = DETERMINISTIC_REGIMES[regime]
     match = scc.Match([make_first(), make_second()], turns=turns, regime=regime, seed=3)
     match.play()
     loop = match.records()
@@ -90,12 +103,7 @@ def _cooperation_samples(engine, first, second, samples, regime, turns=30, noise
             )
             match.play()
             out.append(match.totals())
-        frame = np.array(
-            [
-                [t.loc[0, "cooperations"], t.loc[0, "material_payoff"] + t.loc[0, "transfers"]]
-                for t in out
-            ]
-        )
+        frame = np.array([[t.loc[0, "cooperations"], _payoff(t.loc[0])] for t in out])
         return frame[:, 0], frame[:, 1]
     totals, _ = play_batch(
         [first] * samples,
@@ -107,7 +115,12 @@ def _cooperation_samples(engine, first, second, samples, regime, turns=30, noise
         seeds=12345,
     )
     side = totals[totals["side"] == 0]
-    return side["cooperations"].to_numpy(), (side["material_payoff"] + side["transfers"]).to_numpy()
+    return side["cooperations"].to_numpy(), _payoff(side).to_numpy()
+
+
+def _payoff(totals):
+    peers = totals["peer_costs"] + totals["peer_fines"]
+    return totals["material_payoff"] + totals["transfers"] - peers
 
 
 @pytest.mark.parametrize(
@@ -121,6 +134,28 @@ def _cooperation_samples(engine, first, second, samples, regime, turns=30, noise
 def test_same_distribution_of_outcomes_as_the_loop(first, second):
     """Two-sample tests over 300 seeded matches each: no difference at the 0.1% level."""
     regime = scc.SocialCredit(coverage={"economic": 0.8, "private": 0.0})
+    loop_c, loop_pay = _cooperation_samples("loop", first, second, 300, regime)
+    batch_c, batch_pay = _cooperation_samples("batch", first, second, 300, regime)
+    assert stats.mannwhitneyu(loop_c, batch_c).pvalue > 0.001
+    assert stats.ks_2samp(loop_pay, batch_pay).pvalue > 0.001
+
+
+def test_same_distribution_of_outcomes_as_the_loop_under_bottom_up_regimes():
+    """Noisy gossip, random initial reputations and peer punishment: random in both engines.
+
+    Payoffs include the peer fines and costs; the same two-sample tests as above.
+    """
+    regime = scc.Schedule(
+        {
+            0: scc.CommunityReputation(initial_good=0.5, error=0.2, visibility=0.6),
+            10: scc.Combined(
+                scc.SocialCredit(coverage={"economic": 0.8, "private": 0.0}),
+                scc.PeerPunishment(),
+                scc.CommunityReputation(norm="image_scoring"),
+            ),
+        }
+    )
+    first, second = scc.Citizen(), scc.Moralist()
     loop_c, loop_pay = _cooperation_samples("loop", first, second, 300, regime)
     batch_c, batch_pay = _cooperation_samples("batch", first, second, 300, regime)
     assert stats.mannwhitneyu(loop_c, batch_c).pvalue > 0.001

@@ -145,6 +145,23 @@ def test_initial_reputation_reproducible_and_validated():
         community.initial_reputation(-1, np.random.default_rng(7))
 
 
+def test_initial_reputation_from_given_uniforms():
+    community = CommunityReputation(initial_good=0.5)
+    good = community.initial_reputation(3, np.array([0.1, 0.5, 0.9]))
+    np.testing.assert_array_equal(good, [True, False, False])
+    with pytest.raises(ValueError, match="needs 3 uniforms, got shape \\(2,\\)"):
+        community.initial_reputation(3, np.array([0.1, 0.2]))
+
+
+def test_signal_of_a_share_of_good_partners_is_their_mean_signal():
+    community = CommunityReputation()
+    shares = np.array([0.0, 0.25, 1.0], dtype=np.float32)
+    signal = community.signal(shares)
+    assert signal.dtype == np.float32
+    np.testing.assert_allclose(signal, [-1.0, -0.5, 1.0])
+    assert community.signal(0.75) == 0.5 and type(community.signal(True)) is float
+
+
 def test_signal():
     community = CommunityReputation()
     signal = community.signal(np.array([True, False, True]))

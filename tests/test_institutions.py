@@ -10,7 +10,17 @@ from hypothesis import strategies as st
 
 from sccgames import institutions as institutions_module
 from sccgames.community import CommunityReputation
-from sccgames.institutions import Combined, PeerPunishment, Schedule, combined, schedule
+from sccgames.decision import initial_state
+from sccgames.institutions import (
+    Combined,
+    PairInstitutions,
+    PeerPunishment,
+    Schedule,
+    check_regime,
+    check_schedule_fits,
+    combined,
+    schedule,
+)
 from sccgames.population import Population
 from sccgames.profiles import Profile, Weights
 from sccgames.regimes import NoRegime, SocialCredit
@@ -359,3 +369,134 @@ def test_schedule_function():
     assert schedule(both).regime_at(7) is both
     with pytest.raises(ValueError, match="Combined takes NoRegime"):
         schedule("credit")
+
+
+# --------------------------------------------------------------------------- contexts
+def test_combined_context_of_credit_and_community_by_hand():
+    """Public scores: visibility the larger of coverage and v; the two signals averaged."""
+    credit = SocialCredit(coverage=0.4, fine=2.0)
+    community = CommunityReputation(visibility=0.7)
+    context = Combined(credit, community).context_for(
+        0.4, 150.0, partner_good=False, remaining=3.0, in_group=1.0, domain="work"
+    )
+    # a score of 150 on the 0-200 scale is a signal of +0.5; a bad reputation -1
+    assert context.partner_signal == pytest.approx((0.5 - 1.0) / 2)
+    assert context.visibility == 0.7 and context.coverage == 0.4 and context.fine == 2.0
+    assert (context.remaining, context.in_group, context.domain) == (3.0, 1.0, "work")
+    assert context.peer_sanction == 0.0
+    coverage = np.array([0.9, 0.1])
+    both = Combined(credit, community).context_for(
+        coverage,
+        np.array([100.0, 0.0]),
+        partner_good=np.array([True, True]),
+        remaining=np.inf,
+        in_group=0.0,
+    )
+    np.testing.assert_allclose(both.visibility, [0.9, 0.7])
+    np.testing.assert_allclose(both.partner_signal, [0.5, 0.0])
+
+
+def test_combined_context_with_private_scores_shows_only_the_reputation():
+    credit = SocialCredit(coverage=0.4, public_scores=False)
+    context = Combined(credit, CommunityReputation(visibility=0.2)).context_for(
+        0.4, 190.0, partner_good=True, remaining=0.0, in_group=0.0
+    )
+    assert context.partner_signal == 1.0 and context.visibility == 0.2
+    assert context.coverage == 0.4
+
+
+def test_combined_context_of_the_community_alone_is_its_own():
+    community = CommunityReputation(visibility=0.3)
+    ours = Combined(community).context_for(
+        0.5, np.nan, partner_good=False, remaining=2.0, in_group=1.0
+    )
+    assert ours == community.context_for(0.5, False, remaining=2.0, in_group=1.0)
+    # a group's mean reputation: three of four others good is a mean signal of +0.5
+    group = Combined(community).context_for(
+        0.5, np.nan, partner_good=0.75, remaining=0.0, in_group=0.0
+    )
+    assert group.partner_signal == pytest.approx(0.5)
+
+
+def test_combined_context_adds_the_expected_peer_fine():
+    """``q̂ (k − 1) fine``: 0.4 · 3 · 1.2 in a group of four."""
+    context = Combined(PEERS).context_for(
+        0.0, np.nan, peer_belief=0.4, group_size=4, remaining=0.0, in_group=0.0
+    )
+    assert context.peer_sanction == pytest.approx(1.44)
+    assert context.incentive(0.0) == pytest.approx(1.44)
+    assert context.salience == 0.0  # informal sanctions are no price
+    none = Combined(NoRegime()).context_for(0.0, np.nan, remaining=5.0, in_group=1.0)
+    assert none.peer_sanction == 0.0 and none.visibility == 0.0 and none.remaining == 5.0
+
+
+def test_peer_punishment_probability_for_a_profile_and_state_by_hand():
+    profile = Profile(beta=2.0, weights=Weights(rational=1.0, moral=1.0, emotion=0.5))
+    state = initial_state(profile)
+    peers = PeerPunishment(cost=0.5)
+    m = profile.moral
+    condition = (1 - m.conditionality) + m.conditionality / (
+        1 + math.exp(-(m.initial_compliance - m.threshold) / m.width)
+    )
+    urge = 1.0 * m.norm * condition + 0.5 * 0.0 - 1.0 * 0.5
+    assert peers.probability_for(profile, state) == pytest.approx(1 / (1 + math.exp(-2 * urge)))
+
+
+def test_punishment_in_pairs_and_learning_by_hand():
+    probability = np.array([0.9, 0.9, 0.1, 0.0])
+    defected = np.array([True, False, True, True])
+    partner = np.array([1, 0, 3, 2])
+    draws = np.array([0.5, 0.5, 0.05, 0.0])
+    # 0 punishes 1? 1 cooperated: no. 1 punishes 0 (0.5 < 0.9, 0 defected): yes.
+    # 2 punishes 3 (0.05 < 0.1): yes. 3 never punishes (probability 0).
+    np.testing.assert_array_equal(
+        PEERS.in_pairs(probability, defected, partner, draws), [False, True, True, False]
+    )
+    belief = np.array([0.2, 0.2, 0.5])
+    learned = PEERS.learn(
+        belief, 0.1, seen=np.array([1.0, 0.0, 0.0]), chances=np.array([1.0, 1.0, 0.0])
+    )
+    np.testing.assert_allclose(learned, [0.2 + 0.1 * 0.8, 0.2 - 0.1 * 0.2, 0.5])
+
+
+# --------------------------------------------------------------------------- in force
+def test_pair_institutions_follow_the_schedule_and_keep_scores_across_phases():
+    credit = SocialCredit(coverage=1.0, false_positive=0.0, false_negative=0.0, score_decay=0.0)
+    seen = CommunityReputation(visibility=1.0)
+    plan = Schedule({0: credit, 2: seen, 4: Combined(credit, PEERS)})
+    rng = np.random.default_rng(0)
+    inside = PairInstitutions(plan, np.array([1, 0]), ["default"], rng)
+    assert [inside.phase(t) for t in range(6)] == [0, 0, 1, 1, 2, 2]
+    acts = np.array([True, False])
+    for t in range(6):
+        coverage = inside.coverage(t, 0)
+        assert coverage == (0.0 if t in (2, 3) else 1.0)
+        inside.enforce(t, acts, coverage, rng)
+        inside.punish(t, acts, np.array([1.0, 0.0]), np.array([0.1, 0.1]), rng)
+        inside.judge(t, acts, rng)
+    # four recorded turns (0, 1, 4, 5): +1 each for C, -5 each for D; none while unwatched
+    np.testing.assert_allclose(inside.scores, [104.0, 80.0])
+    assert inside.regime_at(5).peers is PEERS and inside.regime_at(3).community is seen
+    context = inside.context(5, 1.0, 0, remaining=0.0, in_group=0.0)
+    assert context.peer_sanction == pytest.approx(PEERS.prior * PEERS.fine)  # never defected
+    # the partner's score 80 is a signal of (80 - 100) / 100; no community in force now
+    assert context.partner_signal == pytest.approx(-0.2)
+    # the defector learned from two punished defections (turns 4 and 5)
+    expected = PEERS.prior
+    for _ in range(2):
+        expected += 0.1 * (1.0 - expected)
+    assert inside.belief[1] == pytest.approx(expected)
+    # judged in turns 2 and 3 only: a D to a good partner is bad standing, and it stays
+    np.testing.assert_array_equal(inside.reputation(), [1.0, 0.0])
+
+
+def test_check_regime_and_schedule_fits():
+    assert check_regime(None) == Schedule({0: NoRegime()})
+    assert check_regime(CREDIT).regime_at(0).credit is CREDIT
+    with pytest.raises(ValueError, match=r"^regime must be NoRegime\(\), SocialCredit"):
+        check_regime("credit")
+    with pytest.raises(ValueError, match=r"match\.regime must be"):
+        check_regime(3, where="match.regime")
+    check_schedule_fits(Schedule({0: CREDIT, 9: NoRegime()}), 10)
+    with pytest.raises(ValueError, match="phase starting at round 10, but there are only 10"):
+        check_schedule_fits(Schedule({0: CREDIT, 10: NoRegime()}), 10, unit="round")

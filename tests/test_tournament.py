@@ -141,3 +141,100 @@ def test_bad_tournament_arguments(kwargs, message):
     arguments = {"players": [scc.Citizen(), axl.TitForTat()], **kwargs}
     with pytest.raises(ValueError, match=message):
         Tournament(**arguments)
+
+
+# --------------------------------------------------------------------------- every regime
+EXACT = scc.SocialCredit(coverage=1.0, false_positive=0.0, false_negative=0.0, blacklist_cost=0.0)
+EVERYTHING = scc.Schedule(
+    {
+        0: scc.CommunityReputation(initial_good=0.5, error=0.1),
+        10: scc.Combined(WATCHED, scc.PeerPunishment(), scc.CommunityReputation()),
+        20: scc.PeerPunishment(prior=0.5),
+    }
+)
+
+
+def _row(results, name, opponent):
+    rows = results.matches.query("name == @name and opponent_name == @opponent")
+    assert len(rows) > 0
+    return rows
+
+
+def test_a_schedule_in_a_tournament_switches_at_the_stated_turn():
+    plan = scc.Schedule({0: scc.NoRegime(), 10: EXACT})
+    results = Tournament(
+        [axl.Defector(), axl.Cooperator()], turns=25, repetitions=2, regime=plan, seed=1
+    ).play(progress_bar=False)
+    defector = _row(results, "Defector", "Cooperator")
+    assert (defector["fines"] == 15 * EXACT.fine).all()  # fined in turns 10-24 only
+    cooperator = _row(results, "Cooperator", "Defector")
+    assert (cooperator["transfers"] == 15 * EXACT.reward / 25).all()
+    np.testing.assert_allclose(defector["payoff"], 5.0 - 15 * EXACT.fine / 25)
+
+
+def test_community_reputation_in_a_tournament_changes_standing():
+    community = scc.CommunityReputation(visibility=1.0, error=0.0)
+    results = Tournament(
+        [axl.Defector(), axl.Cooperator(), scc.Citizen()],
+        turns=10,
+        repetitions=3,
+        regime=community,
+        seed=2,
+    ).play(progress_bar=False)
+    matches = results.matches
+    defector = matches.query("name == 'Defector' and opponent_name != 'Defector'")
+    assert (defector["reputation"] == 0).all()
+    assert (matches.query("name == 'Cooperator'")["reputation"] == 1).all()
+    summary = results.summary.set_index("name")
+    assert summary.loc["Cooperator", "reputation"] == 1.0
+    assert summary.loc["Defector", "reputation"] < 0.5
+    # and without a community there is no reputation at all
+    plain = Tournament([axl.Defector(), axl.Cooperator()], turns=5, repetitions=1, seed=2)
+    assert plain.play(progress_bar=False).matches["reputation"].isna().all()
+
+
+def test_peer_punishment_in_a_tournament_fines_defectors():
+    peers = scc.PeerPunishment()
+    results = Tournament(
+        [scc.Moralist(), axl.Defector()], turns=100, repetitions=2, regime=peers, seed=3
+    ).play(progress_bar=False)
+    defector = _row(results, "Defector", "Moralist")
+    moralist = _row(results, "Moralist", "Defector")
+    assert (defector["peer_fines"] > 0).all() and (defector["peer_costs"] == 0).all()
+    # each punishment costs the punisher `cost` and the punished `fine`
+    punished = defector["peer_fines"].to_numpy() / peers.fine
+    np.testing.assert_allclose(moralist["peer_costs"].to_numpy() / peers.cost, punished)
+    matches = results.matches
+    np.testing.assert_allclose(
+        matches["payoff"],
+        matches["material_payoff"]
+        + matches["transfers"]
+        - matches["peer_costs"]
+        - matches["peer_fines"],
+    )
+
+
+def test_combined_in_a_tournament_applies_both():
+    regime = scc.Combined(EXACT, scc.PeerPunishment())
+    results = Tournament(
+        [scc.Moralist(), axl.Defector()], turns=50, repetitions=2, regime=regime, seed=4
+    ).play(progress_bar=False)
+    defector = _row(results, "Defector", "Moralist")
+    assert (defector["fines"] == 50 * EXACT.fine).all()
+    assert (defector["peer_fines"] > 0).all()
+
+
+def test_every_regime_same_results_for_any_number_of_processes():
+    players = [scc.Citizen(), scc.Moralist(), axl.TitForTat(), "Random"]
+    kwargs = dict(turns=30, repetitions=3, regime=EVERYTHING, domains=DOMAINS, seed=5, noise=0.05)
+    one = Tournament(players, processes=1, **kwargs).play(progress_bar=False)
+    two = Tournament(players, processes=2, **kwargs).play(progress_bar=False)
+    pd.testing.assert_frame_equal(one.matches, two.matches)
+    pd.testing.assert_frame_equal(one.summary, two.summary)
+    assert one.matches["peer_fines"].sum() > 0 and one.matches["reputation"].notna().all()
+
+
+def test_a_schedule_phase_after_the_last_turn_is_a_clear_error():
+    plan = scc.Schedule({0: scc.NoRegime(), 300: WATCHED})
+    with pytest.raises(ValueError, match="phase starting at turn 300, but there are only 200"):
+        Tournament([scc.Citizen(), axl.TitForTat()], regime=plan, domains=DOMAINS)
