@@ -27,6 +27,11 @@ def leftovers(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir() if p.name.startswith(".tmp-"))
 
 
+def contents(directory: Path) -> list[str]:
+    """The files of a run folder, but its lock file."""
+    return sorted(p.name for p in directory.iterdir() if p.name != runs.LOCK)
+
+
 @pytest.mark.parametrize("format", ["parquet", "csv"])
 def test_table_round_trip(tmp_path, format):
     if format == "parquet":
@@ -214,21 +219,24 @@ def test_complete_folder_refused_unless_overwrite(tmp_path):
     assert read_run(tmp_path / "run")["results"].shape == FRAME.shape
     again = RunFolder.create(tmp_path / "run", {"a": 2}, seed=2, kind="test", overwrite=True)
     assert again.manifest["config"] == {"a": 2}
-    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["manifest.json"]
+    assert contents(tmp_path / "run") == ["manifest.json"]
 
 
 def test_incomplete_folder_cleaned_and_reused(tmp_path):
     folder = RunFolder.create(tmp_path / "run", {"a": 1}, seed=1, kind="test")
     folder.write("stale", FRAME)
     (tmp_path / "run" / ".tmp-partial").write_text("x")
+    with pytest.raises(runs.FolderInUseError, match="being written by another run"):
+        RunFolder.create(tmp_path / "run", {"a": 1}, seed=1, kind="test")
+    folder.close()  # as its process ending would
     again = RunFolder.create(tmp_path / "run", {"a": 1}, seed=1, kind="test")
-    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["manifest.json"]
+    assert contents(tmp_path / "run") == ["manifest.json"]
     assert again.tables == {}
     # A folder holding only temporary files (killed before its first manifest) is reused.
     (tmp_path / "tmponly").mkdir()
     (tmp_path / "tmponly" / ".tmp-abc").write_text("x")
     RunFolder.create(tmp_path / "tmponly", {}, seed=None, kind="test")
-    assert sorted(p.name for p in (tmp_path / "tmponly").iterdir()) == ["manifest.json"]
+    assert contents(tmp_path / "tmponly") == ["manifest.json"]
 
 
 def test_foreign_directory_never_cleaned(tmp_path):
