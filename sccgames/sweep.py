@@ -55,6 +55,7 @@ from sccgames.runs import (
 __all__ = [
     "Point",
     "SweepError",
+    "WorkerPool",
     "available_cores",
     "grid",
     "point_id",
@@ -306,71 +307,89 @@ def _worker_init(parent: int) -> None:
     _die_with_parent(parent)
 
 
-def worker_pool(processes: int) -> ProcessPoolExecutor:
+@contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C while a worker may be started, and raise it after.
+
+    A worker forked in that moment inherits the handler that merely records the signal (until
+    its initializer ignores Ctrl-C), so no worker is interrupted before it is ready; the main
+    process gets its ``KeyboardInterrupt`` on leaving the block.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    caught: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and callable(previous):
+        previous(signal.SIGINT, None)  # Python's default handler raises KeyboardInterrupt
+
+
+class WorkerPool(ProcessPoolExecutor):
     """A local process pool whose workers ignore Ctrl-C and die with this process.
+
+    The main process handles Ctrl-C: call :meth:`stop` on ``KeyboardInterrupt`` (it cancels
+    what is queued and terminates the workers), :meth:`shutdown` otherwise.
 
     Parameters
     ----------
     processes : int
         Worker processes, capped at :func:`available_cores`.
 
-    Returns
-    -------
-    concurrent.futures.ProcessPoolExecutor
-        Stop it with :func:`stop_pool` on an interrupt (it cancels what is queued and
-        terminates the workers), with ``shutdown()`` otherwise.
-
     """
-    return ProcessPoolExecutor(
-        max_workers=max(1, min(processes, available_cores())),
-        initializer=_worker_init,
-        initargs=(os.getpid(),),
-    )
+
+    def __init__(self, processes: int) -> None:
+        super().__init__(
+            max_workers=max(1, min(processes, available_cores())),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Schedule ``fn(*args, **kwargs)``; see :meth:`ProcessPoolExecutor.submit`."""
+        with _sigint_deferred():  # it may start a worker
+            return super().submit(fn, *args, **kwargs)
+
+    def stop(self) -> None:
+        """Cancel every queued task and terminate the workers now."""
+        terminate = getattr(super(), "terminate_workers", None)  # Python 3.14
+        # before 3.14 the pool has no public way to stop running workers: its process table
+        table = getattr(self, "_processes", None)
+        processes = list(table.values()) if isinstance(table, dict) else []
+        self.shutdown(wait=False, cancel_futures=True)
+        if terminate is not None:  # pragma: no cover - Python 3.14
+            terminate()
+            return
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        deadline = time.monotonic() + 2
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():  # pragma: no cover - ignored SIGTERM
+                process.kill()
+                process.join(1)
 
 
-@contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ignore Ctrl-C while workers are started (they inherit it until their initializer).
-
-    Otherwise a Ctrl-C in that moment would interrupt a worker before it ignores Ctrl-C
-    itself; the cost is a Ctrl-C in those milliseconds is lost.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def stop_pool(executor: ProcessPoolExecutor) -> None:
-    """Cancel every queued task of ``executor`` and terminate its workers now.
+def worker_pool(processes: int) -> WorkerPool:
+    """A :class:`WorkerPool` of ``processes`` workers (at most the cores available).
 
     Parameters
     ----------
-    executor : concurrent.futures.ProcessPoolExecutor
-        A pool from :func:`worker_pool`.
+    processes : int
+        Worker processes.
+
+    Returns
+    -------
+    WorkerPool
+        The pool.
 
     """
-    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14
-    # before 3.14 the pool has no public way to stop running workers: its process table
-    table = getattr(executor, "_processes", None)
-    processes = list(table.values()) if isinstance(table, dict) else []
-    executor.shutdown(wait=False, cancel_futures=True)
-    if terminate is not None:  # pragma: no cover - Python 3.14
-        terminate()
-        return
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    deadline = time.monotonic() + 2
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():  # pragma: no cover - ignored SIGTERM
-            process.kill()
-            process.join(1)
+    return WorkerPool(processes)
 
 
 def _distributed() -> Any:
@@ -406,8 +425,7 @@ def _execute(
     if scheduler is None:
         executor = worker_pool(processes)
         try:
-            with _sigint_ignored():
-                futures = {executor.submit(_run_point, runner, p, *args): p for p in pending}
+            futures = {executor.submit(_run_point, runner, p, *args): p for p in pending}
             for future in as_completed(futures):
                 try:
                     future.result()
@@ -415,7 +433,7 @@ def _execute(
                     failures[futures[future].id] = error
                 bar.update(1)
         except BaseException:  # Ctrl-C above all: stop now, not after every queued point
-            stop_pool(executor)
+            executor.stop()
             raise
         executor.shutdown()
         return failures

@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +29,7 @@ from sccgames.batch import play_batch_columns
 from sccgames.games import payoff_matrices
 from sccgames.match import _check_domains
 from sccgames.regimes import NoRegime, SocialCredit
+from sccgames.sweep import worker_pool
 
 #: Matches per batch-kernel chunk: large enough to amortize numpy's per-call cost, small
 #: enough to spread over processes. Every match draws from its own seed, so results never
@@ -362,13 +362,18 @@ class Tournament:
         if self.processes == 1:
             outputs = map(_play_chunk, tasks)
             pool = None
-        else:
-            pool = ProcessPoolExecutor(max_workers=self.processes)
+        else:  # workers that ignore Ctrl-C and die with this process
+            pool = worker_pool(self.processes)
             outputs = pool.map(_play_chunk, tasks)
         try:
             for output in outputs:
                 totals.append(output)
                 bar.update(len(output["side"]) // 2)
+        except BaseException:  # Ctrl-C: cancel the queued chunks and stop the workers now
+            if pool is not None:
+                pool.stop()
+                pool = None
+            raise
         finally:
             bar.close()
             if pool is not None:
