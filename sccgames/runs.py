@@ -643,7 +643,7 @@ class RunFolder:
             :func:`check_directory`).
 
         """
-        directory = Path(directory)
+        directory = check_directory(directory)  # "" is not "."
         manifest = _new_manifest(config, seed, kind)
         _check_takeover(directory, kind, overwrite)  # before anything is written
         directory.mkdir(parents=True, exist_ok=True)

@@ -48,6 +48,7 @@ from sccgames.runs import (
     _resolve_format,
     _table_path,
     canonical_json,
+    check_directory,
     is_complete,
     write_json,
 )
@@ -495,7 +496,7 @@ def run_sweep(
     if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
         raise ValueError(f"processes must be a positive integer, got {processes!r}")
     processes = min(processes, available_cores())
-    directory = Path(directory)
+    directory = check_directory(directory)  # "" is not "."
     format = _resolve_format(None)
     manifest = _new_manifest({"points": [point.id for point in points]}, None, "sweep")
     if processes > 1 or scheduler is not None:
