@@ -242,12 +242,30 @@ def _remove_scratch(directory: Path) -> None:
             child.unlink(missing_ok=True)
 
 
+#: The lock descriptors this process holds. A forked child closes its copies at once (see
+#: :func:`_forget_locks`): a lock is shared by every copy of its descriptor, so a pool
+#: worker that kept one would hold its parent's folder after the parent died.
+_HELD: set[int] = set()
+_FORK_HOOK: list[bool] = []
+
+
+def _forget_locks() -> None:
+    """In a forked child: close the copies of the parent's lock descriptors."""
+    for descriptor in list(_HELD):
+        try:
+            os.close(descriptor)
+        except OSError:  # pragma: no cover - already closed
+            pass
+    _HELD.clear()
+
+
 class FolderLock:
     """An advisory, exclusive lock on a run folder: one writer at a time.
 
     The lock is :func:`fcntl.flock` on the file :data:`LOCK` inside the folder; the
     operating system releases it when its holder exits, however it exits (even by SIGKILL),
-    so a lock is never stale. Where ``fcntl`` is missing (Windows) there is no lock.
+    so a lock is never stale, and a forked child (a pool worker) does not keep its
+    parent's. Where ``fcntl`` is missing (Windows) there is no lock.
 
     Parameters
     ----------
@@ -264,10 +282,14 @@ class FolderLock:
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
         self._descriptor: int | None = None
+        self._pid = os.getpid()
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
             return
+        if not _FORK_HOOK and hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=_forget_locks)
+            _FORK_HOOK.append(True)
         descriptor = os.open(self.directory / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -280,17 +302,20 @@ class FolderLock:
                 ) from None
             raise
         self._descriptor = descriptor
+        _HELD.add(descriptor)
 
     @property
     def held(self) -> bool:
-        """Whether this object holds the lock."""
-        return self._descriptor is not None
+        """Whether this object holds the lock (in this process)."""
+        return self._descriptor is not None and self._pid == os.getpid()
 
     def release(self) -> None:
-        """Release the lock (a second call does nothing)."""
+        """Release the lock (a second call, or one in a forked child, does nothing)."""
         if self._descriptor is not None:
             descriptor, self._descriptor = self._descriptor, None
-            os.close(descriptor)
+            if self._pid == os.getpid():  # a child closed its copy when it was forked
+                _HELD.discard(descriptor)
+                os.close(descriptor)
 
     def __enter__(self) -> FolderLock:
         return self

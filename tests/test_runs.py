@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -480,3 +481,21 @@ def test_a_file_size_limit_is_reported_with_the_path(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == f"[Errno 27] File too large: '{tmp_path / 'big.csv'}'"
     assert leftovers(tmp_path) == []
+
+
+def test_a_forked_child_does_not_keep_its_parents_lock(tmp_path):
+    """A pool worker forked while its parent held a folder must not hold it after: else a
+    sweep resumed after its parent was killed would find its folder busy."""
+    lock = runs.FolderLock(tmp_path)
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child
+        time.sleep(30)
+        os._exit(0)
+    try:
+        lock.release()
+        again = runs.FolderLock(tmp_path)  # the child, still alive, holds nothing
+        assert again.held
+        again.release()
+    finally:
+        os.kill(child, 9)
+        os.waitpid(child, 0)
