@@ -331,3 +331,40 @@ def test_odd_names_and_out_values_never_write_outside_the_run_folder(target, ove
                 assert key not in before
         assert json.loads((folder / "manifest.json").read_text())["status"] == "complete"
         assert inside
+
+
+def test_help_imports_nothing_heavy():
+    """`sccgames --help` answers at once: no axelrod, pandas, numpy or scipy imported."""
+    code = (
+        "import sys\n"
+        "from sccgames.cli import build_parser\n"
+        "build_parser().format_help()\n"
+        "import sccgames\n"
+        "print(sorted(m for m in ('axelrod', 'pandas', 'numpy', 'scipy') if m in sys.modules))"
+    )
+    root = Path(sys.modules["sccgames"].__file__).parents[1]  # this copy of the package
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_every_public_name_still_resolves():
+    """The package's names are imported on first use (PEP 562), all of them."""
+    import sccgames as scc
+    from sccgames.tournament import Tournament
+
+    assert scc.Tournament is Tournament
+    for name in scc.__all__:
+        assert getattr(scc, name) is not None, name
+    assert set(scc.__all__) <= set(dir(scc))
+    assert scc.config.load is not None  # a submodule, as before, without importing it
+    namespace: dict = {}
+    exec("from sccgames import *", namespace)
+    assert set(scc.__all__) <= set(namespace)
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        scc.nope  # noqa: B018
