@@ -197,7 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _command(args)
     except KeyboardInterrupt:
-        again = "resume it" if args.command == "sweep" or getattr(args, "sweep", False) else "rerun"
+        resumes = args.command == "sweep" or getattr(args, "sweep", False)
+        again = "resume it" if resumes else "run it from the start"
         where = (
             f"; {args.folder} is left incomplete (run the same command again to {again})"
             if args.folder is not None

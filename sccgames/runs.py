@@ -247,6 +247,9 @@ def _remove_scratch(directory: Path) -> None:
 #: worker that kept one would hold its parent's folder after the parent died.
 _HELD: set[int] = set()
 _FORK_HOOK: list[bool] = []
+#: flock errors of a filesystem that has no locks (some network filesystems): there the
+#: folder is written unlocked, as before locks existed, rather than not at all.
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP}
 
 
 def _forget_locks() -> None:
@@ -265,7 +268,8 @@ class FolderLock:
     The lock is :func:`fcntl.flock` on the file :data:`LOCK` inside the folder; the
     operating system releases it when its holder exits, however it exits (even by SIGKILL),
     so a lock is never stale, and a forked child (a pool worker) does not keep its
-    parent's. Where ``fcntl`` is missing (Windows) there is no lock.
+    parent's. Where ``fcntl`` is missing (Windows), or the filesystem has no locks, there is
+    no lock (:attr:`held` is False).
 
     Parameters
     ----------
@@ -295,6 +299,8 @@ class FolderLock:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
             os.close(descriptor)
+            if error.errno in _NO_LOCKS:  # pragma: no cover - e.g. NFS without a lock daemon
+                return
             if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise FolderInUseError(
                     f"run folder {self.directory} is being written by another run (it holds "

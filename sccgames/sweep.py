@@ -358,13 +358,14 @@ class WorkerPool(ProcessPoolExecutor):
     def stop(self) -> None:
         """Cancel every queued task and terminate the workers now."""
         terminate = getattr(super(), "terminate_workers", None)  # Python 3.14
+        if terminate is not None:  # pragma: no cover - Python 3.14
+            terminate()
+            self.shutdown(wait=False, cancel_futures=True)
+            return
         # before 3.14 the pool has no public way to stop running workers: its process table
         table = getattr(self, "_processes", None)
         processes = list(table.values()) if isinstance(table, dict) else []
         self.shutdown(wait=False, cancel_futures=True)
-        if terminate is not None:  # pragma: no cover - Python 3.14
-            terminate()
-            return
         for process in processes:
             if process.is_alive():
                 process.terminate()

@@ -322,3 +322,49 @@ def test_ctrl_c_through_the_command(tmp_path, capsys, seed):
     assert main(["sweep", str(path), "--out", str(out), "--quiet"]) == 0
     for name, table in read_run(reference).items():
         pd.testing.assert_frame_equal(read_run(out)[name], table)
+
+
+TOURNAMENT = """\
+kind = "tournament"
+seed = 3
+[tournament]
+players = ["Tit For Tat", "Defector", "Moralist", "Random"]
+turns = 500
+repetitions = 100
+"""
+
+
+def test_ctrl_c_during_a_parallel_run_through_the_command(tmp_path, capsys):
+    """Was: a 35-59-line traceback. `sccgames run` of a tournament on 2 processes: one line,
+    exit 130 within seconds, its workers gone, its folder incomplete, and it runs again."""
+    path = tmp_path / "t.toml"
+    path.write_text(TOURNAMENT)
+    out = tmp_path / "run"
+    before = children(os.getpid())
+    finished = threading.Event()
+    sent: list[float] = []
+
+    def interrupt():
+        while not (out / "manifest.json").exists() and not finished.is_set():
+            time.sleep(0.01)
+        time.sleep(random.Random(7).uniform(0.3, 0.6))  # the pool is up and playing
+        if not finished.is_set():
+            sent.append(time.monotonic())
+            os.kill(os.getpid(), signal.SIGINT)
+
+    killer = threading.Thread(target=interrupt)
+    killer.start()
+    try:
+        status = main(["run", str(path), "--out", str(out), "--processes", "2", "--quiet"])
+    finally:
+        finished.set()
+        killer.join()
+    took = time.monotonic() - sent[0]
+    assert status == 130
+    assert took < INTERRUPT_SECONDS
+    assert capsys.readouterr().err == (
+        f"sccgames run: interrupted; {out} is left incomplete (run the same command again "
+        "to run it from the start)\n"
+    )
+    assert json.loads((out / "manifest.json").read_text())["status"] == "incomplete"
+    assert_no_orphans(children(os.getpid()) - before)
