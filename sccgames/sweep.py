@@ -473,7 +473,8 @@ def run_sweep(
         run folder per point in ``points/<id>/``. Points whose folder is complete are
         skipped, so rerunning an interrupted sweep resumes it.
     processes : int, default 1
-        Local worker processes; 1 runs inline. Ignored when ``scheduler`` is given.
+        Local worker processes (:class:`WorkerPool`), at most :func:`available_cores`; 1
+        runs inline. Ignored when ``scheduler`` is given.
     scheduler : str, optional
         The address of a Dask scheduler to run the points on instead (needs
         ``dask.distributed``; ``directory`` must be on a filesystem the workers share).
@@ -490,6 +491,14 @@ def run_sweep(
     ------
     SweepError
         If some points failed; the others are complete, and a rerun runs only the rest.
+    FileExistsError
+        If ``directory`` is a folder that is neither empty nor a sweep's (nothing is then
+        touched).
+    sccgames.runs.FolderInUseError
+        If another sweep is writing ``directory``.
+    KeyboardInterrupt
+        On Ctrl-C: queued points are cancelled and the workers terminated at once; the
+        sweep stays incomplete and a rerun resumes it.
 
     """
     points = list(points)
