@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,9 +53,18 @@ _positive_int = _whole_number(1)
 _seed = _whole_number(0)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose error line is capped, as every error line of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and one capped error line; exit 2."""
+        self.print_usage(sys.stderr)
+        self.exit(2, one_line(f"{self.prog}: error: {message}") + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command's argument parser."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sccgames",
         description="Motive-driven agents under social credit regimes.",
     )

@@ -368,3 +368,13 @@ def test_every_public_name_still_resolves():
     assert set(scc.__all__) <= set(namespace)
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         scc.nope  # noqa: B018
+
+
+def test_an_argument_error_line_is_capped_too(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--turns", "x" * 100_000])
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith("usage: sccgames demo")
+    assert err[-1].startswith("sccgames demo: error: argument --turns: expected a whole")
+    assert len(err[-1]) == MAX_LINE
