@@ -487,11 +487,14 @@ def test_a_forked_child_does_not_keep_its_parents_lock(tmp_path):
     """A pool worker forked while its parent held a folder must not hold it after: else a
     sweep resumed after its parent was killed would find its folder busy."""
     lock = runs.FolderLock(tmp_path)
+    ready, tell = os.pipe()
     child = os.fork()
-    if child == 0:  # pragma: no cover - the child
+    if child == 0:  # pragma: no cover - the child, its fork hooks run
+        os.write(tell, b"x")
         time.sleep(30)
         os._exit(0)
     try:
+        assert os.read(ready, 1) == b"x"
         lock.release()
         again = runs.FolderLock(tmp_path)  # the child, still alive, holds nothing
         assert again.held
@@ -499,3 +502,5 @@ def test_a_forked_child_does_not_keep_its_parents_lock(tmp_path):
     finally:
         os.kill(child, 9)
         os.waitpid(child, 0)
+        os.close(ready)
+        os.close(tell)
