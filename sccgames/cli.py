@@ -1,12 +1,35 @@
-"""The ``sccgames`` command."""
+"""The ``sccgames`` command.
+
+Every failure ends in one line on stderr, never a traceback, at most :data:`MAX_LINE`
+characters: exit status 2 for bad input (a file, a value, a folder that may not be used), 1
+for a run that failed (set ``SCCGAMES_DEBUG=1`` to see the traceback of an unexpected error),
+130 for Ctrl-C (the run folder is left incomplete; the same command resumes or restarts it).
+
+``--processes`` is capped at the cores this process may use: results are the same for any
+number of processes, and more processes than cores only cost memory; a note says so.
+
+Heavy modules (pandas, axelrod, the experiment machinery) are imported only by the commands
+that need them, so that ``sccgames --help`` answers at once.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The longest error line the command prints (chosen so that a message echoing a huge key,
+#: value or path still reads as one line of a terminal or a log).
+MAX_LINE = 300
+
+#: Exit status of a command stopped by Ctrl-C (128 + SIGINT, the shells' convention).
+EXIT_INTERRUPTED = 130
 
 
 def _whole_number(low: int):
@@ -30,9 +53,18 @@ _positive_int = _whole_number(1)
 _seed = _whole_number(0)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose error line is capped, as every error line of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and one capped error line; exit 2."""
+        self.print_usage(sys.stderr)
+        self.exit(2, one_line(f"{self.prog}: error: {message}") + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command's argument parser."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sccgames",
         description="Motive-driven agents under social credit regimes.",
     )
@@ -126,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _findings(size: int | None) -> None:
+    import pandas as pd
+
     from sccgames import findings
 
     sized = {} if size is None else {"size": size}
@@ -149,15 +183,63 @@ def _findings(size: int | None) -> None:
             print(table.to_string(float_format=lambda x: f"{x:.3f}"))
 
 
+def one_line(text: object) -> str:
+    """``text`` as one line of at most :data:`MAX_LINE` characters (whitespace collapsed)."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 3] + "..."
+
+
+def _say(command: str, message: object) -> None:
+    print(one_line(f"sccgames {command}: {message}"), file=sys.stderr)
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, KeyError) and len(error.args) == 1 and isinstance(error.args[0], str):
+        return error.args[0]  # not repr'd in quotes
+    return str(error) or type(error).__name__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``sccgames`` command; return its exit status (2 for bad input)."""
+    """Run the ``sccgames`` command; return its exit status (2 for bad input, 130 for Ctrl-C)."""
     args = build_parser().parse_args(argv)
+    args.folder = None  # the run folder being written, once known
+    try:
+        return _command(args)
+    except KeyboardInterrupt:
+        resumes = args.command == "sweep" or getattr(args, "sweep", False)
+        again = "resume it" if resumes else "run it from the start"
+        where = (
+            f"; {args.folder} is left incomplete (run the same command again to {again})"
+            if args.folder is not None
+            else ""
+        )
+        _say(args.command, f"interrupted{where}")
+        return EXIT_INTERRUPTED
+    except (ValueError, OSError, RecursionError, MemoryError) as error:
+        # bad input: ConfigError is a ValueError, a folder that may not be used an OSError
+        _say(args.command, _message(error))
+        return 2
+    except Exception as error:
+        if os.environ.get("SCCGAMES_DEBUG"):
+            raise
+        from sccgames.sweep import SweepError
+
+        if isinstance(error, SweepError):
+            _say(args.command, error)
+        else:
+            _say(
+                args.command,
+                f"{_message(error)} ({type(error).__name__}; set SCCGAMES_DEBUG=1 for the "
+                "traceback)",
+            )
+        return 1
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command in {"run", "sweep", "validate", "report", "schema", "fit"}:
-        try:
-            return _experiments(args)
-        except (ValueError, OSError) as error:  # ConfigError is a ValueError
-            print(f"sccgames {args.command}: {error}", file=sys.stderr)
-            return 2
+        return _experiments(args)
+    import pandas as pd
+
     if args.command == "demo":
         from sccgames.demo import run_demo
 
@@ -178,10 +260,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _out(args: argparse.Namespace, loaded: Any) -> Path:
+    """The run folder: ``--out`` (even an empty one, which is refused), else the default."""
+    from sccgames import experiment
+
+    return Path(args.out) if args.out is not None else experiment.default_directory(loaded)
+
+
+def _processes(args: argparse.Namespace, asked: int) -> int:
+    """``asked`` capped at the cores available, with a note on stderr when it is."""
+    from sccgames.sweep import available_cores
+
+    cores = available_cores()
+    if asked > cores:
+        _say(args.command, f"note: running {cores} processes, the cores available, not {asked}")
+    return min(asked, cores)
+
+
 def _experiments(args: argparse.Namespace) -> int:
     import json
 
-    from sccgames import config, experiment, fitting
+    from sccgames import config, experiment
 
     if args.command == "schema":
         print(json.dumps(config.json_schema(), indent=2))
@@ -189,31 +288,47 @@ def _experiments(args: argparse.Namespace) -> int:
         checked = config.validate(config.load(args.file))
         print(f"{args.file}: OK ({checked.kind}, seed {checked.seed})")
     elif args.command == "run":
+        if args.out == "":
+            raise ValueError("--out is empty; name a folder to write the run into")
+        loaded = config.load(args.file)
+        out = _out(args, loaded)
+        processes = _processes(args, args.processes or loaded.execution.processes)
+        args.sweep = loaded.sweep is not None
+        args.folder = out
         experiment.run(
-            args.file,
-            out=args.out,
+            loaded,
+            out=out,
             seed=args.seed,
-            processes=args.processes,
+            processes=processes,
             progress_bar=not args.quiet,
             overwrite=args.overwrite,
         )
         print(f"{args.file}: done")
     elif args.command == "sweep":
+        if args.out == "":
+            raise ValueError("--out is empty; name a folder to write the sweep into")
         loaded = config.load(args.file)
         if loaded.sweep is None:
             raise ValueError(f"{args.file}: no [sweep] section to run (use 'sccgames run')")
-        out = args.out or experiment.default_directory(loaded)
+        out = _out(args, loaded)
+        processes = _processes(args, args.processes or loaded.execution.processes)
+        args.folder = out
         combined = experiment.sweep(
             loaded,
             out,
-            processes=args.processes or loaded.execution.processes,
+            processes=processes,
             scheduler=args.scheduler,
             progress_bar=not args.quiet,
         )
         print(f"{args.file}: {len(combined)} tables in {out}")
     elif args.command == "fit":
+        from sccgames import fitting
+
+        if args.out == "":
+            raise ValueError("--out is empty; name a folder to write the fit into")
         loaded = config.load(args.file)
-        out = args.out or experiment.default_directory(loaded)
+        out = _out(args, loaded)
+        args.folder = out
         done = experiment.fit(loaded, out, overwrite=args.overwrite, progress_bar=not args.quiet)
         _print_tables({k: done.tables[k] for k in fitting.SUMMARY if k in done.tables})
         print(f"\n{args.file}: {len(done.tables)} tables and {fitting.FIGURE} in {out}")
@@ -227,6 +342,8 @@ def _experiments(args: argparse.Namespace) -> int:
 
 def _print_tables(tables: dict[str, pd.DataFrame]) -> None:
     """Print tables under their names, three decimals (what report and fit show)."""
+    import pandas as pd
+
     with pd.option_context("display.width", 160, "display.max_columns", 30):
         for name, table in tables.items():
             print(f"\n{name}\n")

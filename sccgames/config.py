@@ -52,6 +52,7 @@ from sccgames.inference import MODELS, Model
 from sccgames.institutions import Combined, Schedule
 from sccgames.population import Discrete, Population, fehr_schmidt, resolve_preset
 from sccgames.regimes import NoRegime
+from sccgames.runs import run_name
 from sccgames.society import Imitation, Society
 from sccgames.tournament import Tournament, resolve_player
 
@@ -345,8 +346,10 @@ def parse(data: dict[str, Any], source: str = "<config>") -> Experiment:
                 only = " or ".join(map(repr, fits))
                 hint = "" if section == fits[0] else f" (only with kind = {only})"
                 raise ConfigError(f"not allowed when kind = {kind!r}{hint}", section)
-        if raw["name"] is None:
-            raw["name"] = Path(source).stem if source != "<config>" else "experiment"
+        try:  # a run name: runs/<name> is a folder inside runs/
+            raw["name"] = run_name(raw["name"], None if source == "<config>" else Path(source).stem)
+        except ValueError as error:
+            raise ConfigError(str(error), "name") from None
         experiment = _specs(raw, source)
         _check_sweep(experiment)
         return experiment

@@ -18,8 +18,15 @@ import pandas as pd
 
 from sccgames import config as schema
 from sccgames import fitting
-from sccgames.runs import RunFolder, read_run
-from sccgames.sweep import Point, run_sweep
+from sccgames.runs import (
+    MANIFEST,
+    RunFolder,
+    _check_takeover,
+    check_directory,
+    check_run_name,
+    read_run,
+)
+from sccgames.sweep import ID_COLUMNS, Point, available_cores, run_sweep
 
 
 def tables(result: Any) -> dict[str, pd.DataFrame]:
@@ -30,14 +37,25 @@ def tables(result: Any) -> dict[str, pd.DataFrame]:
 
 
 def run_point(config: dict[str, Any], seed: int) -> dict[str, pd.DataFrame]:
-    """Run one resolved config with ``seed`` (what every sweep point and ``run`` call does)."""
+    """Run one resolved config with ``seed``: what every sweep point does.
+
+    A table column named like one of the columns a sweep prepends
+    (:data:`sccgames.sweep.ID_COLUMNS`) is renamed ``<kind>_<column>``: a tournament's
+    ``repetition`` (of a match) becomes ``tournament_repetition``, since ``repetition`` in a
+    sweep's tables is the repetition of the point.
+    """
     experiment = schema.parse({**config, "seed": seed})
     built = experiment.build()
-    return tables(
+    found = tables(
         built.play(progress_bar=False)
         if experiment.kind == "tournament"
         else built.run(progress_bar=False)
     )
+    renamed = {}
+    for name, frame in found.items():
+        clash = {c: f"{experiment.kind}_{c}" for c in frame.columns if c in ID_COLUMNS}
+        renamed[name] = frame.rename(columns=clash) if clash else frame
+    return renamed
 
 
 def _experiment(source: str | os.PathLike | schema.Experiment | dict) -> schema.Experiment:
@@ -48,10 +66,29 @@ def _experiment(source: str | os.PathLike | schema.Experiment | dict) -> schema.
     return schema.load(source)
 
 
+#: The folder that holds run folders by default, ``runs/<name>``.
+RUNS = Path("runs")
+
+
 def default_directory(experiment: schema.Experiment) -> Path:
-    """Where a run goes by default: ``[output] directory``, else ``runs/<name>``."""
+    """Where a run goes by default: ``[output] directory``, else ``runs/<name>``.
+
+    The name must be a safe run name (:func:`sccgames.runs.check_run_name`), so that
+    ``runs/<name>`` is a folder inside ``runs``; a ``ValueError`` says so otherwise.
+    """
     configured = experiment.output.directory
-    return Path(configured) if configured else Path("runs") / experiment.name
+    if configured:
+        return Path(configured)
+    return RUNS / check_run_name(experiment.name)
+
+
+def capped_processes(processes: int) -> int:
+    """``processes``, at most the cores this process may use (:func:`sweep.available_cores`).
+
+    Results never depend on the number of processes, only the time does, and more worker
+    processes than cores only cost memory.
+    """
+    return max(1, min(int(processes), available_cores()))
 
 
 def run(
@@ -79,11 +116,27 @@ def run(
         Show progress bars.
     overwrite : bool, default False
         Replace a complete run folder at ``out`` (an incomplete one is always replaced).
+        Only a run folder of the same kind is ever replaced, never another folder.
 
     Returns
     -------
     dict of str to pandas.DataFrame
         The result tables, as written to the run folder.
+
+    Raises
+    ------
+    ValueError
+        For a bad config or run folder path (see :func:`sccgames.runs.check_directory`).
+    FileExistsError
+        If ``out`` is a folder that may not be taken over (see
+        :meth:`sccgames.runs.RunFolder.create`); nothing is touched then.
+    sccgames.runs.FolderInUseError
+        If another run is writing ``out``.
+
+    Notes
+    -----
+    ``processes`` is capped at the cores available (:func:`capped_processes`); the run
+    folder's manifest records the number used.
 
     """
     experiment = _experiment(source)
@@ -96,24 +149,25 @@ def run(
         resolved["seed"] = seed
     if processes is not None:  # tournaments and sweeps read it from [execution]
         resolved["execution"]["processes"] = processes
-    workers = resolved["execution"]["processes"]
-    directory = Path(out) if out is not None else default_directory(experiment)
+    workers = capped_processes(resolved["execution"]["processes"])
+    resolved["execution"]["processes"] = workers
+    directory = check_directory(out if out is not None else default_directory(experiment))
     if experiment.sweep is not None:
         return sweep(resolved, directory, processes=workers, progress_bar=progress_bar)
-    folder = RunFolder.create(
-        directory, config=resolved, seed=resolved["seed"], kind=experiment.kind, overwrite=overwrite
-    )
     experiment = schema.parse(resolved)
-    built = experiment.build()
-    result = (
-        built.play(progress_bar=progress_bar)
-        if experiment.kind == "tournament"
-        else built.run(progress_bar=progress_bar)
-    )
-    out_tables = tables(result)
-    for name, frame in out_tables.items():
-        folder.write(name, frame)
-    folder.finish()
+    with RunFolder.create(
+        directory, config=resolved, seed=resolved["seed"], kind=experiment.kind, overwrite=overwrite
+    ) as folder:
+        built = experiment.build()
+        result = (
+            built.play(progress_bar=progress_bar)
+            if experiment.kind == "tournament"
+            else built.run(progress_bar=progress_bar)
+        )
+        out_tables = tables(result)
+        for name, frame in out_tables.items():
+            folder.write(name, frame)
+        folder.finish()
     return out_tables
 
 
@@ -131,9 +185,16 @@ def sweep(
     stopped, even killed, and is started again runs only the points not yet complete.
     Points run in ``processes`` local processes, or on the Dask scheduler at ``scheduler``
     (or ``[execution] scheduler``); ``[execution] backend = "dask"`` without an address
-    starts a local Dask cluster of ``processes`` workers.
+    starts a local Dask cluster of ``processes`` workers. Local processes are capped at the
+    cores available (:func:`capped_processes`).
+
+    Only a missing or empty folder, or a sweep's own folder, is ever taken as ``out``;
+    another writer's sweep there is refused (:class:`sccgames.runs.FolderInUseError`).
     """
     experiment = _experiment(source)
+    # refuse a folder that may not be taken over before a point is checked or a cluster started
+    _check_takeover(check_directory(out), "sweep", overwrite=False, resume=True)
+    processes = capped_processes(processes)
     resolved = experiment.to_dict()
     points = []
     for overrides, repetition in schema.sweep_points(experiment):
@@ -220,8 +281,20 @@ def report(directory: str | os.PathLike) -> dict[str, Any]:
     prints) and ``"plots"`` (paths of the PNG files written into ``directory/report``). A fit's
     run folder gets its fit tables and figure (:func:`sccgames.fitting.report`).
     """
-    if RunFolder.open(directory).manifest.get("kind") == fitting.RUN_KIND:
-        return fitting.report(directory)
+    kind = RunFolder.open(directory).manifest.get("kind")
+    try:
+        if kind == fitting.RUN_KIND:
+            return fitting.report(directory)
+        return _report(directory)
+    except KeyError as error:  # a table without a column its kind always has
+        raise ValueError(
+            f"run folder {directory}: its tables are not those of a {str(kind)[:40]} run "
+            f"(missing {error}); was its {MANIFEST} edited?"
+        ) from None
+
+
+def _report(directory: str | os.PathLike) -> dict[str, Any]:
+    """:func:`report` of a tournament, a society or a sweep of them."""
     import matplotlib
 
     matplotlib.use("Agg")

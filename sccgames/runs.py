@@ -5,15 +5,28 @@ fsynced, then moved into place with :func:`os.replace`), and a run folder's
 ``manifest.json`` is written first with status ``"incomplete"`` and rewritten *last* with
 status ``"complete"``: a folder is complete if and only if its manifest says so.
 
+A run folder only ever holds a run, and nothing outside it is ever written or removed:
+
+- a folder is taken over (cleaned and reused) only if it is empty or is a run folder of the
+  same kind by its manifest (a complete one only with ``overwrite``), never a symbolic link,
+  never the current directory or one of its parents;
+- the table files a manifest names are plain file names inside their folder;
+- one writer per folder: :meth:`RunFolder.create` holds an advisory lock
+  (:func:`fcntl.flock` on ``.lock`` inside the folder) until :meth:`RunFolder.finish`, and a
+  second writer gets :class:`FolderInUseError` at once;
+- run names (the default folder is ``runs/<name>``) match :data:`RUN_NAME`.
+
 This module deliberately imports nothing from the rest of ``sccgames`` (nor axelrod), so
 that it is cheap to import in worker processes.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import tempfile
@@ -29,14 +42,21 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "LOCK",
     "MANIFEST",
+    "RUN_NAME",
     "TABLE_FORMAT",
+    "FolderInUseError",
+    "FolderLock",
     "RunFolder",
     "canonical_json",
+    "check_directory",
+    "check_run_name",
     "is_complete",
     "package_versions",
     "read_run",
     "read_table",
+    "run_name",
     "write_json",
     "write_table",
 ]
@@ -49,8 +69,288 @@ MANIFEST = "manifest.json"
 #: Tests and users may reassign it.
 TABLE_FORMAT: Literal["auto", "parquet", "csv"] = "auto"
 
+#: The lock file inside every run folder (see :class:`FolderLock`); it is never removed, so
+#: that every writer locks the same file.
+LOCK = ".lock"
+
+#: What a run name may be: a letter or digit, then up to 99 letters, digits, ``.``, ``_`` or
+#: ``-`` (chosen so that ``runs/<name>`` is always one plain folder inside ``runs``: no
+#: separator, no ``..``, no hidden or empty name, and short enough for any filesystem).
+RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
 _TMP_PREFIX = ".tmp-"
 _EXTENSIONS = {"parquet": ".parquet", "csv": ".csv"}
+
+
+class FolderInUseError(OSError):
+    """Another process is writing the run folder (it holds the folder's lock)."""
+
+
+def check_run_name(name: Any) -> str:
+    """Return ``name`` if it is a safe run name, else raise ``ValueError`` saying why.
+
+    Parameters
+    ----------
+    name : Any
+        The candidate, say the ``name`` of an experiment file.
+
+    Returns
+    -------
+    str
+        ``name``, unchanged.
+
+    Raises
+    ------
+    ValueError
+        Unless ``name`` is a string matching :data:`RUN_NAME`.
+
+    """
+    if isinstance(name, str) and RUN_NAME.fullmatch(name):
+        return name
+    shown = repr(name) if not isinstance(name, str) or len(name) <= 40 else repr(name[:40]) + "..."
+    raise ValueError(
+        f"run name {shown} is not allowed: use 1 to 100 letters, digits, '.', '_' or '-', "
+        "starting with a letter or digit"
+    )
+
+
+def run_name(name: Any, stem: str | None = None) -> str:
+    """The run name of an experiment: ``name`` checked, or one made from a file's stem.
+
+    Parameters
+    ----------
+    name : str or None
+        The ``name`` the experiment gives, checked by :func:`check_run_name`.
+    stem : str, optional
+        When ``name`` is None: the stem of the experiment's file, with every run of
+        characters :data:`RUN_NAME` does not allow replaced by ``-`` (``"experiment"`` when
+        nothing is left, or without a file).
+
+    Returns
+    -------
+    str
+        A name matching :data:`RUN_NAME`.
+
+    """
+    if name is not None:
+        return check_run_name(name)
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem or "").lstrip("._-")[:100]
+    return slug if RUN_NAME.fullmatch(slug) else "experiment"
+
+
+def check_directory(directory: str | os.PathLike[str]) -> Path:
+    """Check that ``directory`` may be written as a run folder, before anything is written.
+
+    Parameters
+    ----------
+    directory : str or path-like
+        The folder.
+
+    Returns
+    -------
+    Path
+        The folder as a path.
+
+    Raises
+    ------
+    ValueError
+        If the path is empty, holds a null byte, is a symbolic link, or is the current
+        directory or one of its parents.
+    FileExistsError
+        If it exists and is not a directory.
+
+    """
+    text = os.fspath(directory)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if not text.strip():
+        raise ValueError("the run folder path is empty; name a folder to write the run into")
+    if "\0" in text:
+        raise ValueError(f"the run folder path {text[:80]!r} contains a null byte")
+    path = Path(text)
+    if path.is_symlink():
+        raise ValueError(
+            f"run folder {path} is a symbolic link; give the folder itself (a run is never "
+            "written through a link)"
+        )
+    here = Path.cwd().resolve()
+    resolved = path.resolve()
+    if here == resolved or resolved in here.parents:
+        raise ValueError(
+            f"run folder {path} is the current directory or one of its parents; name a "
+            "folder of its own"
+        )
+    if path.exists() and not path.is_dir():
+        raise FileExistsError(f"{path} exists and is not a directory")
+    return path
+
+
+def _ours(name: str) -> bool:
+    """Whether a file name in a run folder is one of this module's own scratch files."""
+    return name.startswith(_TMP_PREFIX) or name == LOCK
+
+
+def _check_takeover(
+    directory: Path, kind: str, overwrite: bool, resume: bool = False
+) -> dict[str, Any] | None:
+    """Raise unless ``directory`` may become a run folder of ``kind``; return its manifest.
+
+    A missing or empty folder (scratch files aside) may; a run folder of the same kind may if
+    it is incomplete, or complete and ``overwrite`` (or ``resume``: a sweep resumes a complete
+    sweep); anything else never is.
+    """
+    check_directory(directory)
+    if not directory.exists():
+        return None
+    manifest = _manifest_status(directory)
+    if manifest is None:
+        if any(not _ours(p.name) for p in directory.iterdir()):
+            raise FileExistsError(
+                f"{directory} is not empty and is not a run folder (no {MANIFEST}); refusing "
+                "to write into it or clean it: choose another folder"
+            )
+        return None
+    found = manifest.get("kind")
+    if found != kind:
+        raise FileExistsError(
+            f"{directory} holds a run of kind {str(found)[:40]!r}, not {kind!r}; refusing "
+            "to replace it: choose another folder (or delete it yourself)"
+        )
+    if manifest.get("status") == "complete" and not (overwrite or resume):
+        raise FileExistsError(
+            f"run folder {directory} is already complete; pass overwrite=True (--overwrite) "
+            "to replace it or choose another directory"
+        )
+    return manifest
+
+
+def _clear(directory: Path) -> None:
+    """Remove everything in ``directory`` but its lock (the folder itself stays)."""
+    for child in directory.iterdir():
+        if child.name == LOCK:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def _remove_scratch(directory: Path) -> None:
+    """Remove temporary files left by a killed writer in ``directory``."""
+    for child in directory.glob(_TMP_PREFIX + "*"):
+        if child.is_file() or child.is_symlink():
+            child.unlink(missing_ok=True)
+
+
+#: The lock descriptors this process holds. A forked child closes its copies at once (see
+#: :func:`_forget_locks`): a lock is shared by every copy of its descriptor, so a pool
+#: worker that kept one would hold its parent's folder after the parent died.
+_HELD: set[int] = set()
+_FORK_HOOK: list[bool] = []
+#: flock errors of a filesystem that has no locks (some network filesystems): there the
+#: folder is written unlocked, as before locks existed, rather than not at all.
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP}
+
+
+def _forget_locks() -> None:
+    """In a forked child: close the copies of the parent's lock descriptors."""
+    for descriptor in list(_HELD):
+        try:
+            os.close(descriptor)
+        except OSError:  # pragma: no cover - already closed
+            pass
+    _HELD.clear()
+
+
+class FolderLock:
+    """An advisory, exclusive lock on a run folder: one writer at a time.
+
+    The lock is :func:`fcntl.flock` on the file :data:`LOCK` inside the folder; the
+    operating system releases it when its holder exits, however it exits (even by SIGKILL),
+    so a lock is never stale, and a forked child (a pool worker) does not keep its
+    parent's. Where ``fcntl`` is missing (Windows), or the filesystem has no locks, there is
+    no lock (:attr:`held` is False).
+
+    Parameters
+    ----------
+    directory : str or path-like
+        The run folder (it must exist).
+
+    Raises
+    ------
+    FolderInUseError
+        If another process holds the lock.
+
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self._descriptor: int | None = None
+        self._pid = os.getpid()
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return
+        if not _FORK_HOOK and hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=_forget_locks)
+            _FORK_HOOK.append(True)
+        descriptor = os.open(self.directory / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(descriptor)
+            if error.errno in _NO_LOCKS:  # pragma: no cover - e.g. NFS without a lock daemon
+                return
+            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise FolderInUseError(
+                    f"run folder {self.directory} is being written by another run (it holds "
+                    f"{self.directory / LOCK}); wait for it to finish or choose another folder"
+                ) from None
+            raise
+        self._descriptor = descriptor
+        _HELD.add(descriptor)
+
+    @property
+    def held(self) -> bool:
+        """Whether this object holds the lock (in this process)."""
+        return self._descriptor is not None and self._pid == os.getpid()
+
+    def release(self) -> None:
+        """Release the lock (a second call, or one in a forked child, does nothing)."""
+        if self._descriptor is not None:
+            descriptor, self._descriptor = self._descriptor, None
+            if self._pid == os.getpid():  # a child closed its copy when it was forked
+                _HELD.discard(descriptor)
+                os.close(descriptor)
+
+    def __enter__(self) -> FolderLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def __del__(self) -> None:
+        self.release()
+
+
+def _table_path(directory: Path, filename: Any) -> Path:
+    """The path of a table file a manifest names, refusing anything outside ``directory``."""
+    plain = (
+        isinstance(filename, str)
+        and "\0" not in filename
+        and Path(filename).name == filename
+        and not filename.startswith(".")
+        and Path(filename).suffix in _EXTENSIONS.values()
+    )
+    if plain:
+        path = directory / filename
+        if not path.is_symlink():
+            return path
+    shown = repr(filename) if len(repr(filename)) <= 60 else repr(filename)[:60] + "..."
+    raise ValueError(
+        f"run folder {directory}: its {MANIFEST} names the table file {shown}, which is not "
+        "a plain .parquet or .csv file in the folder (was the manifest edited?)"
+    )
 
 
 def _json_default(value: Any) -> Any:
@@ -92,6 +392,15 @@ def _atomic_file(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        if error.filename is None:  # say "No space left on device" *where*
+            raise OSError(
+                error.errno if error.errno is not None else errno.EIO,
+                error.strerror or str(error),
+                str(path),
+            ) from error
+        raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -239,11 +548,28 @@ def _manifest_status(directory: Path) -> dict[str, Any] | None:
         return None
     try:
         manifest = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as error:
+    except (OSError, ValueError, RecursionError) as error:  # JSON, UTF-8 or nesting errors
         raise ValueError(f"run folder {directory} has an unreadable manifest: {error}") from None
     if not isinstance(manifest, dict):
         raise ValueError(f"run folder {directory} has a malformed manifest")
     return manifest
+
+
+def _new_manifest(config: dict[str, Any], seed: int | None, kind: str) -> dict[str, Any]:
+    """A fresh manifest with status "incomplete", as it will read back from JSON."""
+    manifest = {
+        "status": "incomplete",
+        "kind": kind,
+        "config": config,
+        "seed": seed,
+        "versions": package_versions(),
+        "hostname": socket.gethostname(),
+        "started": _now(),
+        "finished": None,
+        "tables": {},
+    }
+    # Round-trip through JSON so the stored config is exactly what is recorded.
+    return json.loads(canonical_json(manifest))
 
 
 def is_complete(directory: str | os.PathLike[str]) -> bool:
@@ -292,6 +618,7 @@ class RunFolder:
         self.directory = Path(directory)
         self.manifest = manifest
         self.format = format
+        self._lock: FolderLock | None = None
 
     def __repr__(self) -> str:
         return f"RunFolder({str(self.directory)!r}, status={self.status!r})"
@@ -317,7 +644,8 @@ class RunFolder:
         Parameters
         ----------
         directory : str or path-like
-            The run folder. An incomplete run folder there is cleaned and reused.
+            The run folder. An incomplete run folder of the same kind there is cleaned and
+            reused; the folder is locked against other writers until :meth:`finish`.
         config : dict
             The resolved configuration (JSON-compatible), recorded in the manifest.
         seed : int or None
@@ -337,43 +665,29 @@ class RunFolder:
         Raises
         ------
         FileExistsError
-            If ``directory`` holds a complete run and ``overwrite`` is False, or is a
-            non-empty folder that is not a run folder.
+            If ``directory`` holds a complete run and ``overwrite`` is False, a run of another
+            kind, or is a non-empty folder that is not a run folder (nothing is then touched).
+        FolderInUseError
+            If another process is writing ``directory``.
+        ValueError
+            If ``directory`` is not a path a run may be written to (see
+            :func:`check_directory`).
 
         """
-        directory = Path(directory)
-        if directory.exists():
-            if not directory.is_dir():
-                raise FileExistsError(f"{directory} exists and is not a directory")
-            manifest = _manifest_status(directory)
-            if manifest is not None and manifest.get("status") == "complete" and not overwrite:
-                raise FileExistsError(
-                    f"run folder {directory} is already complete; pass overwrite=True to "
-                    "replace it or choose another directory"
-                )
-            leftovers = [p for p in directory.iterdir() if not p.name.startswith(_TMP_PREFIX)]
-            if manifest is None and leftovers and not overwrite:
-                raise FileExistsError(
-                    f"{directory} is not empty and is not a run folder (no {MANIFEST}); "
-                    "refusing to clean it"
-                )
-            shutil.rmtree(directory)
-        directory.mkdir(parents=True)
-        manifest = {
-            "status": "incomplete",
-            "kind": kind,
-            "config": config,
-            "seed": seed,
-            "versions": package_versions(),
-            "hostname": socket.gethostname(),
-            "started": _now(),
-            "finished": None,
-            "tables": {},
-        }
-        # Round-trip through JSON so the stored config is exactly what is recorded.
-        manifest = json.loads(canonical_json(manifest))
+        directory = check_directory(directory)  # "" is not "."
+        manifest = _new_manifest(config, seed, kind)
+        _check_takeover(directory, kind, overwrite)  # before anything is written
+        directory.mkdir(parents=True, exist_ok=True)
+        lock = FolderLock(directory)
+        try:
+            _check_takeover(directory, kind, overwrite)  # again, now that it is ours
+            _clear(directory)
+            write_json(directory / MANIFEST, manifest)
+        except BaseException:
+            lock.release()
+            raise
         folder = cls(directory, manifest, format)
-        write_json(directory / MANIFEST, manifest)
+        folder._lock = lock
         return folder
 
     @classmethod
@@ -407,6 +721,14 @@ class RunFolder:
                 f"run folder {directory} is incomplete (started {manifest.get('started')}, "
                 "never finished); rerun it"
             )
+        tables = manifest.get("tables")
+        if not isinstance(tables, dict) or not all(isinstance(k, str) for k in tables):
+            raise ValueError(
+                f"run folder {directory} has a malformed {MANIFEST}: 'tables' must map names "
+                "to file names (was it edited?)"
+            )
+        for filename in tables.values():
+            _table_path(directory, filename)
         return cls(directory, manifest)
 
     @property
@@ -475,6 +797,19 @@ class RunFolder:
         manifest.update(status="complete", finished=_now())
         write_json(self.directory / MANIFEST, manifest)
         self.manifest = manifest
+        self.close()
+
+    def close(self) -> None:
+        """Release the folder's lock, finished or not (:meth:`finish` does it too)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> RunFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def read(self, name: str) -> pd.DataFrame:
         """Read one table of the run.
@@ -495,7 +830,7 @@ class RunFolder:
             raise KeyError(
                 f"run folder {self.directory} has no table {name!r}; it has {sorted(tables)}"
             )
-        return read_table(self.directory / tables[name])
+        return read_table(_table_path(self.directory, tables[name]))
 
     def read_all(self) -> dict[str, pd.DataFrame]:
         """Read every table of the run, in order of name.

@@ -8,6 +8,13 @@ points' order*, so the result does not depend on how, or in how many goes, it wa
 
 Like :mod:`sccgames.runs`, this module imports nothing else from ``sccgames`` (nor axelrod),
 so worker processes start quickly.
+
+The sweep folder is locked against a second writer for the whole sweep (see
+:class:`sccgames.runs.FolderLock`), and only a missing or empty folder or a sweep's own folder
+is ever taken over. Local worker processes (:func:`worker_pool`) ignore Ctrl-C, which the
+main process handles: on ``KeyboardInterrupt`` queued points are cancelled and the workers
+terminated at once, and the sweep stays ``"incomplete"`` (a rerun resumes it). A worker dies
+with its parent, even one killed by SIGKILL, so no worker outlives its sweep.
 """
 
 from __future__ import annotations
@@ -16,10 +23,13 @@ import hashlib
 import itertools
 import os
 import pickle
-import socket
+import signal
+import sys
+import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,17 +40,29 @@ from tqdm.auto import tqdm
 
 from sccgames.runs import (
     MANIFEST,
+    FolderLock,
     RunFolder,
-    _manifest_status,
-    _now,
+    _check_takeover,
+    _new_manifest,
+    _remove_scratch,
     _resolve_format,
+    _table_path,
     canonical_json,
+    check_directory,
     is_complete,
-    package_versions,
     write_json,
 )
 
-__all__ = ["Point", "SweepError", "grid", "point_id", "run_sweep"]
+__all__ = [
+    "Point",
+    "SweepError",
+    "WorkerPool",
+    "available_cores",
+    "grid",
+    "point_id",
+    "run_sweep",
+    "worker_pool",
+]
 
 Runner = Callable[[dict[str, Any], int], Mapping[str, pd.DataFrame]]
 
@@ -164,12 +186,15 @@ def _run_point(runner: Runner, point: Point, directory: str, format: str) -> str
         overwrite=True,
         format=format,  # type: ignore[arg-type]
     )
-    tables = runner(dict(point.config), point.seed)
-    if not isinstance(tables, Mapping):
-        raise TypeError(f"the runner must return a dict of DataFrames, got {type(tables).__name__}")
-    for name, frame in tables.items():
-        folder.write(name, frame)
-    folder.finish(overrides=point.overrides, repetition=point.repetition)
+    with folder:  # its lock is released however the runner ends
+        tables = runner(dict(point.config), point.seed)
+        if not isinstance(tables, Mapping):
+            raise TypeError(
+                f"the runner must return a dict of DataFrames, got {type(tables).__name__}"
+            )
+        for name, frame in tables.items():
+            folder.write(name, frame)
+        folder.finish(overrides=point.overrides, repetition=point.repetition)
     return point.id
 
 
@@ -214,6 +239,161 @@ def _combine(points: Sequence[Point], directory: Path) -> dict[str, pd.DataFrame
     return {name: pd.concat(frames, ignore_index=True) for name, frames in pieces.items()}
 
 
+def available_cores() -> int:
+    """The number of cores this process may run on (its CPU affinity, else the CPU count).
+
+    Returns
+    -------
+    int
+        At least 1. Local worker processes are capped at it: more workers than cores only
+        adds memory and switching, never speed.
+
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - macOS and Windows
+        return max(1, os.cpu_count() or 1)
+
+
+#: Linux's ``PR_SET_PDEATHSIG`` (``<linux/prctl.h>``): a signal sent to a process when the
+#: thread that started it exits.
+_PR_SET_PDEATHSIG = 1
+
+#: How often (seconds) a worker checks that its parent is alive where ``prctl`` is missing
+#: (chosen so that an orphan lives at most about a second, for a negligible cost).
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this (worker) process die when ``parent`` does, even by SIGKILL.
+
+    On Linux the kernel sends SIGKILL on the parent's death (``prctl(PR_SET_PDEATHSIG)``);
+    everywhere a daemon thread also checks every :data:`PARENT_CHECK_SECONDS` that the
+    process has not been handed to another parent, and exits if it has.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no usable libc
+            pass
+    original = os.getppid()
+    if original != parent and not _alive(parent):  # it died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:  # pragma: no cover - runs in a worker process
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != original:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="sccgames-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process
+        return True
+    return True
+
+
+def _worker_init(parent: int) -> None:
+    """A pool worker's initializer: ignore Ctrl-C (the parent handles it), die with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+
+
+@contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C while a worker may be started, and raise it after.
+
+    A worker forked in that moment inherits the handler that merely records the signal (until
+    its initializer ignores Ctrl-C), so no worker is interrupted before it is ready; the main
+    process gets its ``KeyboardInterrupt`` on leaving the block.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    caught: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and callable(previous):
+        previous(signal.SIGINT, None)  # Python's default handler raises KeyboardInterrupt
+
+
+class WorkerPool(ProcessPoolExecutor):
+    """A local process pool whose workers ignore Ctrl-C and die with this process.
+
+    The main process handles Ctrl-C: call :meth:`stop` on ``KeyboardInterrupt`` (it cancels
+    what is queued and terminates the workers), :meth:`shutdown` otherwise.
+
+    Parameters
+    ----------
+    processes : int
+        Worker processes, capped at :func:`available_cores`.
+
+    """
+
+    def __init__(self, processes: int) -> None:
+        super().__init__(
+            max_workers=max(1, min(processes, available_cores())),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Schedule ``fn(*args, **kwargs)``; see :meth:`ProcessPoolExecutor.submit`."""
+        with _sigint_deferred():  # it may start a worker
+            return super().submit(fn, *args, **kwargs)
+
+    def stop(self) -> None:
+        """Cancel every queued task and terminate the workers now."""
+        terminate = getattr(super(), "terminate_workers", None)  # Python 3.14
+        if terminate is not None:  # pragma: no cover - Python 3.14
+            terminate()
+            self.shutdown(wait=False, cancel_futures=True)
+            return
+        # before 3.14 the pool has no public way to stop running workers: its process table
+        table = getattr(self, "_processes", None)
+        processes = list(table.values()) if isinstance(table, dict) else []
+        self.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        deadline = time.monotonic() + 2
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():  # pragma: no cover - ignored SIGTERM
+                process.kill()
+                process.join(1)
+
+
+def worker_pool(processes: int) -> WorkerPool:
+    """A :class:`WorkerPool` of ``processes`` workers (at most the cores available).
+
+    Parameters
+    ----------
+    processes : int
+        Worker processes.
+
+    Returns
+    -------
+    WorkerPool
+        The pool.
+
+    """
+    return WorkerPool(processes)
+
+
 def _distributed() -> Any:
     try:
         import distributed
@@ -245,8 +425,8 @@ def _execute(
             bar.update(1)
         return failures
     if scheduler is None:
-        executor = ProcessPoolExecutor(max_workers=processes)
-        with executor:
+        executor = worker_pool(processes)
+        try:
             futures = {executor.submit(_run_point, runner, p, *args): p for p in pending}
             for future in as_completed(futures):
                 try:
@@ -254,6 +434,10 @@ def _execute(
                 except Exception as error:
                     failures[futures[future].id] = error
                 bar.update(1)
+        except BaseException:  # Ctrl-C above all: stop now, not after every queued point
+            executor.stop()
+            raise
+        executor.shutdown()
         return failures
     distributed = _distributed()
     with distributed.Client(scheduler) as client:
@@ -289,7 +473,8 @@ def run_sweep(
         run folder per point in ``points/<id>/``. Points whose folder is complete are
         skipped, so rerunning an interrupted sweep resumes it.
     processes : int, default 1
-        Local worker processes; 1 runs inline. Ignored when ``scheduler`` is given.
+        Local worker processes (:class:`WorkerPool`), at most :func:`available_cores`; 1
+        runs inline. Ignored when ``scheduler`` is given.
     scheduler : str, optional
         The address of a Dask scheduler to run the points on instead (needs
         ``dask.distributed``; ``directory`` must be on a filesystem the workers share).
@@ -306,45 +491,25 @@ def run_sweep(
     ------
     SweepError
         If some points failed; the others are complete, and a rerun runs only the rest.
+    FileExistsError
+        If ``directory`` is a folder that is neither empty nor a sweep's (nothing is then
+        touched).
+    sccgames.runs.FolderInUseError
+        If another sweep is writing ``directory``.
+    KeyboardInterrupt
+        On Ctrl-C: queued points are cancelled and the workers terminated at once; the
+        sweep stays incomplete and a rerun resumes it.
 
     """
     points = list(points)
     _check_points(points)
     if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
         raise ValueError(f"processes must be a positive integer, got {processes!r}")
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    processes = min(processes, available_cores())
+    directory = check_directory(directory)  # "" is not "."
     format = _resolve_format(None)
-    old = _manifest_status(directory)
-    folder = RunFolder(
-        directory,
-        {
-            "status": "incomplete",
-            "kind": "sweep",
-            "config": {"points": [point.id for point in points]},
-            "seed": None,
-            "versions": package_versions(),
-            "hostname": socket.gethostname(),
-            "started": _now(),
-            "finished": None,
-            "tables": {},
-        },
-        format,  # type: ignore[arg-type]
-    )
-    write_json(directory / MANIFEST, folder.manifest)
-    for stale in (old or {}).get("tables", {}).values():
-        (directory / stale).unlink(missing_ok=True)
-    write_json(
-        directory / "sweep.json",
-        {
-            "points": [
-                {"id": p.id, "overrides": p.overrides, "repetition": p.repetition, "seed": p.seed}
-                for p in points
-            ]
-        },
-    )
-    pending = [p for p in points if not is_complete(directory / "points" / p.id)]
-    if pending and (processes > 1 or scheduler is not None):
+    manifest = _new_manifest({"points": [point.id for point in points]}, None, "sweep")
+    if processes > 1 or scheduler is not None:
         try:
             pickle.dumps(runner)
         except Exception as error:
@@ -352,34 +517,74 @@ def run_sweep(
                 f"the runner {runner!r} cannot be sent to worker processes ({error}); "
                 "use a module-level function"
             ) from None
-    bar = tqdm(
-        total=len(points),
-        initial=len(points) - len(pending),
-        disable=not progress_bar,
-        desc="sweep",
-        unit="point",
-    )
-    with bar:
-        failures = _execute(pending, runner, directory, format, processes, scheduler, bar)
-    if failures:
-        first = next(iter(failures.values()))
-        raise SweepError(
-            f"{len(failures)} of {len(points)} points failed (first: {first!r}); the others "
-            f"are complete in {directory / 'points'}; rerun the sweep to run only the rest",
-            failures,
-        ) from first
-    combined = _combine(points, directory)
-    for name, frame in combined.items():
-        folder.write(name, frame)
-    folder.finish()
+    _check_takeover(directory, "sweep", overwrite=False, resume=True)  # before any write
+    directory.mkdir(parents=True, exist_ok=True)
+    with FolderLock(directory):
+        old = _check_takeover(directory, "sweep", overwrite=False, resume=True)
+        stale = _stale_tables(directory, old)
+        _remove_scratch(directory)
+        for scratch in directory.glob("points/*/.tmp-*"):
+            scratch.unlink(missing_ok=True)
+        write_json(directory / MANIFEST, manifest)
+        for path in stale:
+            path.unlink(missing_ok=True)
+        write_json(
+            directory / "sweep.json",
+            {
+                "points": [
+                    {
+                        "id": p.id,
+                        "overrides": p.overrides,
+                        "repetition": p.repetition,
+                        "seed": p.seed,
+                    }
+                    for p in points
+                ]
+            },
+        )
+        pending = [p for p in points if not is_complete(directory / "points" / p.id)]
+        bar = tqdm(
+            total=len(points),
+            initial=len(points) - len(pending),
+            disable=not progress_bar,
+            desc="sweep",
+            unit="point",
+        )
+        with bar:
+            failures = _execute(pending, runner, directory, format, processes, scheduler, bar)
+        if failures:
+            first = next(iter(failures.values()))
+            raise SweepError(
+                f"{len(failures)} of {len(points)} points failed (first: {first!r}); the "
+                f"others are complete in {directory / 'points'}; rerun the sweep to run only "
+                "the rest",
+                failures,
+            ) from first
+        combined = _combine(points, directory)
+        folder = RunFolder(directory, manifest, format)  # type: ignore[arg-type]
+        for name, frame in combined.items():
+            folder.write(name, frame)
+        folder.finish()
     return combined
+
+
+def _stale_tables(directory: Path, manifest: dict[str, Any] | None) -> list[Path]:
+    """The combined tables an earlier run of the sweep wrote, each checked to be in the folder."""
+    tables = (manifest or {}).get("tables", {})
+    if not isinstance(tables, dict):
+        raise ValueError(
+            f"run folder {directory} has a malformed {MANIFEST}: 'tables' must map names to "
+            "file names (was it edited?)"
+        )
+    return [_table_path(directory, filename) for filename in tables.values()]
 
 
 def _demo_runner(config: dict[str, Any], seed: int) -> dict[str, pd.DataFrame]:
     """Toy runner, a test fixture importable by worker processes.
 
     Config keys (all optional): ``log`` (a file to which each call appends the point's id
-    and a newline), ``fail_if_exists`` (raise ``RuntimeError`` while this file exists),
+    and a newline), ``pids`` (a file to which each call appends its process id and a
+    newline), ``fail_if_exists`` (raise ``RuntimeError`` while this file exists),
     ``sleep`` (seconds to sleep), ``rows`` (default 3) and ``mean`` (default 0).
 
     Parameters
@@ -398,6 +603,9 @@ def _demo_runner(config: dict[str, Any], seed: int) -> dict[str, pd.DataFrame]:
     if config.get("log"):
         with open(config["log"], "a") as log:
             log.write(point_id(config, seed) + "\n")
+    if config.get("pids"):
+        with open(config["pids"], "a") as pids:
+            pids.write(f"{os.getpid()}\n")
     if config.get("fail_if_exists") and Path(config["fail_if_exists"]).exists():
         raise RuntimeError(f"demo failure for seed {seed}")
     time.sleep(float(config.get("sleep", 0)))

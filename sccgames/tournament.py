@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +30,7 @@ from sccgames.games import society_game
 from sccgames.institutions import PairInstitutions, check_regime, check_schedule_fits
 from sccgames.match import _check_domains
 from sccgames.regimes import NoRegime
+from sccgames.sweep import worker_pool
 
 #: Matches per batch-kernel chunk: large enough to amortize numpy's per-call cost, small
 #: enough to spread over processes. Every match draws from its own seed, so results never
@@ -379,13 +379,18 @@ class Tournament:
         if self.processes == 1:
             outputs = map(_play_chunk, tasks)
             pool = None
-        else:
-            pool = ProcessPoolExecutor(max_workers=self.processes)
+        else:  # workers that ignore Ctrl-C and die with this process
+            pool = worker_pool(self.processes)
             outputs = pool.map(_play_chunk, tasks)
         try:
             for output in outputs:
                 totals.append(output)
                 bar.update(len(output["side"]) // 2)
+        except BaseException:  # Ctrl-C: cancel the queued chunks and stop the workers now
+            if pool is not None:
+                pool.stop()
+                pool = None
+            raise
         finally:
             bar.close()
             if pool is not None:

@@ -273,3 +273,108 @@ def test_the_readme_example_runs_end_to_end(tmp_path, capsys):
     # the file's own design: cooperation is lower under the small fine than before it
     assert c.loc[40:59].mean() < c.loc[0:19].mean()
     assert (out / "report" / "cooperation.png").exists()
+
+
+def tiny_tournament_sweep():
+    """configs/tournament.toml with the [sweep] of configs/sweep.toml's shape, shrunk."""
+    tree = config.load(CONFIGS / "tournament.toml").to_dict()
+    tree["tournament"].update(
+        players=["Tit For Tat", "Defector", "Moralist"], turns=10, repetitions=2
+    )
+    tree["sweep"] = {"repetitions": 2, "grid": {"tournament.regime.fine": [0.0, 3.0]}}
+    return tree
+
+
+def test_a_tournament_sweep_combines_its_tables(tmp_path, capsys):
+    """Was: every point ran, then `table 'matches' ... already has columns ['repetition']`."""
+    import yaml
+
+    path = tmp_path / "tsweep.yaml"
+    path.write_text(yaml.safe_dump(tiny_tournament_sweep(), sort_keys=False))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "s"), "--quiet"]) == 0
+    found = experiment.load_run(tmp_path / "s")
+    matches = found["matches"]
+    assert list(matches.columns[:5]) == [
+        "point",
+        "repetition",
+        "seed",
+        "tournament.regime.fine",
+        "match",
+    ]
+    assert "tournament_repetition" in matches.columns
+    # every point's own tournament, unchanged but for the renamed column
+    first = matches[matches["point"] == matches["point"].iloc[0]]
+    tree = tiny_tournament_sweep()
+    del tree["sweep"]
+    tree["tournament"]["regime"]["fine"] = 0.0
+    alone = experiment.run(tree, out=tmp_path / "alone", progress_bar=False)["matches"]
+    assert first["seed"].iloc[0] == tree["seed"]
+    pd.testing.assert_frame_equal(
+        first.drop(columns=["point", "repetition", "seed", "tournament.regime.fine"])
+        .rename(columns={"tournament_repetition": "repetition"})
+        .reset_index(drop=True),
+        alone,
+        check_dtype=False,
+    )
+    assert matches.groupby(["point"]).ngroups == 4
+    assert main(["report", str(tmp_path / "s")]) == 0
+
+
+@pytest.mark.parametrize("name", ["../../x", "/abs/path", "", ".", "a/b"])
+def test_a_run_name_cannot_leave_the_runs_folder(tmp_path, monkeypatch, capsys, name):
+    """Was: `name = "../../x"` wrote two levels up, `"/abs/path"` there, `""` into runs/."""
+    import yaml
+
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    tree = small_society()
+    tree["name"] = name
+    (work / "bad.yaml").write_text(yaml.safe_dump(tree))
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    for command in ("validate", "run"):
+        assert main([command, "bad.yaml"]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1
+        assert "bad.yaml: name: run name" in err and "is not allowed" in err
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+    assert not pathlib.Path("/abs/path").exists()
+
+
+def test_a_file_without_a_name_runs_under_its_stem_made_safe(tmp_path, monkeypatch):
+    import yaml
+
+    monkeypatch.chdir(tmp_path)
+    tree = small_society()
+    del tree["name"]
+    (tmp_path / "my run (v2).yaml").write_text(yaml.safe_dump(tree))
+    loaded = config.load(tmp_path / "my run (v2).yaml")
+    assert loaded.name == "my-run-v2-"
+    assert experiment.default_directory(loaded) == pathlib.Path("runs/my-run-v2-")
+
+
+def test_a_hand_edited_manifest_is_one_line_in_report(tmp_path, capsys):
+    """Was: `KeyError: 'domain'` from `sccgames report`."""
+    experiment.run(small_society(rounds=3), out=tmp_path / "run", progress_bar=False)
+    path = tmp_path / "run" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["tables"]["metrics"] = manifest["tables"]["agents"]
+    path.write_text(json.dumps(manifest))
+    assert main(["report", str(tmp_path / "run")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"sccgames report: run folder {tmp_path / 'run'}: its tables are not those of a "
+        "society run (missing 'domain'); was its manifest.json edited?"
+    )
+
+
+def test_processes_beyond_the_cores_are_capped_and_recorded(tmp_path, monkeypatch):
+    from sccgames import sweep
+
+    monkeypatch.setattr(sweep, "available_cores", lambda: 1)
+    monkeypatch.setattr(experiment, "available_cores", lambda: 1)
+    tree = config.load(CONFIGS / "tournament.toml").to_dict()
+    tree["tournament"].update(players=["Tit For Tat", "Defector"], turns=5, repetitions=1)
+    experiment.run(tree, out=tmp_path / "run", processes=24, progress_bar=False)
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["config"]["execution"]["processes"] == 1

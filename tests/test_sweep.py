@@ -1,5 +1,6 @@
 """Tests for resumable sweeps: identities, parallel equality, resume and crash safety."""
 
+import hashlib
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ import pytest
 
 import sccgames
 from sccgames import sweep
-from sccgames.runs import read_run
+from sccgames.runs import FolderInUseError, FolderLock, RunFolder, read_run
 from sccgames.sweep import Point, SweepError, _demo_runner, grid, point_id, run_sweep
 
 
@@ -321,3 +322,112 @@ def test_stale_combined_tables_removed(tmp_path):
     names = {p.stem for p in tmp_path.iterdir() if p.is_file()}
     assert "old" not in names and "new" in names
     assert sweep.ID_COLUMNS == ("point", "repetition", "seed")
+
+
+def snapshot(root: Path, skip: Path | None = None) -> dict[str, str]:
+    """Every file, folder and link under ``root`` (but ``skip``), with each file's sha256."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if skip is not None and (path == skip or skip in path.parents):
+            continue
+        key = str(path.relative_to(root))
+        if path.is_symlink():
+            found[key] = f"link:{os.readlink(path)}"
+        elif path.is_dir():
+            found[key] = "dir"
+        else:
+            found[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def test_a_sweep_never_takes_over_another_folder(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("precious")
+    single = RunFolder.create(tmp_path / "single", {}, seed=1, kind="society")
+    single.write("metrics", pd.DataFrame({"x": [1]}))
+    single.finish()
+    before = snapshot(tmp_path)
+    with pytest.raises(FileExistsError, match="not empty and is not a run folder"):
+        run_sweep([Point({}, 1)], _demo_runner, tmp_path / "mine", progress_bar=False)
+    with pytest.raises(FileExistsError, match="holds a run of kind 'society', not 'sweep'"):
+        run_sweep([Point({}, 1)], _demo_runner, tmp_path / "single", progress_bar=False)
+    assert snapshot(tmp_path) == before
+
+
+def test_a_manifest_table_outside_the_folder_is_never_removed(tmp_path):
+    """Was: a manifest table path `../victim.txt` made the sweep unlink that file."""
+    (tmp_path / "victim.txt").write_text("do not touch")
+    out = tmp_path / "sweep"
+    run_sweep([Point({}, 1)], _demo_runner, out, progress_bar=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["tables"]["values"] = "../victim.txt"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    before = snapshot(tmp_path)
+    with pytest.raises(ValueError, match=r"names the table file '../victim.txt'"):
+        run_sweep([Point({}, 1)], _demo_runner, out, progress_bar=False)
+    assert snapshot(tmp_path) == before
+
+
+def test_leftover_temporary_files_are_removed_on_resume(tmp_path):
+    """Was: a SIGKILL during the final combine left a `.tmp-*` file no resume removed."""
+    points = [Point({}, 1), Point({}, 2)]
+    first = run_sweep(points, _demo_runner, tmp_path, progress_bar=False)
+    (tmp_path / ".tmp-abc123").write_bytes(b"x" * 1000)
+    (tmp_path / "points" / points[0].id / ".tmp-def456").write_bytes(b"y")
+    again = run_sweep(points, _demo_runner, tmp_path, progress_bar=False)
+    assert not list(tmp_path.rglob(".tmp-*"))
+    for name in first:
+        pd.testing.assert_frame_equal(first[name], again[name])
+
+
+def test_a_second_sweep_into_a_busy_folder_is_refused(tmp_path):
+    with FolderLock(tmp_path):
+        with pytest.raises(FolderInUseError, match="being written by another run"):
+            run_sweep([Point({}, 1)], _demo_runner, tmp_path, progress_bar=False)
+        assert not (tmp_path / "manifest.json").exists()
+    run_sweep([Point({}, 1)], _demo_runner, tmp_path, progress_bar=False)
+
+
+def test_processes_are_capped_at_the_cores(tmp_path, monkeypatch):
+    """Was: `--processes 24` on two cores started 24 workers."""
+    assert sweep.available_cores() == len(os.sched_getaffinity(0))
+    monkeypatch.setattr(sweep, "available_cores", lambda: 2)
+    pids = tmp_path / "pids"
+    points = [Point({"pids": str(pids), "sleep": 0.05}, seed) for seed in range(12)]
+    run_sweep(points, _demo_runner, tmp_path / "s", processes=24, progress_bar=False)
+    workers = set(pids.read_text().split())
+    assert len(workers) <= 2
+    assert str(os.getpid()) not in workers  # it did run on a pool, not inline
+
+
+def test_pool_workers_ignore_ctrl_c_and_watch_their_parent(tmp_path):
+    with sweep.worker_pool(2) as pool:
+        handler = pool.submit(signal.getsignal, signal.SIGINT).result()
+        parent = pool.submit(os.getppid).result()
+        threads = pool.submit(_thread_names).result()
+    assert handler == signal.SIG_IGN
+    assert parent == os.getpid()
+    assert "sccgames-parent-watch" in threads
+
+
+def _thread_names():
+    import threading
+
+    return [thread.name for thread in threading.enumerate()]
+
+
+def test_a_worker_whose_parent_is_gone_exits(tmp_path):
+    """The initializer's fallback: a worker started for a parent already dead exits at once."""
+    code = textwrap.dedent(
+        f"""
+        import sys, types
+        package = types.ModuleType("sccgames")
+        package.__path__ = [{str(Path(sccgames.__file__).parent)!r}]
+        sys.modules["sccgames"] = package
+        from sccgames.sweep import _die_with_parent
+        _die_with_parent(2 ** 22 + 1)  # above Linux's default pid_max: no such process
+        print("still alive")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 1 and done.stdout == ""
