@@ -6,7 +6,7 @@ per statistic: its range, the design that measures it, its source, whether it is
 estimates default profile parameters by the simulated method of moments [McFadden1989]_
 (common random numbers, each target weighted by the inverse squared half-width of its
 range, a Sobol pre-screen [Sobol1967]_ and a Nelder–Mead search); :func:`report` writes
-the result as markdown and :func:`main_cli` is the ``sccgames calibrate`` command.
+the result as markdown and :func:`run_cli` runs the ``sccgames calibrate`` command.
 
 Parameters are named by profile field paths (``"moral.norm"``, ``"beta"``), and a value
 moves the *default*: :func:`with_defaults` changes a field in every type of a population
@@ -21,7 +21,6 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -651,22 +650,6 @@ def report(result: CalibrationResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add the options of ``sccgames calibrate`` to ``parser`` (for :func:`run_cli`)."""
-    parser.add_argument("--size", type=int, default=2000, help="citizens (default 2000)")
-    parser.add_argument("--seeds", type=int, default=3, help="seeds 1..N (default 3)")
-    parser.add_argument(
-        "--maxiter", type=int, default=150, help="Nelder-Mead iterations (default 150)"
-    )
-    parser.add_argument(
-        "--screen", type=int, default=32, help="Sobol points, a power of 2 (default 32)"
-    )
-    parser.add_argument(
-        "--output", type=Path, default=None, help="a new markdown file for the report"
-    )
-    return parser
-
-
 def run_cli(args: argparse.Namespace) -> int:
     """Run ``sccgames calibrate`` with parsed ``args``; print or write the report.
 
@@ -700,15 +683,3 @@ def run_cli(args: argparse.Namespace) -> int:
         args.output.write_text(text, encoding="utf-8")
         print(f"wrote {args.output}")
     return 0
-
-
-def main_cli(argv: Sequence[str] | None = None) -> int:
-    """``sccgames calibrate`` on its own: parse ``argv`` (:func:`add_arguments`), run it.
-
-    Options ``--size``, ``--seeds``, ``--maxiter``, ``--screen`` and ``--output FILE``
-    (a new file). Returns the exit status.
-    """
-    parser = argparse.ArgumentParser(
-        prog="sccgames calibrate", description="Calibrate the default profile to targets."
-    )
-    return run_cli(add_arguments(parser).parse_args(argv))

@@ -96,6 +96,36 @@ def build_parser() -> argparse.ArgumentParser:
     found.add_argument(
         "--size", type=_whole_number(2), default=None, help="citizens per society (defaults vary)"
     )
+    found.add_argument(
+        "--robustness",
+        action="store_true",
+        help="share of draws of the defaults ±10%% in which each headline finding keeps its sign",
+    )
+    found.add_argument(
+        "--draws", type=_whole_number(2), default=64, help="draws for --robustness (64)"
+    )
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="fit the default profile to published targets and report",
+        description=(
+            "Simulated method of moments over sccgames.calibration.TARGETS (common random "
+            "numbers, each target weighted by its range); prints a markdown report or writes "
+            "it to a new file."
+        ),
+    )
+    calibrate.add_argument(
+        "--size", type=_whole_number(2), default=2000, help="citizens (2000)"
+    )
+    calibrate.add_argument("--seeds", type=_positive_int, default=3, help="seeds 1..N (3)")
+    calibrate.add_argument(
+        "--maxiter", type=_whole_number(0), default=150, help="Nelder-Mead iterations (150)"
+    )
+    calibrate.add_argument(
+        "--screen", type=_positive_int, default=32, help="Sobol points, a power of 2 (32)"
+    )
+    calibrate.add_argument(
+        "--output", type=Path, default=None, help="a new markdown file for the report"
+    )
     run = commands.add_parser(
         "run",
         help="run an experiment file (TOML or YAML) into a run folder",
@@ -238,6 +268,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _command(args: argparse.Namespace) -> int:
     if args.command in {"run", "sweep", "validate", "report", "schema", "fit"}:
         return _experiments(args)
+    if args.command == "calibrate":
+        from sccgames.calibration import run_cli
+
+        return run_cli(args)
     import pandas as pd
 
     if args.command == "demo":
@@ -255,6 +289,11 @@ def _command(args: argparse.Namespace) -> int:
                 f"{args.turns} turns x {args.repetitions} repetitions, seed {args.seed}\n"
             )
             print(summary.to_string(float_format=lambda x: f"{x:.2f}"))
+    elif args.command == "findings" and args.robustness:
+        from sccgames import findings
+
+        sized = {"size": args.size} if args.size else {}
+        print(findings.robustness_cli(draws=args.draws, **sized), end="")
     elif args.command == "findings":
         _findings(args.size)
     return 0

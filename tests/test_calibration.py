@@ -12,6 +12,7 @@ import pytest
 
 import sccgames as scc
 from sccgames import calibration as cal
+from sccgames import cli
 
 SHARES = ("pd_first_round", "wallet_no_money", "wallet_money", "wallet_big_money")
 
@@ -147,12 +148,12 @@ def test_bad_input_is_one_clear_error(kwargs, message):
 def test_command_writes_a_new_report_and_never_overwrites(tmp_path, capsys):
     out = tmp_path / "calibration.md"
     args = ["--size", "100", "--seeds", "1", "--maxiter", "0", "--screen", "1"]
-    assert cal.main_cli([*args, "--output", str(out)]) == 0
+    assert cli.main(["calibrate", *args, "--output", str(out)]) == 0
     assert out.read_text().startswith("# Calibration")
     out.write_text("mine")
-    assert cal.main_cli([*args, "--output", str(out)]) == 2
+    assert cli.main(["calibrate", *args, "--output", str(out)]) == 2
     assert out.read_text() == "mine"
     err = capsys.readouterr().err
     assert "exists" in err and len(err.strip().splitlines()) == 1
-    assert cal.main_cli([*args, "--screen", "3"]) == 2
+    assert cli.main(["calibrate", *args, "--screen", "3"]) == 2
     assert "power of two" in capsys.readouterr().err
