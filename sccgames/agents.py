@@ -153,7 +153,12 @@ class MotiveAgent(axl.Player):
         if self._context is not None:
             return self._context
         same_group = self.group is not None and getattr(opponent, "group", None) == self.group
-        return Context(remaining=self.remaining_turns(), in_group=float(same_group))
+        remaining = self.remaining_turns()
+        return Context(
+            remaining=remaining,
+            in_group=float(same_group),
+            known_end=float(not math.isinf(remaining)),
+        )
 
     # ------------------------------------------------------------ axelrod's player contract
     def strategy(self, opponent: axl.Player) -> axl.Action:
@@ -217,8 +222,10 @@ class SubgamePerfect(MotiveAgent):
     - Backward induction in the finitely repeated prisoner's dilemma: [Axelrod1984]_
     - Precise logit response (β = 10): [McKelveyPalfrey1995]_
 
-    Puts no value on the future, so it defects throughout a prisoner's dilemma unless the
-    regime's incentive ``ΔX`` alone makes C pay.
+    Puts no value on the future when the end is known (every ``Match``, a design of
+    announced rounds), so it defects throughout a prisoner's dilemma or a public goods game
+    unless the regime's incentive ``ΔX`` alone makes C pay; when the relationship ends by
+    chance, it values the future as δ says.
     """
 
     name = "Subgame Perfect"

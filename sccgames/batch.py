@@ -286,12 +286,15 @@ def play_batch_columns(
             coverage = coverage_by_turn[t]
             intended = np.empty(n, dtype=bool)
             if profile is not None:
-                context = institutions.context(
-                    t,
-                    coverage[pick],
-                    pick,
-                    remaining=float(turns - t - 1),
-                    in_group=in_group,
+                context = replace(  # a match's length is announced to its players
+                    institutions.context(
+                        t,
+                        coverage[pick],
+                        pick,
+                        remaining=float(turns - t - 1),
+                        in_group=in_group,
+                    ),
+                    known_end=1.0,
                 )
                 p[pick] = p_cooperate(profile, state, context, payoffs)
                 intended[pick] = decision[t, pick] < p[pick]

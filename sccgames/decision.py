@@ -45,7 +45,12 @@ class Context:
     in_group : float, default 0
         1 if the partner belongs to the agent's group.
     remaining : float, default inf
-        Turns known to remain after this one (``inf``: unknown length; 0: one-shot).
+        Turns known or expected to remain after this one (``inf``: unknown length; 0:
+        one-shot).
+    known_end : float, default 0
+        1 if the end is known (a match of announced length, a design of so many rounds), 0
+        if the relationship ends by chance: backward induction unravels only a known end
+        (:func:`sccgames.motives.future_weight`).
     peer_sanction : float, default 0
         Expected fines from peers for a D (peer punishment): part of ``ΔX`` but not of the
         salience ``S``, since informal sanctions carry disapproval rather than a price and
@@ -66,6 +71,7 @@ class Context:
     in_group: Number = 0.0
     remaining: Number = np.inf
     peer_sanction: Number = 0.0
+    known_end: Number = 0.0
 
     __repr__ = plain_repr
 
@@ -293,8 +299,10 @@ def motive_utilities(
     r, m, e, s = profile.rational, profile.moral, profile.emotion, profile.social
     p_hat = belief(profile, state, context)
     delta_x = context.incentive(r.score_value)
-    # the horizon's value is its weight on the future: 1 discounted, 0 backward induction
-    shadow = motives.shadow_of_future(r.delta, context.remaining) * r.horizon
+    shadow = motives.scaled(
+        motives.future_weight(r.horizon, context.known_end),
+        motives.shadow_of_future(r.delta, context.remaining),
+    )
     # a partner met once (strangers, a one-shot game) has no future in which to answer my
     # move: its responsiveness multiplies 0, so it is not estimated (a society of strangers
     # is spared seven passes over its citizens every round)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import axelrod as axl
@@ -320,16 +320,16 @@ class Match:
             watched = coverage * movers
             for i, player in enumerate(self.players):
                 if motive[i]:
-                    player.observe_context(
-                        institutions.context(
-                            t,
-                            coverage,
-                            i,
-                            remaining=float(self.turns - t - 1),
-                            in_group=in_group,
-                            domain=domain,
-                        )
+                    context = institutions.context(
+                        t,
+                        coverage,
+                        i,
+                        remaining=float(self.turns - t - 1),
+                        in_group=in_group,
+                        domain=domain,
                     )
+                    # a match's length is announced to its players, as in axelrod's
+                    player.observe_context(replace(context, known_end=1.0))
             intended = (
                 first.strategy(second) if movers[0] else C,
                 second.strategy(first) if movers[1] else C,

@@ -164,6 +164,23 @@ def shadow_of_future(delta: ArrayLike, remaining: ArrayLike) -> ArrayLike:
     return future if isinstance(future, np.ndarray) else float(future)
 
 
+def future_weight(horizon: ArrayLike, known_end: ArrayLike) -> ArrayLike:
+    """The weight a rational agent puts on the shadow of the future.
+
+    ``horizon`` is 1 (discounted: the future counts, up to the turns known to remain) or 0
+    (backward induction); ``known_end`` is 1 where the end is known. Backward induction
+    unravels cooperation only when the end is known [Axelrod1984]_: with a known last
+    round, defection there is dominant, and so in the round before, and so on back; when
+    the relationship ends by chance there is no last round to start from, and the future
+    counts as for the discounting agent. So the weight is ``h + (1 − h)(1 − k)``.
+    """
+    if is_number(known_end, 0.0):
+        return 1.0
+    if is_number(known_end, 1.0):
+        return horizon
+    return horizon + (1.0 - horizon) * (1.0 - known_end)
+
+
 def responsiveness(
     c_then_c: ArrayLike,
     after_c: ArrayLike,

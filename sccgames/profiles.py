@@ -32,8 +32,12 @@ class Horizon(float, enum.Enum):
     """How a rational agent values the future of a relationship.
 
     ``DISCOUNTED``: ``δ / (1 − δ)`` further rounds, capped by the turns known to remain (0 in a
-    one-shot game). ``BACKWARD_INDUCTION``: the subgame-perfect benchmark, no value on the
-    future at all, so a known finite prisoner's dilemma is defected throughout.
+    one-shot game): a rational agent who expects its partner to answer it (ρ̂) builds a
+    reputation until the end comes near. ``BACKWARD_INDUCTION``: the subgame-perfect
+    benchmark: no value on the future when the end is known (a known finite prisoner's
+    dilemma is defected throughout), the discounted value when the relationship ends by
+    chance, where there is no last round to unravel from
+    (:func:`sccgames.motives.future_weight`).
 
     Each member's value is the weight it puts on the shadow of the future (1 or 0), so a
     population's horizons are a plain float array and the math needs no branch. Members are

@@ -540,6 +540,8 @@ class _Run:
             remaining=self.matching.future(self.society.rounds - t - 1),
             in_group=in_group,
         )
+        if getattr(self.matching, "known_end", False):  # an announced number of rounds
+            context = replace(context, known_end=1.0)
         payoffs = game.motive_payoffs(role)
 
         # the decision and the stage game

@@ -109,13 +109,32 @@ def test_rational_term_of_an_agent_that_knows_a_tit_for_tat_partner():
     assert u.rational == pytest.approx(r - t + delta * (r - p) / (1 - delta), rel=1e-5)
 
 
-def test_backward_induction_puts_no_value_on_the_future():
+def test_backward_induction_puts_no_value_on_a_known_end():
     payoffs = payoff_matrices()
     profile = Profile(rational=RationalParams(horizon="backward_induction"))
     assert profile.rational.horizon is Horizon.BACKWARD_INDUCTION
-    u = motive_utilities(profile, initial_state(profile), Context(), payoffs)
-    # prior p = 0.5: 0.5 (R - T) + 0.5 (S - P) = -1.5, whatever delta and responsiveness
-    assert u.rational == pytest.approx(-1.5)
+    for remaining in (1.0, 9.0, 1e6):
+        known = Context(remaining=remaining, known_end=1.0)
+        u = motive_utilities(profile, initial_state(profile), known, payoffs)
+        # prior p = 0.5: 0.5 (R - T) + 0.5 (S - P) = -1.5, whatever delta and responsiveness
+        assert u.rational == pytest.approx(-1.5)
+
+
+def test_backward_induction_values_a_future_that_ends_by_chance_as_discounting_does():
+    """With no known last round there is nothing to unravel from: the future counts."""
+    payoffs = payoff_matrices()
+    induction = Profile(rational=RationalParams(horizon="backward_induction"))
+    discounted = Profile(rational=RationalParams(horizon="discounted"))
+    for remaining in (np.inf, 4.0):
+        chance = Context(remaining=remaining)  # known_end 0
+        u = motive_utilities(induction, initial_state(induction), chance, payoffs)
+        v = motive_utilities(discounted, initial_state(discounted), chance, payoffs)
+        assert u.rational == pytest.approx(v.rational)
+        assert u.rational > -1.5  # the prior's responsiveness 0.5 is worth something
+    # a population half of which knows the end: the weights mix elementwise
+    known = np.array([1.0, 0.0])
+    u = motive_utilities(induction, initial_state(induction), Context(known_end=known), payoffs)
+    assert u.rational[0] == pytest.approx(-1.5) and u.rational[1] > -1.5
 
 
 @pytest.mark.parametrize("n", [None, 50])

@@ -537,14 +537,15 @@ def test_domain_of_counts_cuts_like_searchsorted(shares, u):
 
 
 # --------------------------------------------------------------------------- the future
-def public_goods_cooperation(matching, rounds, delta=None):
-    """Share of contributions, per round, by homines economici in groups of four."""
+def public_goods_cooperation(matching, rounds, delta=None, preset="HomoEconomicus"):
+    """Share of contributions, per round, by one rational preset in groups of four."""
     profiles = {}
     if delta is not None:
-        rational = replace(scc.HomoEconomicus.preset_profile.rational, delta=delta)
-        profiles = {"Short": replace(scc.HomoEconomicus.preset_profile, rational=rational)}
+        own = getattr(scc, preset).preset_profile
+        rational = replace(own.rational, delta=delta)
+        profiles = {"Short": replace(own, rational=rational)}
     population = scc.Population(
-        400, shares={"Short" if delta else "HomoEconomicus": 1.0}, profiles=profiles
+        400, shares={"Short" if delta else preset: 1.0}, profiles=profiles
     )
     run = scc.Society(population, rounds, game="public_goods", matching=matching, seed=3)
     return [state.cooperation for state in run]
@@ -567,6 +568,25 @@ def test_homo_economicus_in_fixed_groups_of_an_unknown_horizon_contributes_as_de
     groups = scc.FixedPartners(rematch=0.1)
     assert min(public_goods_cooperation(groups, 3)) > 0.99
     assert max(public_goods_cooperation(groups, 3, delta=0.5)) < 0.02
+
+
+def test_subgame_perfect_free_rides_in_every_round_of_ten_announced_rounds():
+    """Backward induction from a known last round: nothing in any of the ten rounds, while
+    the discounting homo economicus, who expects its group to answer (ρ̂), contributes
+    early and stops only near the end."""
+    design = scc.FixedPartners(rematch=0.0, known_end=True)
+    assert max(public_goods_cooperation(design, 10, preset="SubgamePerfect")) < 0.01
+    discounted = public_goods_cooperation(design, 10)
+    assert discounted[0] > 0.99 and discounted[-1] < 0.01
+
+
+def test_subgame_perfect_values_a_future_that_ends_by_chance():
+    """No known last round, nothing to unravel: with δ = 0.9 it contributes as the
+    discounting agent does; with δ = 0.5 it does not."""
+    groups = scc.FixedPartners(rematch=0.1)
+    assert min(public_goods_cooperation(groups, 3, preset="SubgamePerfect")) > 0.99
+    short = public_goods_cooperation(groups, 3, delta=0.5, preset="SubgamePerfect")
+    assert max(short) < 0.02
 
 
 # --------------------------------------------------------------------------- beliefs
