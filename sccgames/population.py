@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from sccgames._validation import check_integer, check_probability
+from sccgames._validation import check_integer, check_probability, population_arrays
 from sccgames.agents import MotiveAgent, motive_strategies
 from sccgames.profiles import Profile, stack_types
 
@@ -118,10 +118,11 @@ def _parameter_paths() -> list[str]:
 
 
 def _set_parameter(profile: Profile, path: str, value: Any) -> Profile:
-    if path == "beta":
-        return replace(profile, beta=value)
-    part, name = path.split(".")
-    return replace(profile, **{part: replace(getattr(profile, part), **{name: value})})
+    with population_arrays():
+        if path == "beta":
+            return replace(profile, beta=value)
+        part, name = path.split(".")
+        return replace(profile, **{part: replace(getattr(profile, part), **{name: value})})
 
 
 @dataclass(frozen=True)
@@ -278,4 +279,5 @@ def cast_profile(profile: Profile, dtype: np.dtype | type) -> Profile:
                 values[f.name] = value
         return type(obj)(**values)
 
-    return cast(profile)
+    with population_arrays():
+        return cast(profile)

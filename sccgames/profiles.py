@@ -2,8 +2,11 @@
 
 Frozen dataclasses, one per motive, gathered in a :class:`Profile`. Values are stored as
 given; ``__post_init__`` only checks them, raising one ``ValueError`` that names the
-parameter, the value and the allowed range. Fields may be floats (one agent) or numpy arrays
-(a population, struct of arrays): the checks and the motive math work on both.
+parameter, the value and the allowed range. Fields are real numbers (one agent; a string, a
+boolean or an array is refused by name) or, in a population's stacked profile built by
+:func:`stack_profiles`, :func:`stack_types` and :class:`~sccgames.Population`, numpy arrays
+(struct of arrays, one entry per member, checked element by element): the motive math works
+on both.
 
 Every default says where it comes from. "Chosen so that …" marks a modelling choice, not an
 estimate; the named presets in :mod:`sccgames.agents` override what they need.
@@ -23,6 +26,7 @@ from sccgames._validation import (
     check_nonnegative,
     check_probability,
     check_range,
+    population_arrays,
 )
 
 Number = Any  # float, or a numpy array in a population
@@ -475,14 +479,16 @@ def stack_profiles(profiles: Sequence[Profile]) -> Profile:
     distinct: dict[int, int] = {}
     index = np.array([distinct.setdefault(id(p), len(distinct)) for p in profiles])
     unique = list({id(p): p for p in profiles}.values())
-    return _take(_stack(unique), index)
+    with population_arrays():
+        return _take(_stack(unique), index)
 
 
 def stack_types(profiles: Sequence[Profile], index: np.ndarray) -> Profile:
     """A population whose member ``i`` has ``profiles[index[i]]`` (no loop over members)."""
     if not profiles:
         raise ValueError("stack_types needs at least one profile")
-    return _take(_stack(list(profiles)), np.asarray(index))
+    with population_arrays():
+        return _take(_stack(list(profiles)), np.asarray(index))
 
 
 def _take(stacked: Any, index: np.ndarray) -> Any:
