@@ -42,6 +42,12 @@ MAX_SWEEP_POINTS = 10**4
 #: community's share of the figures (a row per community) stays readable; a society has a
 #: handful of communities in every model the package implements.
 MAX_COMMUNITIES = 10**4
+#: Most random starts per fitted model. Chosen so that a fit's starts (each a full
+#: maximization) take minutes at most; the default is 5.
+MAX_FIT_STARTS = 1000
+#: Most bootstrap replicates or likelihood-ratio null draws of a fit (each refits both
+#: models). Chosen so that 10⁴ replicates, a percentile interval's usual ceiling, pass.
+MAX_FIT_DRAWS = 10**4
 
 # ----------------------------------------------------------------------------- numbers
 #: Largest magnitude of a real parameter (a fine, a payoff, a weight, a location). Chosen so
@@ -204,13 +210,15 @@ def estimate_bytes(raw: dict[str, Any]) -> tuple[int, str]:
     return 0, "nothing"
 
 
-def check_memory(raw: dict[str, Any]) -> None:
+def check_memory(raw: dict[str, Any], at_once: int = 1) -> None:
     """Raise ``MemoryLimitError`` if a resolved experiment will not fit in memory.
 
     Parameters
     ----------
     raw : dict
         A checked config tree (:attr:`sccgames.config.Experiment.raw`).
+    at_once : int, default 1
+        Runs of it held at once (a sweep's processes).
 
     Raises
     ------
@@ -219,6 +227,9 @@ def check_memory(raw: dict[str, Any]) -> None:
 
     """
     need, parts = estimate_bytes(raw)
+    need *= at_once
+    if at_once > 1:
+        parts += f"; {at_once} at once"
     if need == 0:
         return
     free = available_memory()
@@ -233,10 +244,74 @@ class MemoryLimitError(ValueError):
     """A run that will not fit in this machine's memory (refused before it starts)."""
 
 
-def sweep_size(grid: dict[str, list[Any]] | None, points: list[Any] | None, repetitions: int) -> int:
+def sweep_size(
+    grid: dict[str, list[Any]] | None, points: list[Any] | None, repetitions: int
+) -> int:
     """Runs of a sweep, counted without expanding its grid."""
     if grid is not None:
         count = math.prod(len(v) for v in grid.values())
     else:
         count = len(points or [None])
     return count * repetitions
+
+
+class LimitError(ValueError):
+    """A value beyond one of the limits above, at a key ``path`` (empty: the whole file)."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        self.message, self.path = message, path
+        super().__init__(": ".join(p for p in (path, message) if p))
+
+
+def _step(path: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    text = str(key)
+    if text.replace("_", "a").isalnum() and len(text) <= 40:
+        return f"{path}.{text}" if path else text
+    return f"{path}[{shorten(repr(key), 40)}]"
+
+
+def check_tree(data: Any) -> None:
+    """Check a config tree's shape before anything walks it recursively.
+
+    Walks the tree without recursion, counting every use of a shared value (a YAML alias)
+    again, and stops at the first value beyond :data:`MAX_DEPTH`, :data:`MAX_NODES`,
+    :data:`MAX_KEY_LENGTH` or :data:`MAX_STRING_LENGTH`; a tree that refers to itself is
+    refused by its depth. Time and memory are bounded by :data:`MAX_NODES` whatever the tree.
+
+    Raises
+    ------
+    LimitError
+        Naming the limit and where it was exceeded.
+
+    """
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    nodes = 0
+    while stack:
+        value, path, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise LimitError(
+                f"more than {MAX_NODES} values (YAML aliases count each time they are "
+                "used); split the file or use fewer values",
+            )
+        if isinstance(value, dict | list) and depth >= MAX_DEPTH:
+            raise LimitError(f"tables and lists nested more than {MAX_DEPTH} levels deep", path)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and len(key) > MAX_KEY_LENGTH:
+                    raise LimitError(
+                        f"key {shorten(repr(key), 40)} is {len(key)} characters long; "
+                        f"keys have at most {MAX_KEY_LENGTH}",
+                        path,
+                    )
+                stack.append((item, _step(path, key), depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, _step(path, k), depth + 1) for k, item in enumerate(value))
+        elif isinstance(value, str) and len(value) > MAX_STRING_LENGTH:
+            raise LimitError(
+                f"a string of {len(value)} characters; strings have at most "
+                f"{MAX_STRING_LENGTH}",
+                path,
+            )

@@ -17,6 +17,7 @@ import numpy as np
 
 from sccgames._validation import check_integer, check_probability, population_arrays
 from sccgames.agents import MotiveAgent, motive_strategies
+from sccgames.limits import MAX_COMMUNITIES, MAX_SIZE
 from sccgames.profiles import Profile, stack_types
 
 
@@ -193,8 +194,13 @@ class Population:
     profiles: Mapping[str, Profile] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        check_integer("Population.size", self.size, low=2)
-        check_integer("Population.communities", self.communities, low=1)
+        check_integer("Population.size", self.size, low=2, high=MAX_SIZE)
+        check_integer("Population.communities", self.communities, low=1, high=MAX_COMMUNITIES)
+        if self.communities > self.size:
+            raise ValueError(
+                f"Population.communities must be at most Population.size ({self.size}), so "
+                f"that no community is empty, got {self.communities}"
+            )
         for name in ("distributions", "profiles"):
             if not isinstance(getattr(self, name), Mapping):
                 raise ValueError(

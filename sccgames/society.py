@@ -277,6 +277,13 @@ class Society:
         game = society_game(self.game)
         plan = schedule(self.regime)
         matching = resolve_matching(self.matching)
+        # limits checked before work starts (sccgames.limits): every phase comes, groups form
+        plan.check_rounds(self.rounds)
+        size = self.population if isinstance(self.population, int) else self.population.size
+        if game.group_size > size:
+            raise ValueError(
+                f"game.group_size ({game.group_size}) must be at most the society's size ({size})"
+            )
         names, _ = _domain_shares(self.domains)
         for start in plan.starts:
             credit = plan.regime_at(start).credit

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from sccgames._validation import population_arrays
-
 from sccgames.profiles import (
     EmotionParams,
     HabitParams,
