@@ -117,11 +117,10 @@ class Int(Node):
 
     def __init__(self, low: int | None = None, high: int | None = None) -> None:
         self.low, self.high = low, INT_MAX if high is None else high
-        self.expected = (
-            f"a whole number <= {self.high}"
-            if low is None
-            else f"a whole number in [{low}, {self.high}]"
-        )
+        if high is None:
+            self.expected = "a whole number" + ("" if low is None else f" >= {low}")
+        else:
+            self.expected = f"a whole number in [{low}, {high}]"
 
     def accepts(self, value: Any) -> bool:
         ok = isinstance(value, int) and not isinstance(value, bool)
@@ -144,12 +143,24 @@ class Num(Node):
     own terms.
     """
 
-    expected = f"a number in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}]"
+    expected = "a number"
 
     def accepts(self, value: Any) -> bool:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
         return abs(value) <= MAX_MAGNITUDE  # (False for NaN; an int never overflows here)
+
+    def check(self, value: Any, path: str) -> Any:
+        finite = (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and math.isfinite(value)
+        )
+        if finite and not self.accepts(value):
+            raise ConfigError(
+                f"expected a number in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}] (so that "
+                f"float32 states hold it), got {_got(value)}",
+                path,
+            )
+        return super().check(value, path)
 
     def schema(self) -> dict[str, Any]:
         return {"type": "number", "minimum": -MAX_MAGNITUDE, "maximum": MAX_MAGNITUDE}
@@ -172,11 +183,7 @@ class Str(Node):
 
     def __init__(self, choices: list[str] | None = None) -> None:
         self.choices = choices
-        self.expected = (
-            f"a string of at most {MAX_STRING_LENGTH} characters"
-            if choices is None
-            else "one of " + ", ".join(map(repr, choices))
-        )
+        self.expected = "a string" if choices is None else "one of " + ", ".join(map(repr, choices))
 
     def accepts(self, value: Any) -> bool:
         if not isinstance(value, str) or len(value) > MAX_STRING_LENGTH:
@@ -187,7 +194,9 @@ class Str(Node):
         if isinstance(value, str) and self.choices is not None and value not in self.choices:
             close = difflib.get_close_matches(value[:100], self.choices, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ConfigError(f"unknown value {_got(value)}; {hint}(expected {self.expected})", path)
+            raise ConfigError(
+                f"unknown value {_got(value)}; {hint}(expected {self.expected})", path
+            )
         return super().check(value, path)
 
     def schema(self) -> dict[str, Any]:
@@ -252,7 +261,9 @@ class DataSource(Node):
         if isinstance(value, str) and not self.accepts(value):
             close = difflib.get_close_matches(value[:100], self.names, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ConfigError(f"unknown value {_got(value)}; {hint}(expected {self.expected})", path)
+            raise ConfigError(
+                f"unknown value {_got(value)}; {hint}(expected {self.expected})", path
+            )
         return super().check(value, path)
 
     def schema(self) -> dict[str, Any]:

@@ -62,9 +62,7 @@ def as_real(name: str, value: Any) -> np.ndarray:
     if isinstance(value, np.ndarray) and arrays:
         if value.dtype.kind in "iuf":
             return value.astype(float, copy=False)
-    elif isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool
-    ):
+    elif isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
         return np.asarray(value, dtype=float)
     what = "a number" + (" or an array of numbers" if arrays else "")
     shape = f" of shape {value.shape}" if isinstance(value, np.ndarray) else ""

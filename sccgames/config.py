@@ -624,8 +624,7 @@ def _read(path: Path, source: str) -> str:
         raise ConfigError(f"cannot read the file: {exc}", "", source) from None
     if size > limits.MAX_FILE_BYTES:
         raise ConfigError(
-            f"the file has {size} bytes; experiment files have at most "
-            f"{limits.MAX_FILE_BYTES}",
+            f"the file has {size} bytes; experiment files have at most {limits.MAX_FILE_BYTES}",
             "",
             source,
         )
@@ -871,6 +870,12 @@ def _build_society(experiment: Experiment) -> Society:
     with _at(path, ["size", "shares", "communities", "distributions"]):
         population = Population(pop.size, pop.shares, distributions, pop.communities)
     if spec.schedule is not None:
+        phases = {
+            p.start: _regime(p.regime, f"society.schedule[{k}].regime")
+            for k, p in enumerate(spec.schedule)
+        }
+        with _at("society.schedule"):
+            regime = Schedule(phases)
         for k, phase in enumerate(spec.schedule):
             if phase.start >= spec.rounds:
                 raise ConfigError(
@@ -878,12 +883,6 @@ def _build_society(experiment: Experiment) -> Society:
                     f"society.rounds = {spec.rounds}; this phase would never be in force",
                     f"society.schedule[{k}].start",
                 )
-        phases = {
-            p.start: _regime(p.regime, f"society.schedule[{k}].regime")
-            for k, p in enumerate(spec.schedule)
-        }
-        with _at("society.schedule"):
-            regime = Schedule(phases)
     else:
         regime = _regime(spec.regime, "society.regime")
     with _at("society.matching", list(spec.matching.params)):

@@ -311,7 +311,6 @@ def check_tree(data: Any) -> None:
             stack.extend((item, _step(path, k), depth + 1) for k, item in enumerate(value))
         elif isinstance(value, str) and len(value) > MAX_STRING_LENGTH:
             raise LimitError(
-                f"a string of {len(value)} characters; strings have at most "
-                f"{MAX_STRING_LENGTH}",
+                f"a string of {len(value)} characters; strings have at most {MAX_STRING_LENGTH}",
                 path,
             )
