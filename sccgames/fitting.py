@@ -79,6 +79,7 @@ from sccgames._schema import PUBLISHED
 from sccgames.config import Component, ConfigError, Experiment, FitSpec, _game
 from sccgames.games import society_game
 from sccgames.inference import MODELS, FitResult, Model
+from sccgames.likelihood import COLUMN_RANGES, COUNT_PAIRS
 from sccgames.published import TransferResult
 from sccgames.published import plot as plot_transfer
 from sccgames.runs import RunFolder, is_complete
@@ -205,16 +206,58 @@ def read_choices(path: str | os.PathLike[str], payoffs: Component) -> pd.DataFra
                 where,
             )
         frame[column] = values.astype(float)
+    if frame.empty:
+        raise ConfigError(
+            f"{path.name} has a header and no rows of choices; expected at least one row",
+            where,
+        )
     if frame["subject"].isna().any():
-        raise ConfigError(f"{path.name}: column 'subject' has a missing value", where)
+        row = int(np.flatnonzero(frame["subject"].isna().to_numpy())[0])
+        raise ConfigError(
+            f"{path.name}: column 'subject' has a missing value in data row {row + 1}", where
+        )
     if not frame["cooperated"].isin([0.0, 1.0]).all():
         raise ConfigError(f"{path.name}: column 'cooperated' must be true/false or 1/0", where)
     if not (frame["round"] == frame["round"].round()).all():
         raise ConfigError(f"{path.name}: column 'round' must hold whole numbers", where)
+    _check_ranges(frame, path.name, where)
     frame["cooperated"] = frame["cooperated"].astype(bool)
     frame["round"] = frame["round"].astype(np.int64)
     frame.attrs["payoffs"] = _payoffs(_game(payoffs, "fit.payoffs"))
     return frame
+
+
+def _check_ranges(frame: pd.DataFrame, name: str, where: str) -> None:
+    """Raise at ``where``, naming the first bad row and column, for a value out of range.
+
+    The ranges are :data:`sccgames.likelihood.COLUMN_RANGES`; a count of cooperations can
+    not exceed the count it is part of (:data:`~sccgames.likelihood.COUNT_PAIRS`).
+    """
+    for column, (low, high) in COLUMN_RANGES.items():
+        if column not in frame:
+            continue
+        values = frame[column].to_numpy(dtype=float)
+        bad = ~((values >= low) & (values <= high))
+        if column != "remaining":
+            bad |= ~np.isfinite(values)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise ConfigError(
+                f"{name}: data row {row + 1}, column {column!r}: {float(values[row])!r} is outside "
+                f"the allowed range [{low:g}, {high:g}]",
+                where,
+            )
+    for part, whole in COUNT_PAIRS:
+        if part in frame and whole in frame:
+            counts, totals = frame[part].to_numpy(float), frame[whole].to_numpy(float)
+            bad = counts > totals
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                raise ConfigError(
+                    f"{name}: data row {row + 1}, column {part!r}: {float(counts[row])!r} is "
+                    f"more than {whole!r} ({float(totals[row])!r}), the count it is part of",
+                    where,
+                )
 
 
 def _train_rounds_split(data: pd.DataFrame, spec: FitSpec) -> None:
