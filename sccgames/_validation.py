@@ -46,7 +46,7 @@ def _describe(value: Any) -> str:
     if array.ndim == 0:
         return _show(value)
     bad = array.ravel()
-    return f"array with min {bad.min()!r} and max {bad.max()!r}"
+    return f"array with min {float(bad.min())!r} and max {float(bad.max())!r}"
 
 
 def as_real(name: str, value: Any) -> np.ndarray:

@@ -79,7 +79,7 @@ from sccgames._schema import PUBLISHED
 from sccgames.config import Component, ConfigError, Experiment, FitSpec, _game
 from sccgames.games import society_game
 from sccgames.inference import MODELS, FitResult, Model
-from sccgames.likelihood import COLUMN_RANGES, COUNT_PAIRS
+from sccgames.likelihood import check_choice_columns
 from sccgames.published import TransferResult
 from sccgames.published import plot as plot_transfer
 from sccgames.runs import RunFolder, is_complete
@@ -228,36 +228,11 @@ def read_choices(path: str | os.PathLike[str], payoffs: Component) -> pd.DataFra
 
 
 def _check_ranges(frame: pd.DataFrame, name: str, where: str) -> None:
-    """Raise at ``where``, naming the first bad row and column, for a value out of range.
-
-    The ranges are :data:`sccgames.likelihood.COLUMN_RANGES`; a count of cooperations can
-    not exceed the count it is part of (:data:`~sccgames.likelihood.COUNT_PAIRS`).
-    """
-    for column, (low, high) in COLUMN_RANGES.items():
-        if column not in frame:
-            continue
-        values = frame[column].to_numpy(dtype=float)
-        bad = ~((values >= low) & (values <= high))
-        if column != "remaining":
-            bad |= ~np.isfinite(values)
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise ConfigError(
-                f"{name}: data row {row + 1}, column {column!r}: {float(values[row])!r} is outside "
-                f"the allowed range [{low:g}, {high:g}]",
-                where,
-            )
-    for part, whole in COUNT_PAIRS:
-        if part in frame and whole in frame:
-            counts, totals = frame[part].to_numpy(float), frame[whole].to_numpy(float)
-            bad = counts > totals
-            if bad.any():
-                row = int(np.flatnonzero(bad)[0])
-                raise ConfigError(
-                    f"{name}: data row {row + 1}, column {part!r}: {float(counts[row])!r} is "
-                    f"more than {whole!r} ({float(totals[row])!r}), the count it is part of",
-                    where,
-                )
+    """:func:`sccgames.likelihood.check_choice_columns`, as a :class:`ConfigError` at ``where``."""
+    try:
+        check_choice_columns(frame)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}", where) from None
 
 
 def _train_rounds_split(data: pd.DataFrame, spec: FitSpec) -> None:

@@ -201,11 +201,44 @@ class _Data:
         return _Design.of(self)
 
 
+def check_choice_columns(data: pd.DataFrame) -> None:
+    """Raise ``ValueError`` naming the first row and column of choice data out of range.
+
+    The ranges are :data:`COLUMN_RANGES` (only ``remaining`` may be infinite, nothing may be
+    NaN); a count of cooperations may not exceed the count it is part of
+    (:data:`COUNT_PAIRS`). Data rows are numbered from 1.
+    """
+    for column, (low, high) in COLUMN_RANGES.items():
+        if column not in data:
+            continue
+        values = data[column].to_numpy(dtype=float)
+        bad = ~((values >= low) & (values <= high))
+        if column != "remaining":
+            bad |= ~np.isfinite(values)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"data row {row + 1}, column {column!r}: {float(values[row])!r} is outside "
+                f"the allowed range [{low:g}, {high:g}]"
+            )
+    for part, whole in COUNT_PAIRS:
+        if part in data and whole in data:
+            counts, totals = data[part].to_numpy(float), data[whole].to_numpy(float)
+            bad = counts > totals
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                raise ValueError(
+                    f"data row {row + 1}, column {part!r}: {float(counts[row])!r} is more "
+                    f"than {whole!r} ({float(totals[row])!r}), the count it is part of"
+                )
+
+
 def _prepare(data: pd.DataFrame | _Data) -> _Data:
     if isinstance(data, _Data):
         return data
     if "payoffs" not in data.attrs:
         raise ValueError('choice data need the game\'s payoffs in data.attrs["payoffs"]')
+    check_choice_columns(data)
     own, other = (np.asarray(m, float) for m in data.attrs["payoffs"])
     context = Context(
         **{

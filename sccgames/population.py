@@ -15,7 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from sccgames._validation import check_integer, check_probability, population_arrays
+from sccgames._validation import (
+    check_finite,
+    check_integer,
+    check_probability,
+    population_arrays,
+)
 from sccgames.agents import MotiveAgent, motive_strategies
 from sccgames.limits import MAX_COMMUNITIES, MAX_SIZE
 from sccgames.profiles import Profile, stack_types
@@ -45,11 +50,14 @@ class Discrete:
             )
         for k, q in enumerate(p):
             check_probability(f"Discrete.probabilities[{k}]", float(q))
+        for k, value in enumerate(self.values):
+            check_finite(f"Discrete.values[{k}]", value)
         if abs(p.sum() - 1.0) > 1e-9:
             raise ValueError(f"Discrete.probabilities must sum to 1, got {p.sum()!r}")
 
     def rvs(self, size: int, random_state: np.random.Generator) -> np.ndarray:
         """``size`` independent draws."""
+        check_integer("size", size)
         return random_state.choice(
             np.asarray(self.values, float), size=size, p=np.asarray(self.probabilities, float)
         )

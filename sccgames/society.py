@@ -280,7 +280,7 @@ class Society:
         # limits checked before work starts (sccgames.limits): every phase comes, groups form
         plan.check_rounds(self.rounds)
         size = self.population if isinstance(self.population, int) else self.population.size
-        if game.group_size > size:
+        if 2 <= size < game.group_size:  # (a size below 2 is Population's to report)
             raise ValueError(
                 f"game.group_size ({game.group_size}) must be at most the society's size ({size})"
             )
