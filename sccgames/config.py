@@ -353,6 +353,7 @@ def parse(data: dict[str, Any], source: str = "<config>") -> Experiment:
         if raw["name"] is None:
             raw["name"] = Path(source).stem if source != "<config>" else "experiment"
         experiment = _specs(raw, source)
+        _check_structure(experiment)
         _check_sweep(experiment)
         _check_memory(experiment)
         return experiment
@@ -501,6 +502,45 @@ def _fit_spec(raw: dict[str, Any]) -> FitSpec | None:
                 "fit.bootstrap",
             )
     return spec
+
+
+def _check_structure(experiment: Experiment) -> None:
+    """What the sizes of a society allow, checked before anything is built or written.
+
+    Every schedule phase starts within the rounds, groups are no larger than the society and
+    communities no more than its citizens.
+    """
+    spec = experiment.society
+    if spec is None:
+        return
+    size = spec.population.size
+    if spec.schedule is not None:
+        starts = [p.start for p in spec.schedule]
+        if 0 not in starts:
+            raise ConfigError(
+                f"Schedule must say what holds from round 0; phases start at {sorted(starts)}",
+                "society.schedule",
+            )
+        for k, start in enumerate(starts):
+            if start >= spec.rounds:
+                raise ConfigError(
+                    f"round {start} is after the last round ({spec.rounds - 1}) of "
+                    f"society.rounds = {spec.rounds}; this phase would never be in force",
+                    f"society.schedule[{k}].start",
+                )
+    game = _game(spec.game, "society.game")
+    if getattr(game, "group_size", 2) > size:
+        raise ConfigError(
+            f"groups of {game.group_size} cannot form in a society of {size} citizens; "
+            "expected at most society.population.size",
+            "society.game.group_size",
+        )
+    if spec.population.communities > size:
+        raise ConfigError(
+            f"expected at most society.population.size ({size}) communities, so that none is "
+            f"empty, got {spec.population.communities}",
+            "society.population.communities",
+        )
 
 
 def _check_memory(experiment: Experiment) -> None:
@@ -876,13 +916,6 @@ def _build_society(experiment: Experiment) -> Society:
         }
         with _at("society.schedule"):
             regime = Schedule(phases)
-        for k, phase in enumerate(spec.schedule):
-            if phase.start >= spec.rounds:
-                raise ConfigError(
-                    f"round {phase.start} is after the last round ({spec.rounds - 1}) of "
-                    f"society.rounds = {spec.rounds}; this phase would never be in force",
-                    f"society.schedule[{k}].start",
-                )
     else:
         regime = _regime(spec.regime, "society.regime")
     with _at("society.matching", list(spec.matching.params)):
@@ -892,12 +925,6 @@ def _build_society(experiment: Experiment) -> Society:
         with _at("society.imitation", list(spec.imitation)):
             imitation = Imitation(**spec.imitation)
     game = _game(spec.game, "society.game")
-    if getattr(game, "group_size", 2) > pop.size:
-        raise ConfigError(
-            f"groups of {game.group_size} cannot form in a society of {pop.size} citizens; "
-            f"expected at most society.population.size",
-            "society.game.group_size",
-        )
     with _at("society", ["rounds", "game", "domains", "matching", "dtype", "imitation", "regime"]):
         return Society(
             population,
