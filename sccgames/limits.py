@@ -96,6 +96,9 @@ BYTES_PER_MATCH_TURN = 170
 #: Bytes per match of a tournament's tables (two rows of ~17 columns): 1.3 KB measured, times
 #: 1.5.
 BYTES_PER_MATCH = 2000
+#: Fixed bytes of a tournament whatever its size (the players, their payoff tables, the
+#: summary): 2–3 MB measured for four players, rounded up.
+BYTES_PER_TOURNAMENT = 4 * 2**20
 #: Matches and match-turns a tournament plays at once in each process: the batch kernel's
 #: chunks (:data:`sccgames.tournament.BATCH_CHUNK`, ``BATCH_DRAWS``; not imported, so that
 #: this module imports nothing of the engine).
@@ -205,7 +208,7 @@ def estimate_bytes(raw: dict[str, Any]) -> tuple[int, str]:
         matches = players * (players + 1) // 2 * tournament["repetitions"]
         chunk = max(1, min(BATCH_CHUNK, BATCH_DRAWS // turns, matches))
         playing = chunk * turns * BYTES_PER_MATCH_TURN * max(1, min(processes, matches))
-        total = playing + matches * BYTES_PER_MATCH
+        total = BYTES_PER_TOURNAMENT + playing + matches * BYTES_PER_MATCH
         return int(total), f"{matches} matches of {turns} turns"
     return 0, "nothing"
 
