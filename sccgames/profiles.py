@@ -479,16 +479,14 @@ def stack_profiles(profiles: Sequence[Profile]) -> Profile:
     distinct: dict[int, int] = {}
     index = np.array([distinct.setdefault(id(p), len(distinct)) for p in profiles])
     unique = list({id(p): p for p in profiles}.values())
-    with population_arrays():
-        return _take(_stack(unique), index)
+    return _take(_stack(unique), index)
 
 
 def stack_types(profiles: Sequence[Profile], index: np.ndarray) -> Profile:
     """A population whose member ``i`` has ``profiles[index[i]]`` (no loop over members)."""
     if not profiles:
         raise ValueError("stack_types needs at least one profile")
-    with population_arrays():
-        return _take(_stack(list(profiles)), np.asarray(index))
+    return _take(_stack(list(profiles)), np.asarray(index))
 
 
 def _take(stacked: Any, index: np.ndarray) -> Any:
@@ -530,4 +528,5 @@ def _stack(objects: list[Any]) -> Any:
             array = np.array(column, dtype=float)
             shared = bool((array == array[0]).all()) and not np.isnan(array[0])
             values[f.name] = float(array[0]) if shared else array
-    return type(first)(**values)
+    with population_arrays():  # (the arrays are a population's: checked element by element)
+        return type(first)(**values)
