@@ -326,9 +326,7 @@ def test_the_module_entry_point_refuses_a_bomb_and_a_huge_society(tmp_path):
             "game.group_size (1000) must be at most the society's size (10)",
         ),
         (
-            lambda: scc.Society(
-                10, rounds=5, regime=scc.Schedule({0: None, 5: scc.SocialCredit()})
-            ),
+            lambda: scc.Schedule({0: None, 5: scc.SocialCredit()}).check_rounds(5),
             "Schedule has a phase starting at round 5, after the last round (4)",
         ),
         (lambda: scc.Population(10, communities=50), "Population.communities must be at most"),
