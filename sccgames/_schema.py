@@ -15,16 +15,18 @@ import enum
 import inspect
 import math
 import re
+import reprlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import scipy.stats
 
-from sccgames import inference
+from sccgames import inference, limits
 from sccgames.community import CommunityReputation
 from sccgames.datasets import GNEEZY_RUSTICHINI_2000
 from sccgames.games import GAME_NAMES, PublicGoods, TrustGame
 from sccgames.institutions import PeerPunishment
+from sccgames.limits import MAX_MAGNITUDE, MAX_MESSAGE, MAX_STRING_LENGTH, shorten
 from sccgames.matching import FixedPartners, RandomMatching
 from sccgames.population import Discrete
 from sccgames.published import transfer_test
@@ -36,6 +38,9 @@ REQUIRED: Any = object()  # marks a table entry without a default
 
 class ConfigError(ValueError):
     """An invalid experiment configuration, as one line: file, key path, value, expectation.
+
+    The line is at most :data:`ERROR_LENGTH` characters: a long file name, key path or
+    message is shortened (``...``), so that a 1 MB key is never echoed whole.
 
     Parameters
     ----------
@@ -49,7 +54,10 @@ class ConfigError(ValueError):
     """
 
     def __init__(self, message: str, path: str = "", source: str = "") -> None:
-        self.message, self.path, self.source = " ".join(str(message).split()), path, source
+        source, path = shorten(" ".join(str(source).split()), 60), shorten(path, 80)
+        room = ERROR_LENGTH - len(source) - len(path) - 4
+        self.message = shorten(" ".join(str(message).split()), room)
+        self.path, self.source = path, source
         super().__init__(": ".join(p for p in (source, path, self.message) if p))
 
     def located(self, source: str) -> ConfigError:
@@ -57,18 +65,28 @@ class ConfigError(ValueError):
         return ConfigError(self.message, self.path, source)
 
 
+#: Longest :class:`ConfigError` line: :data:`sccgames.limits.MAX_MESSAGE` less room for the
+#: command's prefix (``sccgames validate: ``).
+ERROR_LENGTH = MAX_MESSAGE - 40
+
+
 def join(path: str, key: Any) -> str:
     """``path`` extended by a table key (quoted when it holds a dot) or a list index."""
     if isinstance(key, int):
         return f"{path}[{key}]"
-    if isinstance(key, str) and key.replace("_", "a").isalnum():
+    if isinstance(key, str) and key.replace("_", "a").isalnum() and len(key) <= 40:
         return f"{path}.{key}" if path else key
-    return f"{path}[{key!r}]"
+    return f"{path}[{shorten(repr(key), 40)}]"
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxtuple = 2, 4, 4, 4
+_REPR.maxstring, _REPR.maxlong, _REPR.maxother = 50, 50, 50
 
 
 def _got(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A short repr of ``value``: bounded time and length however large the value is."""
+    return shorten(_REPR.repr(value), 60)
 
 
 class Node:
@@ -92,32 +110,60 @@ class Node:
 
 
 class Int(Node):
-    """A whole number (never a bool), optionally at least ``low``."""
+    """A whole number (never a bool) in ``[low, high]``.
 
-    def __init__(self, low: int | None = None) -> None:
-        self.low = low
-        self.expected = "a whole number" + ("" if low is None else f" >= {low}")
+    ``high`` defaults to :data:`INT_MAX`; the limits of :mod:`sccgames.limits` set it lower.
+    """
+
+    def __init__(self, low: int | None = None, high: int | None = None) -> None:
+        self.low, self.high = low, INT_MAX if high is None else high
+        if high is None:
+            self.expected = "a whole number" + ("" if low is None else f" >= {low}")
+        else:
+            self.expected = f"a whole number in [{low}, {high}]"
 
     def accepts(self, value: Any) -> bool:
         ok = isinstance(value, int) and not isinstance(value, bool)
-        return ok and (self.low is None or value >= self.low)
+        return ok and (self.low is None or value >= self.low) and value <= self.high
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "integer"} | ({} if self.low is None else {"minimum": self.low})
+        out: dict[str, Any] = {"type": "integer", "maximum": self.high}
+        return out | ({} if self.low is None else {"minimum": self.low})
+
+
+#: The largest whole number a file may give anywhere (numpy's int64), unless a limit of
+#: :mod:`sccgames.limits` is lower.
+INT_MAX = 2**63 - 1
 
 
 class Num(Node):
-    """A finite number, int or float (never a bool)."""
+    """A finite number, int or float (never a bool), within ±:data:`MAX_MAGNITUDE`.
+
+    The bound is the float32 range check of :mod:`sccgames._validation`, stated in the file's
+    own terms.
+    """
 
     expected = "a number"
 
     def accepts(self, value: Any) -> bool:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
-        return isinstance(value, int) or math.isfinite(value)
+        return abs(value) <= MAX_MAGNITUDE  # (False for NaN; an int never overflows here)
+
+    def check(self, value: Any, path: str) -> Any:
+        finite = (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and math.isfinite(value)
+        )
+        if finite and not self.accepts(value):
+            raise ConfigError(
+                f"expected a number in [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}] (so that "
+                f"float32 states hold it), got {_got(value)}",
+                path,
+            )
+        return super().check(value, path)
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "number"}
+        return {"type": "number", "minimum": -MAX_MAGNITUDE, "maximum": MAX_MAGNITUDE}
 
 
 class Bool(Node):
@@ -133,24 +179,29 @@ class Bool(Node):
 
 
 class Str(Node):
-    """A string, optionally one of ``choices``."""
+    """A string of at most :data:`MAX_STRING_LENGTH` characters, optionally one of ``choices``."""
 
     def __init__(self, choices: list[str] | None = None) -> None:
         self.choices = choices
         self.expected = "a string" if choices is None else "one of " + ", ".join(map(repr, choices))
 
     def accepts(self, value: Any) -> bool:
-        return isinstance(value, str) and (self.choices is None or value in self.choices)
+        if not isinstance(value, str) or len(value) > MAX_STRING_LENGTH:
+            return False
+        return self.choices is None or value in self.choices
 
     def check(self, value: Any, path: str) -> Any:
         if isinstance(value, str) and self.choices is not None and value not in self.choices:
-            close = difflib.get_close_matches(value, self.choices, n=1)
+            close = difflib.get_close_matches(value[:100], self.choices, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ConfigError(f"unknown value {value!r}; {hint}(expected {self.expected})", path)
+            raise ConfigError(
+                f"unknown value {_got(value)}; {hint}(expected {self.expected})", path
+            )
         return super().check(value, path)
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string"} | ({} if self.choices is None else {"enum": self.choices})
+        out = {"type": "string", "maxLength": MAX_STRING_LENGTH}
+        return out | ({} if self.choices is None else {"enum": self.choices})
 
 
 class Scalar(Node):
@@ -163,7 +214,11 @@ class Scalar(Node):
             return all(self.accepts(v) for v in value)
         if isinstance(value, dict):
             return all(isinstance(k, str) and self.accepts(v) for k, v in value.items())
-        return isinstance(value, str | bool | int) or Num().accepts(value)
+        if isinstance(value, str):
+            return len(value) <= MAX_STRING_LENGTH
+        if isinstance(value, bool | int):
+            return isinstance(value, bool) or abs(value) <= INT_MAX
+        return isinstance(value, float) and math.isfinite(value)
 
 
 class ListOf(Node):
@@ -204,9 +259,11 @@ class DataSource(Node):
 
     def check(self, value: Any, path: str) -> Any:
         if isinstance(value, str) and not self.accepts(value):
-            close = difflib.get_close_matches(value, self.names, n=1)
+            close = difflib.get_close_matches(value[:100], self.names, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ConfigError(f"unknown value {value!r}; {hint}(expected {self.expected})", path)
+            raise ConfigError(
+                f"unknown value {_got(value)}; {hint}(expected {self.expected})", path
+            )
         return super().check(value, path)
 
     def schema(self) -> dict[str, Any]:
@@ -284,7 +341,7 @@ class Table(Node):
         allowed = list(self.entries)
         for key in value:
             if key not in self.entries:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
+                close = difflib.get_close_matches(str(key)[:100], allowed, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 names = ", ".join(allowed) or "none"
                 raise ConfigError(f"unknown key{hint} (allowed: {names})", join(path, str(key)))
@@ -434,9 +491,9 @@ def _distribution_node() -> Tagged:
 _DOMAINS = MapOf(Num())
 _POPULATION = Table(
     {
-        "size": (Int(2), REQUIRED),
+        "size": (Int(2, limits.MAX_SIZE), REQUIRED),
         "shares": (MapOf(Num()), {"Citizen": 1.0}),
-        "communities": (Int(1), 1),
+        "communities": (Int(1, limits.MAX_COMMUNITIES), 1),
         "fehr_schmidt": (Bool(), False),
         "distributions": (MapOf(_distribution_node()), {}),
     }
@@ -445,7 +502,7 @@ _REGIME = _regime_node(list(REGIMES), combined=True)
 _PHASE = Table({"start": (Int(0), REQUIRED), "regime": (_REGIME, REQUIRED)})
 _SOCIETY = Table(
     {
-        "rounds": (Int(1), REQUIRED),
+        "rounds": (Int(1, limits.MAX_ROUNDS), REQUIRED),
         "game": (_game_node(list(GAME_NAMES)), "pd"),
         "domains": (_DOMAINS, None),
         "matching": (
@@ -463,8 +520,8 @@ _SOCIETY = Table(
 _TOURNAMENT = Table(
     {
         "players": (ListOf(Str(), 2), REQUIRED),
-        "turns": (Int(1), 200),
-        "repetitions": (Int(1), 10),
+        "turns": (Int(1, limits.MAX_TURNS), 200),
+        "repetitions": (Int(1, limits.MAX_REPETITIONS), 10),
         "noise": (Num(), 0.0),
         "game": (_game_node(TWO_BY_TWO), "pd"),
         "domains": (_DOMAINS, None),
@@ -473,7 +530,7 @@ _TOURNAMENT = Table(
 )
 _SWEEP = Table(
     {
-        "repetitions": (Int(1), 1),
+        "repetitions": (Int(1, limits.MAX_SWEEP_POINTS), 1),
         "grid": (MapOf(ListOf(Scalar(), 1)), None),
         "points": (ListOf(MapOf(Scalar()), 1), None),
     },
@@ -506,16 +563,16 @@ _FIT = Table(
             ListOf(Str([m.value for m in inference.MODELS]), 1, unique=True),
             [m.value for m in inference.MODELS],
         ),
-        "starts": (Int(1), FIT_STARTS),
+        "starts": (Int(1, limits.MAX_FIT_STARTS), FIT_STARTS),
         # none: where the regime changes is the experiment's design, not a default's
-        "train_rounds": (Int(1), None),
+        "train_rounds": (Int(1, limits.MAX_ROUNDS), None),
         "data": (DataSource([OWN_SOCIETY, *PUBLISHED], CHOICE_FILE_SUFFIX), OWN_SOCIETY),
         # a file of choices carries no game, a society and a dataset do
         "payoffs": (_game_node(TWO_BY_TWO), None),
         # none: every replicate refits both models, which costs time only when asked for
-        "bootstrap": (Int(0), 0),
+        "bootstrap": (Int(0, limits.MAX_FIT_DRAWS), 0),
         # the bootstrap null of the likelihood-ratio test; 0 refers it to χ² (conservative)
-        "lr_draws": (Int(0), LR_DRAWS),
+        "lr_draws": (Int(0, limits.MAX_FIT_DRAWS), LR_DRAWS),
     }
 )
 #: The kinds of experiment and the sections each may hold, its own (required) first.

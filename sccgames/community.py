@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from sccgames._validation import check_integer, check_probability
+from sccgames._validation import check_integer, check_probability, population_arrays
 from sccgames.decision import Context
 
 #: Uniform draws :meth:`CommunityReputation.update` uses per act (observation, error); fixed
@@ -150,8 +150,9 @@ class CommunityReputation:
             object.__setattr__(self, "norm", Assessment(self.norm))
         except ValueError as exc:
             raise ValueError(f"CommunityReputation.norm: {exc}") from None
-        for name in ("visibility", "error", "initial_good"):
-            check_probability(f"CommunityReputation.{name}", getattr(self, name))
+        with population_arrays():  # (per-agent arrays are allowed here: tests/test_community.py)
+            for name in ("visibility", "error", "initial_good"):
+                check_probability(f"CommunityReputation.{name}", getattr(self, name))
 
     def initial_reputation(self, n: int, rng: np.random.Generator | np.ndarray) -> np.ndarray:
         """Starting reputations (good = ``True``) of ``n`` agents.

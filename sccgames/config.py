@@ -33,6 +33,7 @@ from typing import Any
 import scipy.stats
 import yaml
 
+from sccgames import limits
 from sccgames._schema import (
     _EXPERIMENT,
     CHOICE_FILE_SUFFIX,
@@ -336,6 +337,10 @@ def parse(data: dict[str, Any], source: str = "<config>") -> Experiment:
 
     """
     try:
+        try:
+            limits.check_tree(data)
+        except limits.LimitError as exc:
+            raise ConfigError(exc.message, exc.path) from None
         raw = _EXPERIMENT.check(data, "")
         kind = raw["kind"]
         for section in KINDS:
@@ -351,7 +356,9 @@ def parse(data: dict[str, Any], source: str = "<config>") -> Experiment:
         except ValueError as error:
             raise ConfigError(str(error), "name") from None
         experiment = _specs(raw, source)
+        _check_structure(experiment)
         _check_sweep(experiment)
+        _check_memory(experiment)
         return experiment
     except ConfigError as exc:
         raise exc.located(source) from None
@@ -500,11 +507,87 @@ def _fit_spec(raw: dict[str, Any]) -> FitSpec | None:
     return spec
 
 
+def _check_structure(experiment: Experiment) -> None:
+    """What the sizes of a society allow, checked before anything is built or written.
+
+    Every schedule phase starts within the rounds, groups are no larger than the society and
+    communities no more than its citizens.
+    """
+    spec = experiment.society
+    if spec is None:
+        return
+    size = spec.population.size
+    if spec.schedule is not None:
+        starts = [p.start for p in spec.schedule]
+        if 0 not in starts:
+            raise ConfigError(
+                f"Schedule must say what holds from round 0; phases start at {sorted(starts)}",
+                "society.schedule",
+            )
+        for k, start in enumerate(starts):
+            if start >= spec.rounds:
+                raise ConfigError(
+                    f"round {start} is after the last round ({spec.rounds - 1}) of "
+                    f"society.rounds = {spec.rounds}; this phase would never be in force",
+                    f"society.schedule[{k}].start",
+                )
+    game = _game(spec.game, "society.game")
+    if getattr(game, "group_size", 2) > size:
+        raise ConfigError(
+            f"groups of {game.group_size} cannot form in a society of {size} citizens; "
+            "expected at most society.population.size",
+            "society.game.group_size",
+        )
+    if spec.population.communities > size:
+        raise ConfigError(
+            f"expected at most society.population.size ({size}) communities, so that none is "
+            f"empty, got {spec.population.communities}",
+            "society.population.communities",
+        )
+
+
+def _check_memory(experiment: Experiment) -> None:
+    """Refuse, before it starts, a run that will not fit in this machine's memory.
+
+    A sweep runs up to ``[execution] processes`` points at once, each as large as the file's
+    own (a swept size is checked at its own point by :func:`validate`).
+    """
+    raw = experiment.raw
+    at_once = 1
+    if experiment.sweep is not None:
+        runs = limits.sweep_size(
+            experiment.sweep.grid, list(experiment.sweep.points or []), experiment.sweep.repetitions
+        )
+        at_once = max(1, min(experiment.execution.processes, runs))
+    section = experiment.kind if experiment.kind in ("society", "tournament") else ""
+    try:
+        limits.check_memory(raw, at_once)
+    except limits.MemoryLimitError as exc:
+        raise ConfigError(str(exc), section) from None
+
+
+def _sweep_size(sweep: SweepSpec) -> None:
+    """Refuse a sweep of more than :data:`~sccgames.limits.MAX_SWEEP_POINTS` runs, unexpanded."""
+    runs = limits.sweep_size(sweep.grid, list(sweep.points or []), sweep.repetitions)
+    if runs > limits.MAX_SWEEP_POINTS:
+        shape = (
+            " × ".join(str(len(v)) for v in sweep.grid.values())
+            if sweep.grid is not None
+            else f"{len(sweep.points or [])} points"
+        )
+        raise ConfigError(
+            f"{shape} × {sweep.repetitions} repetitions is {runs} runs; a sweep has at most "
+            f"{limits.MAX_SWEEP_POINTS}",
+            "sweep",
+        )
+
+
 def _check_sweep(experiment: Experiment) -> None:
-    """Every swept path exists and every swept value parses there."""
+    """The sweep is small enough, every swept path exists and every swept value parses there."""
     sweep = experiment.sweep
     if sweep is None:
         return
+    _sweep_size(sweep)
     base = {k: v for k, v in experiment.raw.items() if k != "sweep"}
     if sweep.grid is not None:
         cells = [
@@ -524,6 +607,78 @@ def _check_sweep(experiment: Experiment) -> None:
 
 
 # ----------------------------------------------------------------------------- files
+class _YAMLLimitError(yaml.YAMLError):
+    """A YAML file beyond a limit (nesting or duplicate keys), with where it happened."""
+
+    def __init__(self, problem: str, mark: Any) -> None:
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
+class SafeLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses duplicate keys and nesting beyond the limit.
+
+    Composing a node recurses once per level: deeper than :data:`sccgames.limits.MAX_DEPTH`
+    is refused before Python's recursion limit is near. A key given twice in one mapping
+    is an error, as in TOML (PyYAML would keep the last). Aliases are not expanded here
+    (they share one object); :func:`sccgames.limits.check_tree` counts each use of one.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self._depth >= limits.MAX_DEPTH:
+            raise _YAMLLimitError(
+                f"tables and lists nested more than {limits.MAX_DEPTH} levels deep",
+                self.peek_event().start_mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    duplicate = key in seen
+                    seen.add(key)
+                except TypeError:  # an unhashable key: the base class says so
+                    continue
+                if duplicate:
+                    raise _YAMLLimitError(
+                        f"key {limits.shorten(repr(key), 40)} is given twice",
+                        key_node.start_mark,
+                    )
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read(path: Path, source: str) -> str:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ConfigError(f"no such file: {str(path)!r}", "", source) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the file: {exc}", "", source) from None
+    if size > limits.MAX_FILE_BYTES:
+        raise ConfigError(
+            f"the file has {size} bytes; experiment files have at most {limits.MAX_FILE_BYTES}",
+            "",
+            source,
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"no such file: {str(path)!r}", "", source) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the file: {exc}", "", source) from None
+
+
 def load(path: str | os.PathLike[str]) -> Experiment:
     """Read and :func:`parse` a ``.toml``, ``.yaml`` or ``.yml`` experiment file.
 
@@ -541,21 +696,21 @@ def load(path: str | os.PathLike[str]) -> Experiment:
         raise ConfigError(
             f"unknown file type {suffix!r}; expected .toml, .yaml or .yml", "", source
         )
+    text = _read(path, source)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"no such file: {str(path)!r}", "", source) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the file: {exc}", "", source) from None
-    try:
-        data = tomllib.loads(text) if suffix == ".toml" else yaml.safe_load(text)
+        data = tomllib.loads(text) if suffix == ".toml" else yaml.load(text, Loader=SafeLoader)
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError(
+            f"tables and lists nested more than {limits.MAX_DEPTH} levels deep", "", source
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"TOML syntax error: {exc}", "", source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"YAML syntax error{where}: {problem}", "", source) from None
+        kind = "YAML" if isinstance(exc, _YAMLLimitError) else "YAML syntax error"
+        raise ConfigError(f"{kind}{where}: {problem}", "", source) from None
     if not isinstance(data, dict):
         raise ConfigError(
             f"expected a table at the top level, got {type(data).__name__}", "", source
@@ -660,6 +815,7 @@ def sweep_points(experiment: Experiment) -> list[tuple[dict[str, Any], int]]:
     sweep = experiment.sweep
     if sweep is None:
         return [({}, 0)]
+    _sweep_size(sweep)  # (an Experiment built by hand skips parse's check)
     if sweep.grid is not None:
         keys = list(sweep.grid)
         points = [

@@ -79,6 +79,7 @@ from sccgames._schema import PUBLISHED
 from sccgames.config import Component, ConfigError, Experiment, FitSpec, _game
 from sccgames.games import society_game
 from sccgames.inference import MODELS, FitResult, Model
+from sccgames.likelihood import check_choice_columns
 from sccgames.published import TransferResult
 from sccgames.published import plot as plot_transfer
 from sccgames.runs import RunFolder, is_complete
@@ -205,16 +206,33 @@ def read_choices(path: str | os.PathLike[str], payoffs: Component) -> pd.DataFra
                 where,
             )
         frame[column] = values.astype(float)
+    if frame.empty:
+        raise ConfigError(
+            f"{path.name} has a header and no rows of choices; expected at least one row",
+            where,
+        )
     if frame["subject"].isna().any():
-        raise ConfigError(f"{path.name}: column 'subject' has a missing value", where)
+        row = int(np.flatnonzero(frame["subject"].isna().to_numpy())[0])
+        raise ConfigError(
+            f"{path.name}: column 'subject' has a missing value in data row {row + 1}", where
+        )
     if not frame["cooperated"].isin([0.0, 1.0]).all():
         raise ConfigError(f"{path.name}: column 'cooperated' must be true/false or 1/0", where)
     if not (frame["round"] == frame["round"].round()).all():
         raise ConfigError(f"{path.name}: column 'round' must hold whole numbers", where)
+    _check_ranges(frame, path.name, where)
     frame["cooperated"] = frame["cooperated"].astype(bool)
     frame["round"] = frame["round"].astype(np.int64)
     frame.attrs["payoffs"] = _payoffs(_game(payoffs, "fit.payoffs"))
     return frame
+
+
+def _check_ranges(frame: pd.DataFrame, name: str, where: str) -> None:
+    """:func:`sccgames.likelihood.check_choice_columns`, as a :class:`ConfigError` at ``where``."""
+    try:
+        check_choice_columns(frame)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}", where) from None
 
 
 def _train_rounds_split(data: pd.DataFrame, spec: FitSpec) -> None:

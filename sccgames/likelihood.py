@@ -49,6 +49,7 @@ no finite-difference gradient (``k + 1`` evaluations per step).
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -59,6 +60,7 @@ from scipy.special import expit, log_expit
 
 from sccgames import motives
 from sccgames.decision import Context
+from sccgames.limits import MAX_MAGNITUDE, MAX_ROUNDS
 from sccgames.profiles import Profile
 
 
@@ -99,6 +101,29 @@ CONTEXT_COLUMNS = (
 )
 #: Observable history counts (from :class:`~sccgames.decision.State`).
 HISTORY_COLUMNS = ("partner_c", "partner_moves", "c_then_c", "after_c", "d_then_c", "after_d")
+#: The allowed range of every numeric column of choice data, ``(low, high)`` inclusive: the
+#: ranges :class:`~sccgames.decision.Context` documents (probabilities in [0, 1], a partner's
+#: signal in [−1, 1], amounts and score steps >= 0 and within the float32 range check
+#: :data:`sccgames.limits.MAX_MAGNITUDE`, ``remaining`` >= 0 or infinite), and counts of
+#: observed moves >= 0. A value outside would fit silently to a model of nothing real.
+COLUMN_RANGES: dict[str, tuple[float, float]] = {
+    "round": (0.0, float(MAX_ROUNDS)),
+    "cooperated": (0.0, 1.0),
+    "coverage": (0.0, 1.0),
+    "reward": (0.0, MAX_MAGNITUDE),
+    "fine": (0.0, MAX_MAGNITUDE),
+    "false_positive": (0.0, 1.0),
+    "false_negative": (0.0, 1.0),
+    "score_up": (0.0, MAX_MAGNITUDE),
+    "score_down": (0.0, MAX_MAGNITUDE),
+    "visibility": (0.0, 1.0),
+    "partner_signal": (-1.0, 1.0),
+    "in_group": (0.0, 1.0),
+    "remaining": (0.0, math.inf),
+    "peer_sanction": (0.0, MAX_MAGNITUDE),
+} | {name: (0.0, float(MAX_ROUNDS)) for name in HISTORY_COLUMNS}
+#: Counts that cannot exceed another count: ``(part, whole)``.
+COUNT_PAIRS = (("partner_c", "partner_moves"), ("c_then_c", "after_c"), ("d_then_c", "after_d"))
 
 #: Bounds of every parameter (the optimizer's box) and the box random starts are drawn from.
 BOUNDS: dict[str, tuple[float, float]] = {
@@ -176,11 +201,44 @@ class _Data:
         return _Design.of(self)
 
 
+def check_choice_columns(data: pd.DataFrame) -> None:
+    """Raise ``ValueError`` naming the first row and column of choice data out of range.
+
+    The ranges are :data:`COLUMN_RANGES` (only ``remaining`` may be infinite, nothing may be
+    NaN); a count of cooperations may not exceed the count it is part of
+    (:data:`COUNT_PAIRS`). Data rows are numbered from 1.
+    """
+    for column, (low, high) in COLUMN_RANGES.items():
+        if column not in data:
+            continue
+        values = data[column].to_numpy(dtype=float)
+        bad = ~((values >= low) & (values <= high))
+        if column != "remaining":
+            bad |= ~np.isfinite(values)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"data row {row + 1}, column {column!r}: {float(values[row])!r} is outside "
+                f"the allowed range [{low:g}, {high:g}]"
+            )
+    for part, whole in COUNT_PAIRS:
+        if part in data and whole in data:
+            counts, totals = data[part].to_numpy(float), data[whole].to_numpy(float)
+            bad = counts > totals
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                raise ValueError(
+                    f"data row {row + 1}, column {part!r}: {float(counts[row])!r} is more "
+                    f"than {whole!r} ({float(totals[row])!r}), the count it is part of"
+                )
+
+
 def _prepare(data: pd.DataFrame | _Data) -> _Data:
     if isinstance(data, _Data):
         return data
     if "payoffs" not in data.attrs:
         raise ValueError('choice data need the game\'s payoffs in data.attrs["payoffs"]')
+    check_choice_columns(data)
     own, other = (np.asarray(m, float) for m in data.attrs["payoffs"])
     context = Context(
         **{
@@ -565,6 +623,11 @@ def objective(
     sign = np.where(d.y, 1.0, -1.0)
     w = np.ones(d.n) if weights is None else np.asarray(weights, float)
     total = float(w.sum())
+    if not total > 0:
+        raise ValueError(
+            f"no choices to fit: the data have {d.n} rows and total weight {total:g} "
+            "(expected at least one row of positive weight)"
+        )
     names = tuple(names)
 
     def mean_nll(theta: np.ndarray) -> tuple[float, np.ndarray]:

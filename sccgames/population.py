@@ -15,8 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from sccgames._validation import check_integer, check_probability
+from sccgames._validation import (
+    check_finite,
+    check_integer,
+    check_probability,
+    population_arrays,
+)
 from sccgames.agents import MotiveAgent, motive_strategies
+from sccgames.limits import MAX_COMMUNITIES, MAX_SIZE
 from sccgames.profiles import Profile, stack_types
 
 
@@ -44,11 +50,14 @@ class Discrete:
             )
         for k, q in enumerate(p):
             check_probability(f"Discrete.probabilities[{k}]", float(q))
+        for k, value in enumerate(self.values):
+            check_finite(f"Discrete.values[{k}]", value)
         if abs(p.sum() - 1.0) > 1e-9:
             raise ValueError(f"Discrete.probabilities must sum to 1, got {p.sum()!r}")
 
     def rvs(self, size: int, random_state: np.random.Generator) -> np.ndarray:
         """``size`` independent draws."""
+        check_integer("size", size)
         return random_state.choice(
             np.asarray(self.values, float), size=size, p=np.asarray(self.probabilities, float)
         )
@@ -118,10 +127,11 @@ def _parameter_paths() -> list[str]:
 
 
 def _set_parameter(profile: Profile, path: str, value: Any) -> Profile:
-    if path == "beta":
-        return replace(profile, beta=value)
-    part, name = path.split(".")
-    return replace(profile, **{part: replace(getattr(profile, part), **{name: value})})
+    with population_arrays():
+        if path == "beta":
+            return replace(profile, beta=value)
+        part, name = path.split(".")
+        return replace(profile, **{part: replace(getattr(profile, part), **{name: value})})
 
 
 @dataclass(frozen=True)
@@ -192,8 +202,13 @@ class Population:
     profiles: Mapping[str, Profile] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        check_integer("Population.size", self.size, low=2)
-        check_integer("Population.communities", self.communities, low=1)
+        check_integer("Population.size", self.size, low=2, high=MAX_SIZE)
+        check_integer("Population.communities", self.communities, low=1, high=MAX_COMMUNITIES)
+        if self.communities > self.size:
+            raise ValueError(
+                f"Population.communities must be at most Population.size ({self.size}), so "
+                f"that no community is empty, got {self.communities}"
+            )
         for name in ("distributions", "profiles"):
             if not isinstance(getattr(self, name), Mapping):
                 raise ValueError(
@@ -278,4 +293,5 @@ def cast_profile(profile: Profile, dtype: np.dtype | type) -> Profile:
                 values[f.name] = value
         return type(obj)(**values)
 
-    return cast(profile)
+    with population_arrays():
+        return cast(profile)

@@ -2,8 +2,11 @@
 
 Frozen dataclasses, one per motive, gathered in a :class:`Profile`. Values are stored as
 given; ``__post_init__`` only checks them, raising one ``ValueError`` that names the
-parameter, the value and the allowed range. Fields may be floats (one agent) or numpy arrays
-(a population, struct of arrays): the checks and the motive math work on both.
+parameter, the value and the allowed range. Fields are real numbers (one agent; a string, a
+boolean or an array is refused by name) or, in a population's stacked profile built by
+:func:`stack_profiles`, :func:`stack_types` and :class:`~sccgames.Population`, numpy arrays
+(struct of arrays, one entry per member, checked element by element): the motive math works
+on both.
 
 Every default says where it comes from. "Chosen so that …" marks a modelling choice, not an
 estimate; the named presets in :mod:`sccgames.agents` override what they need.
@@ -23,6 +26,7 @@ from sccgames._validation import (
     check_nonnegative,
     check_probability,
     check_range,
+    population_arrays,
 )
 
 Number = Any  # float, or a numpy array in a population
@@ -539,4 +543,5 @@ def _stack(objects: list[Any]) -> Any:
             array = np.array(column, dtype=float)
             shared = bool((array == array[0]).all()) and not np.isnan(array[0])
             values[f.name] = float(array[0]) if shared else array
-    return type(first)(**values)
+    with population_arrays():  # (the arrays are a population's: checked element by element)
+        return type(first)(**values)

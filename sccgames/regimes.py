@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from sccgames._validation import check_finite, check_nonnegative, check_probability
+from sccgames._validation import check_finite, check_integer, check_nonnegative, check_probability
 from sccgames.decision import Context, Observation
 from sccgames.motives import bounded
 
@@ -28,6 +28,7 @@ DRAWS_PER_ACT = 1
 def uniforms(draws: np.ndarray | np.random.Generator, n: int) -> np.ndarray:
     """The ``(DRAWS_PER_ACT, n)`` uniforms a regime's step uses: given, or drawn now."""
     if isinstance(draws, np.random.Generator):
+        check_integer("n", n)
         return draws.random((DRAWS_PER_ACT, n))
     return draws
 
@@ -107,6 +108,7 @@ class NoRegime(_Regime):
 
     def initial_scores(self, n: int) -> np.ndarray:
         """No scores: NaN for each of ``n`` agents."""
+        check_integer("n", n)
         return np.full(n, np.nan)
 
     def context_for(
@@ -318,6 +320,7 @@ class SocialCredit(_Regime):
     # ---------------------------------------------------------------- scores
     def initial_scores(self, n: int) -> np.ndarray:
         """Starting scores of ``n`` citizens."""
+        check_integer("n", n)
         return np.full(n, float(self.score_start))
 
     def score_signal(self, score: Any) -> Any:

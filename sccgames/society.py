@@ -290,6 +290,12 @@ class Society:
         game = society_game(self.game)
         plan = schedule(self.regime)
         matching = resolve_matching(self.matching)
+        # limits checked before work starts (sccgames.limits): groups can form
+        size = self.population if isinstance(self.population, int) else self.population.size
+        if 2 <= size < game.group_size:  # (a size below 2 is Population's to report)
+            raise ValueError(
+                f"game.group_size ({game.group_size}) must be at most the society's size ({size})"
+            )
         names, _ = _domain_shares(self.domains)
         for start in plan.starts:
             credit = plan.regime_at(start).credit

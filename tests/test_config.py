@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sccgames as scc
-from sccgames import config
+from sccgames import config, limits
 from sccgames.config import ConfigError
 
 SOCIETY_TOML = """
@@ -214,11 +214,15 @@ def _set(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         (
             "society/rounds",
             "ten",
-            "x.toml: society.rounds: expected a whole number >= 1, got 'ten'",
+            "x.toml: society.rounds: expected a whole number in [1, 1000000], got 'ten'",
         ),
-        ("society/rounds", 0, "x.toml: society.rounds: expected a whole number >= 1, got 0"),
+        (
+            "society/rounds",
+            0,
+            "x.toml: society.rounds: expected a whole number in [1, 1000000], got 0",
+        ),
         ("society/population/size", True, "society.population.size: expected a whole number"),
-        ("society/rounds", 2.0, "society.rounds: expected a whole number >= 1, got 2.0"),
+        ("society/rounds", 2.0, "society.rounds: expected a whole number in [1, 1000000], got 2.0"),
         ("society/regime/fine", "high", "society.regime.fine: expected a number, got 'high'"),
         ("society/regime/fine", float("nan"), "society.regime.fine: expected a number"),
         (
@@ -444,7 +448,7 @@ def test_sweep_errors() -> None:
     message = error_of(data, build=True)
     assert "x.toml: society.regime.fine: at sweep point (society.regime.fine = -1)" in message
     data["sweep"] = {"repetitions": 0, "grid": {"seed": [1]}}
-    assert "sweep.repetitions: expected a whole number >= 1, got 0" in error_of(data)
+    assert "sweep.repetitions: expected a whole number in [1, 10000], got 0" in error_of(data)
 
 
 def test_with_overrides() -> None:
@@ -491,9 +495,18 @@ def test_json_schema() -> None:
         if o.get("properties", {}).get("kind") == {"const": "social_credit"}
     )
     assert credit["additionalProperties"] is False
-    assert credit["properties"]["fine"] == {"type": "number", "default": 3.0}
+    assert credit["properties"]["fine"] == {
+        "type": "number",
+        "minimum": -1e6,
+        "maximum": 1e6,
+        "default": 3.0,
+    }
     assert credit["properties"]["public_scores"]["type"] == "boolean"
-    assert society["properties"]["rounds"] == {"type": "integer", "minimum": 1}
+    assert society["properties"]["rounds"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": limits.MAX_ROUNDS,
+    }
     tournament_games = schema["properties"]["tournament"]["properties"]["game"]["anyOf"][0]["enum"]
     assert "public_goods" not in tournament_games and "lost_wallet" in tournament_games
 
@@ -565,11 +578,14 @@ def test_fit_section_defaults_and_spec() -> None:
     ("fit", "expected"),
     [
         ({"modles": ["rational"]}, "x.toml: fit.modles: unknown key; did you mean 'models'?"),
-        ({"starts": 0}, "x.toml: fit.starts: expected a whole number >= 1, got 0"),
-        ({"starts": "5"}, "fit.starts: expected a whole number >= 1, got '5'"),
-        ({"starts": 2.5}, "fit.starts: expected a whole number >= 1, got 2.5"),
-        ({"bootstrap": -1}, "fit.bootstrap: expected a whole number >= 0, got -1"),
-        ({"train_rounds": True}, "fit.train_rounds: expected a whole number >= 1, got True"),
+        ({"starts": 0}, "x.toml: fit.starts: expected a whole number in [1, 1000], got 0"),
+        ({"starts": "5"}, "fit.starts: expected a whole number in [1, 1000], got '5'"),
+        ({"starts": 2.5}, "fit.starts: expected a whole number in [1, 1000], got 2.5"),
+        ({"bootstrap": -1}, "fit.bootstrap: expected a whole number in [0, 10000], got -1"),
+        (
+            {"train_rounds": True},
+            "fit.train_rounds: expected a whole number in [1, 1000000], got True",
+        ),
         ({"models": "rational"}, "fit.models: expected a list of at least 1, got 'rational'"),
         ({"models": []}, "fit.models: expected a list of at least 1, got []"),
         (
@@ -643,7 +659,12 @@ def test_json_schema_knows_the_fit_section() -> None:
     fit = schema["properties"]["fit"]
     assert fit["properties"]["models"]["items"]["enum"] == ["rational", "motive"]
     assert fit["properties"]["models"]["uniqueItems"] is True
-    assert fit["properties"]["starts"] == {"type": "integer", "minimum": 1, "default": 5}
+    assert fit["properties"]["starts"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": limits.MAX_FIT_STARTS,
+        "default": 5,
+    }
     jsonschema.validate(base_fit(), schema)
     jsonschema.validate({"kind": "fit", "fit": {"data": "a/b.Csv", "payoffs": "pd"}}, schema)
     for bad in (

@@ -196,6 +196,22 @@ def test_a_csv_file_of_choices_fits_as_the_society_did(tmp_path):
         (lambda f: f.assign(round=1), "expected rounds both before 6"),
         (lambda f: f.assign(subject=[np.nan, 1.0]), "column 'subject' has a missing value"),
         (lambda f: f.iloc[:0, :0], "cannot read"),
+        (lambda f: f.iloc[:0], "c.csv has a header and no rows of choices"),
+        (
+            lambda f: f.assign(coverage=[0.5, 2.0]),
+            "c.csv: data row 2, column 'coverage': 2.0 is outside the allowed range [0, 1]",
+        ),
+        (
+            lambda f: f.assign(partner_signal=-1.5),
+            "data row 1, column 'partner_signal': -1.5 is outside the allowed range [-1, 1]",
+        ),
+        (lambda f: f.assign(fine=[0.0, np.inf]), "data row 2, column 'fine': inf is outside"),
+        (lambda f: f.assign(fine=1e39), "column 'fine': 1e+39 is outside the allowed range"),
+        (lambda f: f.assign(after_c=-1), "data row 1, column 'after_c': -1.0 is outside"),
+        (
+            lambda f: f.assign(partner_c=[0, 3], partner_moves=[0, 2]),
+            "data row 2, column 'partner_c': 3.0 is more than 'partner_moves' (2.0)",
+        ),
     ],
 )
 def test_bad_csv_files_are_config_errors(tmp_path, edit, message):
@@ -211,6 +227,24 @@ def test_bad_csv_files_are_config_errors(tmp_path, edit, message):
         config.validate(tree, "x.toml")
     assert str(info.value).startswith("x.toml: fit.")
     assert message in str(info.value)
+
+
+def test_infinite_remaining_turns_are_allowed_in_a_csv(tmp_path):
+    frame = pd.DataFrame(
+        {c: [0, 1] for c in fitting.REQUIRED_COLUMNS}
+        | {"round": [5, 6], "remaining": [np.inf, 3.0], "coverage": [0.0, 1.0]}
+    )
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    tree = {"kind": "fit", "fit": {"data": str(tmp_path / "c.csv"), "payoffs": "pd"}}
+    assert config.validate(tree).fit.from_file
+
+
+def test_no_rows_to_fit_is_a_clear_error_not_a_division_by_zero():
+    frame = pd.DataFrame({c: [] for c in fitting.REQUIRED_COLUMNS}).astype(float)
+    frame["cooperated"] = frame["cooperated"].astype(bool)
+    frame.attrs["payoffs"] = fitting._payoffs("pd")
+    with pytest.raises(ValueError, match="no choices to fit: the data have 0 rows"):
+        inference.fit("rational", frame, starts=1, seed=0)
 
 
 def test_gneezy_rustichini_file(tmp_path, capsys):

@@ -420,6 +420,7 @@ def test_distribution_of_beta_and_of_horizon():
 
 @given(size=st.integers(2, 400), communities=st.integers(1, 25), seed=st.integers(0, 2**32))
 def test_communities_are_balanced(size, communities, seed):
+    communities = min(communities, size)  # (more communities than citizens is refused)
     citizens = Population(size, communities=communities).build(np.random.default_rng(seed))
     assert citizens.community.shape == (size,)
     assert citizens.community.min() >= 0

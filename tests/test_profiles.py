@@ -3,6 +3,7 @@ import math
 import numpy as np
 import pytest
 
+from sccgames._validation import population_arrays
 from sccgames.profiles import (
     EmotionParams,
     HabitParams,
@@ -13,6 +14,7 @@ from sccgames.profiles import (
     RationalParams,
     SocialParams,
     Weights,
+    stack_profiles,
 )
 
 BAD_VALUES = [
@@ -59,9 +61,41 @@ def test_horizon_accepts_its_string_value():
 
 
 def test_array_parameters_are_checked_elementwise():
-    MoralParams(norm=np.array([0.5, 1.0]), norm_max=np.array([1.0, 1.0]))
-    with pytest.raises(ValueError, match=r"habit.initial must be in \[0, 1\], got array"):
-        HabitParams(initial=np.array([0.2, 1.5]))
+    with population_arrays():
+        MoralParams(norm=np.array([0.5, 1.0]), norm_max=np.array([1.0, 1.0]))
+        with pytest.raises(ValueError, match=r"habit.initial must be in \[0, 1\], got array"):
+            HabitParams(initial=np.array([0.2, 1.5]))
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        (lambda: Profile(beta="1"), "beta must be a number, got '1' of type str"),
+        (lambda: Profile(beta=True), "beta must be a number, got True of type bool"),
+        (lambda: Profile(beta=None), "beta must be a number, got None"),
+        (
+            lambda: Profile(beta=np.array([1.0, 2.0])),
+            "beta must be a number, got array([1., 2.]) of type ndarray of shape (2,)",
+        ),
+        (lambda: Weights(moral=[1.0]), "weights.moral must be a number, got [1.0] of type list"),
+        (lambda: MoralParams(norm=1 + 2j), "moral.norm must be a number, got (1+2j)"),
+        (lambda: EmotionParams(envy=1e39), "emotion.envy must be at most 1e+06 in magnitude"),
+    ],
+)
+def test_a_string_bool_or_array_where_a_number_belongs_is_refused_by_name(make, fragment):
+    with pytest.raises(ValueError) as info:
+        make()
+    assert fragment in str(info.value)
+
+
+def test_numpy_scalars_are_numbers():
+    assert Profile(beta=np.float32(2.0)).beta == 2.0
+    assert Weights(moral=np.int64(2)).moral == 2
+
+
+def test_stacked_profiles_hold_arrays_outside_the_context():
+    stacked = stack_profiles([Profile(beta=1.0), Profile(beta=2.0)])
+    assert stacked.beta.tolist() == [1.0, 2.0]
 
 
 def test_defaults_are_documented():

@@ -12,10 +12,10 @@ def _open_regime(**kwargs):
     """A regime whose scores never reach a bound, a blacklist or a red list."""
     return SocialCredit(
         score_start=0.0,
-        score_min=-1e9,
-        score_max=1e9,
-        blacklist_threshold=-1e8,
-        redlist_threshold=1e8,
+        score_min=-1e6,
+        score_max=1e6,
+        blacklist_threshold=-1e5,
+        redlist_threshold=1e5,
         score_decay=0.0,
         **kwargs,
     )
