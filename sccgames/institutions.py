@@ -283,19 +283,6 @@ class Schedule:
         """First round of each phase, in order."""
         return list(self.phases)
 
-    def check_rounds(self, rounds: int) -> None:
-        """Raise ``ValueError`` if a phase starts at or after round ``rounds`` (never in force).
-
-        A society of ``rounds`` rounds plays rounds ``0 .. rounds - 1``.
-        """
-        late = [start for start in self.phases if start >= rounds]
-        if late:
-            raise ValueError(
-                f"Schedule has a phase starting at round {late[0]}, after the last round "
-                f"({rounds - 1}) of a society of {rounds} rounds; phases start at "
-                f"{self.starts}"
-            )
-
     def phase_at(self, round_: int) -> int:
         """Index of the phase in force in ``round_`` (>= 0)."""
         check_integer("round", round_)

@@ -35,7 +35,7 @@ from sccgames.decision import (
 )
 from sccgames.draws import uniform
 from sccgames.games import society_game
-from sccgames.institutions import PeerPunishment, schedule
+from sccgames.institutions import PeerPunishment, check_schedule_fits, schedule
 from sccgames.matching import FixedPartners, RandomMatching, resolve_matching
 from sccgames.metrics import FEW_CELLS, GINI_SAMPLE, METRIC_COLUMNS, cell_sums, ginis
 from sccgames.population import Population, cast_profile
@@ -296,6 +296,7 @@ class Society:
             raise ValueError(
                 f"game.group_size ({game.group_size}) must be at most the society's size ({size})"
             )
+        check_schedule_fits(plan, self.rounds, unit="round")
         names, _ = _domain_shares(self.domains)
         for start in plan.starts:
             credit = plan.regime_at(start).credit

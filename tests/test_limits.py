@@ -210,6 +210,7 @@ _DRIVER = textwrap.dedent(
     import contextlib, io, json, resource, sys, time
     resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
     from sccgames.cli import main
+    import sccgames.experiment, sccgames.fitting  # the time bound is the work's, not imports'
     out = []
     for argv in json.loads(sys.argv[1]):
         err, start = io.StringIO(), time.perf_counter()
@@ -326,8 +327,10 @@ def test_the_module_entry_point_refuses_a_bomb_and_a_huge_society(tmp_path):
             "game.group_size (1000) must be at most the society's size (10)",
         ),
         (
-            lambda: scc.Schedule({0: None, 5: scc.SocialCredit()}).check_rounds(5),
-            "Schedule has a phase starting at round 5, after the last round (4)",
+            lambda: scc.Society(
+                10, rounds=5, regime=scc.Schedule({0: None, 5: scc.SocialCredit()})
+            ),
+            "the Schedule has a phase starting at round 5, but there are only 5 rounds",
         ),
         (lambda: scc.Population(10, communities=50), "Population.communities must be at most"),
         (lambda: scc.Population(10**9), "Population.size must be an integer in [2, 100000000]"),
