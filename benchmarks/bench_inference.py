@@ -1,4 +1,4 @@
-"""Seconds to fit both models of ``sccgames.inference`` to 10⁵ choices (issue 6: under 10 s).
+"""Seconds to fit both models of ``sccgames.inference`` to 10⁵ choices (target: under 10 s).
 
 The choices are those of a mixed society (half ``Citizen``, half ``HomoEconomicus``, 5 000
 citizens for 20 rounds, a social credit system from round 5 over two domains): 10⁵ rows. One

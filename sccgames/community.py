@@ -1,10 +1,10 @@
 """Bottom-up reputation: a community whose members watch and judge each other.
 
-The regime of indirect reciprocity (``DESIGN.md`` §3): peers observe an act with
+The regime of indirect reciprocity (``docs/model.md`` §3): peers observe an act with
 probability v (its visibility) and give the actor a good or bad reputation by a named
 assessment norm [NowakSigmund1998]_ [OhtsukiIwasa2004]_. Reputations are public within the
 community, as gossip makes them in a dense network of civic ties [Putnam2000]_, and they
-feed the evolved sociality of the decision rule (``DESIGN.md`` §2, S): an act peers may see
+feed the evolved sociality of the decision rule (``docs/model.md`` §2, S): an act peers may see
 is worth esteem [BowlesGintis2011]_. No one is paid or fined, so the context this regime
 gives an agent holds no monetary incentive; it shows the partner's reputation and how
 visible the act is. Like :class:`~sccgames.regimes.SocialCredit`, every method is pure and

@@ -173,7 +173,7 @@ class OutputSpec:
 
 @dataclass(frozen=True)
 class FitSpec:
-    """``[fit]``: which models to fit to which choice data (``sccgames fit``, DESIGN.md §7).
+    """``[fit]``: which models to fit to which choice data (``sccgames fit``, docs/model.md §7).
 
     The fit's seed is the file's ``seed``. Each default below says why it is the default.
 

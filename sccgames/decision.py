@@ -4,7 +4,7 @@
 game into ``P(C)``; :func:`update_state` moves the state after a period. They only combine
 the elementwise functions of :mod:`sccgames.motives`, reading their inputs by attribute, so
 one :class:`MotiveAgent` (floats) and a whole society (arrays with the same field names) run
-this same code (``DESIGN.md`` §2, §5).
+this same code (``docs/model.md`` §2, §5).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ Number = Any
 
 @dataclass(frozen=True)
 class Context:
-    """What an agent knows before it moves (``DESIGN.md`` §1–§2).
+    """What an agent knows before it moves (``docs/model.md`` §1–§2).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Fitting from experiment files: the ``[fit]`` section and ``sccgames fit`` (``DESIGN.md`` §7).
+"""Fitting from experiment files: the ``[fit]`` section and ``sccgames fit`` (``docs/model.md`` §7).
 
 An experiment file's ``[fit]`` section (:class:`~sccgames.config.FitSpec`) says which models of
 :mod:`sccgames.inference` to fit to which choice data; :func:`run` (and

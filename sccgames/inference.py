@@ -1,4 +1,4 @@
-"""Testing the claim: can a purely rational model account for the choices? (``DESIGN.md`` §7).
+"""Testing the claim: can a purely rational model account for the choices? (``docs/model.md`` §7).
 
 Choice data (one row per citizen and round, :func:`choices_from_society`) are fitted by
 maximum likelihood with the two nested logit models of :mod:`sccgames.likelihood`
@@ -115,7 +115,7 @@ def choices_from_society(society: Any) -> pd.DataFrame:
         One row per citizen who played, per round: ``subject``, ``type`` (at decision time),
         ``round``, ``cooperated`` (bool), :data:`CONTEXT_COLUMNS` and
         :data:`HISTORY_COLUMNS` (counts of observed moves, which are data, not latent
-        states; ``DESIGN.md`` §7), as float64, and ``habit``: each row's habit before the
+        states; ``docs/model.md`` §7), as float64, and ``habit``: each row's habit before the
         choice, computed from the subject's own earlier choices
         (:func:`~sccgames.likelihood.habit_trace`). ``attrs["payoffs"]`` holds the game's
         ``(own, other)`` payoffs as nested tuples, indexed ``[my action, partner's action]``.
@@ -256,7 +256,7 @@ def choices_from_batch(
 
 @dataclass(frozen=True)
 class FitResult:
-    """A maximum-likelihood fit (``DESIGN.md`` §7).
+    """A maximum-likelihood fit (``docs/model.md`` §7).
 
     Attributes
     ----------
@@ -542,7 +542,7 @@ def likelihood_ratio_test(
     seed: int = 0,
     progress_bar: bool = False,
 ) -> LRTest:
-    """Likelihood-ratio test of a nested model against a fuller one (``DESIGN.md`` §7).
+    """Likelihood-ratio test of a nested model against a fuller one (``docs/model.md`` §7).
 
     ``statistic = 2 (log L_full − log L_restricted)`` (floored at 0), ``df = k_full −
     k_restricted``. Under the rational model the motive parameters sit on their bound 0 and

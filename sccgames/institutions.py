@@ -1,4 +1,4 @@
-"""Bottom-up sanctions, combined regimes and schedules of regimes over time (``DESIGN.md`` §3).
+"""Bottom-up sanctions, combined regimes and schedules of regimes over time (``docs/model.md`` §3).
 
 :class:`PeerPunishment` lets citizens fine one another at a cost after the stage game;
 :class:`Combined` runs a top-down and bottom-up regime together; :class:`Schedule` maps the
@@ -255,7 +255,7 @@ def combined(regime: Any) -> Combined:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Regimes by phase: ``{first round: regime}`` (``DESIGN.md`` §3).
+    """Regimes by phase: ``{first round: regime}`` (``docs/model.md`` §3).
 
     ``Schedule({0: NoRegime(), 20: SocialCredit(), 60: NoRegime()})`` is a baseline, a
     social credit system introduced in round 20, and its removal in round 60. The first

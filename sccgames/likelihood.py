@@ -567,7 +567,7 @@ def _theta(
 def utility(
     model: Model | str, params: Mapping[str, float], data: pd.DataFrame | _Data
 ) -> np.ndarray:
-    """The deliberative utility of C over D in each row (before β), ``DESIGN.md`` §2.
+    """The deliberative utility of C over D in each row (before β), ``docs/model.md`` §2.
 
     A parameter missing from ``params`` that the data do not need (λ, δ, ν; see
     :func:`parameter_names`) is taken as 0, as are the motive parameters of the rational

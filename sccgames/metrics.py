@@ -1,4 +1,4 @@
-"""Measures of social capital for a society's rounds (``DESIGN.md`` §6).
+"""Measures of social capital for a society's rounds (``docs/model.md`` §6).
 
 The names of a society's figures, sums over (type, domain) cells, and the Gini coefficient
 of payoffs. The society engine computes every figure per domain and per motive type from

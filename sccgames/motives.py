@@ -3,7 +3,7 @@
 Every function here takes Python floats or numpy arrays (broadcast together) and returns the
 same, with no Python branching on values (``np.where``, ufuncs), so that one agent inside an
 ``axelrod.Player`` and a whole population in the society engine run the very same formulas
-(``DESIGN.md`` §2). Each motive returns its part of the preference for C over D, in payoff
+(``docs/model.md`` §2). Each motive returns its part of the preference for C over D, in payoff
 units: ``Δu_k = u_k(C) − u_k(D)``.
 
 Payoff matrices are indexed ``[my action, partner's action]`` with 0 = C and 1 = D: ``own``
@@ -136,7 +136,7 @@ def incentive(
     score_down: ArrayLike,
     score_value: ArrayLike,
 ) -> ArrayLike:
-    """Expected extra payoff of C over D under a regime, ``ΔX`` (``DESIGN.md`` §2).
+    """Expected extra payoff of C over D under a regime, ``ΔX`` (``docs/model.md`` §2).
 
     ``ΔX = m · (1 − ε⁺ − ε⁻) · (r + f + λ · (s_C + s_D))``: errors shrink the incentive.
     """
@@ -417,7 +417,7 @@ def legitimacy_update(
     reward_rate: ArrayLike,
     resentment_rate: ArrayLike,
 ) -> ArrayLike:
-    """One period of legitimacy L, the agent's reading of the regime (``DESIGN.md`` §2).
+    """One period of legitimacy L, the agent's reading of the regime (``docs/model.md`` §2).
 
     An unjust sanction costs ``φ⁺ L`` times ``unjust``, what is left of it after appeals
     (:func:`unjust_weight`), a violation seen to go unpunished ``φ⁻ L``, a fair reward adds

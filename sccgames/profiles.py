@@ -80,7 +80,7 @@ def _positive(name: str, value: Any) -> None:
 
 @dataclass(frozen=True)
 class Weights:
-    """Motive weights ``(w_R, w_H, w_M, w_E, w_S)`` (``DESIGN.md`` §2).
+    """Motive weights ``(w_R, w_H, w_M, w_E, w_S)`` (``docs/model.md`` §2).
 
     Parameters
     ----------
@@ -228,7 +228,7 @@ class MoralParams:
     threshold : float, default 0.5
         t in [0, 1], the compliance the conditional part needs [Bicchieri2006]_.
     width : float, default 0.05
-        Softness of that threshold (``DESIGN.md`` §2), ``> 0``.
+        Softness of that threshold (``docs/model.md`` §2), ``> 0``.
     harm_weight : float, default 0.25
         μ >= 0 per payoff unit of harm to the other side [Cohn2019]_. Chosen so that the
         harm of a default prisoner's dilemma defection (about 3.5) nearly doubles the norm.

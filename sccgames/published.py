@@ -4,7 +4,7 @@ The day-care experiment of [GneezyRustichini2000]_: in 6 of 10 centres a small f
 pick-up was introduced in week 5 and removed, without explanation, in week 17; late pick-ups
 rose under the fine and stayed high after it. This module fits two binomial logit models of a
 parent's weekly choice, late (D) or punctual (C), and asks which better predicts the weeks it
-was not fitted on (``DESIGN.md`` §7, issue 6):
+was not fitted on (``docs/model.md`` §7):
 
 * **training** — the 4 control centres, all 20 weeks, and the 6 fined centres, weeks 1–8
   (four before the fine, four with it);
@@ -23,7 +23,7 @@ twice). Week ``t`` of centre ``i``, with ``F_it = 1`` while the fine is in force
     centre has) and ``β ∈ [0, 50]``. As ``β ≥ 0``, a fine can only lower lateness, and its
     removal restores the baseline exactly.
 ``"motive"``
-    ``P(late) = logistic(c_i − β (ΔX_t + n_eff,t − n₀))`` with the moral norm of ``DESIGN.md``
+    ``P(late) = logistic(c_i − β (ΔX_t + n_eff,t − n₀))`` with the moral norm of ``docs/model.md``
     §2 M: ``n_eff,t`` = :func:`~sccgames.motives.framed_norm` ``(n_t, κ, S_t, S½)`` where
     ``S_t`` = :func:`~sccgames.motives.salience` of the fine while in force (0 otherwise), and
     ``n_t`` follows :func:`~sccgames.motives.norm_update` week by week from ``n₀``. Free: the

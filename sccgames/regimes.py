@@ -3,7 +3,7 @@
 A regime is a frozen dataclass of parameters with two pure, vectorized methods used by every
 engine: :meth:`~SocialCredit.context` tells an agent what it faces before it moves, and
 :meth:`~SocialCredit.step` says what the regime did to each of ``n`` acts (arrays of length
-``n``), drawing its noise from a generator the environment owns (``DESIGN.md`` §3).
+``n``), drawing its noise from a generator the environment owns (``docs/model.md`` §3).
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ class NoRegime(_Regime):
 
 @dataclass(frozen=True)
 class SocialCredit(_Regime):
-    """A top-down social credit system (``DESIGN.md`` §3).
+    """A top-down social credit system (``docs/model.md`` §3).
 
     Per domain, the regime observes an act with probability m (its coverage). An observed C
     is recorded as D with probability ε⁺ (a false positive) and an observed D as C with

@@ -1,4 +1,4 @@
-"""Signature tests: behaviour no rational model can produce, with p-values (``DESIGN.md`` §7).
+"""Signature tests: behaviour no rational model can produce, with p-values (``docs/model.md`` §7).
 
 Four pure functions of tidy choice data — one choice per row with a bool ``cooperated``
 (:func:`sccgames.inference.choices_from_society`), or counts ``trials`` and ``defections``

@@ -1,6 +1,6 @@
 """The society engine: a whole population under a schedule of regimes, vectorized.
 
-N persistent citizens, a struct of arrays (``DESIGN.md`` §5): every round they are matched
+N persistent citizens, a struct of arrays (``docs/model.md`` §5): every round they are matched
 (strangers, fixed partners or a network; in pairs, or in groups for public goods), each
 interaction falls in a domain with its own coverage, every citizen decides through
 :func:`~sccgames.decision.p_cooperate` (the one decision rule every engine uses), the regimes
@@ -596,7 +596,7 @@ class _Run:
             corrected=step.appealed.astype(dt) if appeals else 0.0,
             fair_reward=fair_reward.astype(dt),
             impunity=impunity,
-            # only a partner kept from last round answers my last move (DESIGN.md §2: ρ̂ is
+            # only a partner kept from last round answers my last move (docs/model.md §2: ρ̂ is
             # this partner's responsiveness); strangers and neighbours met once teach none
             reply=1.0 if isinstance(self.matching, FixedPartners) else 0.0,
         )

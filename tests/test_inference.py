@@ -1,4 +1,4 @@
-"""Maximum-likelihood tests of the rational model against the motive model (DESIGN.md §7).
+"""Maximum-likelihood tests of the rational model against the motive model (docs/model.md §7).
 
 Every statistical check has a fixed seed and a stated tolerance, and each can fail: the
 likelihood is checked against the decision rule itself, estimates against their known true
