@@ -1,6 +1,5 @@
 import contextlib
 import errno
-import hashlib
 import io
 import json
 import os
@@ -14,6 +13,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from sccgames.cli import MAX_LINE, main, one_line
+from tests.files import snapshot
 
 
 def test_demo_prints_a_ranked_table(capsys):
@@ -81,20 +81,6 @@ TINY = (
     'kind = "society"\nseed = 1\n{name}[society]\nrounds = 2\n'
     "[society.population]\nsize = 20\n"
 )
-
-
-def snapshot(root: Path) -> dict[str, str]:
-    """Every file, folder and link under ``root``, with each file's sha256."""
-    found = {}
-    for path in sorted(root.rglob("*")):
-        key = str(path.relative_to(root))
-        if path.is_symlink():
-            found[key] = f"link:{os.readlink(path)}"
-        elif path.is_dir():
-            found[key] = "dir"
-        else:
-            found[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ types, long strings and keys, unknown keys) to the same checks.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -31,6 +30,7 @@ from hypothesis import strategies as st
 import sccgames as scc
 from sccgames import config, limits
 from sccgames.config import ConfigError
+from tests.files import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The address-space limit of the command-line processes: importing sccgames (numpy, scipy,
@@ -190,15 +190,6 @@ def _fit_file(name: str) -> str:
     return f'kind = "fit"\n[fit]\ndata = "{name}"\npayoffs = "pd"\n'
 
 
-def _snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` and its SHA-256 (what must not change)."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
 
@@ -244,7 +235,7 @@ def cli_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             (key, ["validate", f"{key}/{name}"]),
             (key, ["fit", f"{key}/{name}", "--quiet"]),
         ]
-    before = _snapshot(top)
+    before = snapshot(top)
     done = subprocess.run(
         [
             sys.executable,
@@ -263,7 +254,7 @@ def cli_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     answers: dict[str, list[Any]] = {}
     for (key, _), answer in zip(calls, json.loads(done.stdout), strict=True):
         answers.setdefault(key, []).append(answer)
-    return {"answers": answers, "changed": _snapshot(top) != before, "top": top}
+    return {"answers": answers, "changed": snapshot(top) != before, "top": top}
 
 
 def _assert_one_line(answer: list[Any], fragment: str) -> None:
@@ -294,7 +285,7 @@ def test_the_module_entry_point_refuses_a_bomb_and_a_huge_society(tmp_path):
     """``python -m sccgames`` itself (two processes run side by side)."""
     (tmp_path / "bomb.yaml").write_text(_bomb())
     (tmp_path / "size.toml").write_text(FINDINGS["size"][1])
-    before = _snapshot(tmp_path)
+    before = snapshot(tmp_path)
     runs = [
         subprocess.Popen(
             [sys.executable, "-m", "sccgames", *argv],
@@ -310,7 +301,7 @@ def test_the_module_entry_point_refuses_a_bomb_and_a_huge_society(tmp_path):
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 2
         assert err.count("\n") == 1 and fragment in err and "Traceback" not in err
-    assert _snapshot(tmp_path) == before
+    assert snapshot(tmp_path) == before
 
 
 # ----------------------------------------------------------------------------- the API

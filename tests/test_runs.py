@@ -1,7 +1,6 @@
 """Tests for run folders: atomic writes, table round-trips, manifests and completeness."""
 
 import errno
-import hashlib
 import json
 import os
 import platform
@@ -19,6 +18,7 @@ import pytest
 
 from sccgames import runs
 from sccgames.runs import RunFolder, read_run, write_json, write_table
+from tests.files import snapshot
 
 FRAME = pd.DataFrame(
     {
@@ -255,20 +255,6 @@ def test_foreign_directory_never_cleaned(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(FileExistsError, match="not a directory"):
         RunFolder.create(tmp_path / "file", {}, seed=1, kind="test")
-
-
-def snapshot(root: Path) -> dict[str, str]:
-    """Every file, folder and link under ``root``, with each file's sha256."""
-    found = {}
-    for path in sorted(root.rglob("*")):
-        key = str(path.relative_to(root))
-        if path.is_symlink():
-            found[key] = f"link:{os.readlink(path)}"
-        elif path.is_dir():
-            found[key] = "dir"
-        else:
-            found[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Tests for resumable sweeps: identities, parallel equality, resume and crash safety."""
 
-import hashlib
 import json
 import os
 import signal
@@ -18,6 +17,7 @@ import sccgames
 from sccgames import sweep
 from sccgames.runs import FolderInUseError, FolderLock, RunFolder, read_run
 from sccgames.sweep import Point, SweepError, _demo_runner, grid, point_id, run_sweep
+from tests.files import snapshot
 
 
 def make_points(n=6, **extra):
@@ -322,22 +322,6 @@ def test_stale_combined_tables_removed(tmp_path):
     names = {p.stem for p in tmp_path.iterdir() if p.is_file()}
     assert "old" not in names and "new" in names
     assert sweep.ID_COLUMNS == ("point", "repetition", "seed")
-
-
-def snapshot(root: Path, skip: Path | None = None) -> dict[str, str]:
-    """Every file, folder and link under ``root`` (but ``skip``), with each file's sha256."""
-    found = {}
-    for path in sorted(root.rglob("*")):
-        if skip is not None and (path == skip or skip in path.parents):
-            continue
-        key = str(path.relative_to(root))
-        if path.is_symlink():
-            found[key] = f"link:{os.readlink(path)}"
-        elif path.is_dir():
-            found[key] = "dir"
-        else:
-            found[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
 
 
 def test_a_sweep_never_takes_over_another_folder(tmp_path):
