@@ -355,7 +355,8 @@ def test_a_file_without_a_name_runs_under_its_stem_made_safe(tmp_path, monkeypat
 
 def test_a_hand_edited_manifest_is_one_line_in_report(tmp_path, capsys):
     """Was: `KeyError: 'domain'` from `sccgames report`."""
-    experiment.run(small_society(rounds=3), out=tmp_path / "run", progress_bar=False)
+    three_rounds = small_society(rounds=3, schedule=[{"start": 0, "regime": "none"}])
+    experiment.run(three_rounds, out=tmp_path / "run", progress_bar=False)
     path = tmp_path / "run" / "manifest.json"
     manifest = json.loads(path.read_text())
     manifest["tables"]["metrics"] = manifest["tables"]["agents"]
