@@ -5,7 +5,7 @@ Run ``python benchmarks/bench_calibrate.py``; the last line is the wall time in 
 
 import time
 
-from sccgames import calibration
+from sccgames.inference import calibration
 
 
 def main() -> None:

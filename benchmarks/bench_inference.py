@@ -1,4 +1,4 @@
-"""Seconds to fit both models of ``sccgames.inference`` to 10⁵ choices (target: under 10 s).
+"""Seconds to fit both models of ``sccgames.inference.compare`` to 10⁵ choices (target: under 10 s).
 
 The choices are those of a mixed society (half ``Citizen``, half ``HomoEconomicus``, 5 000
 citizens for 20 rounds, a social credit system from round 5 over two domains): 10⁵ rows. One
@@ -21,8 +21,8 @@ import time
 import numpy as np
 
 import sccgames as scc
-from sccgames import inference as inf
-from sccgames import likelihood as lk
+from sccgames.inference import compare as inf
+from sccgames.inference import likelihood as lk
 
 REGIME = scc.Schedule({0: scc.NoRegime(), 5: scc.SocialCredit(coverage={"work": 0.8, "home": 0.3})})
 

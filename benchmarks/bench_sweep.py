@@ -17,7 +17,7 @@ import time
 import pandas as pd
 
 import sccgames as scc
-from sccgames import experiment
+from sccgames.experiments import experiment
 
 
 def config(points: int, size: int, rounds: int) -> dict:

@@ -20,7 +20,7 @@ from scipy import stats
 from tqdm import tqdm
 
 import sccgames as scc
-from sccgames import inference as inf
+from sccgames.inference import compare as inf
 
 REGIME = scc.Schedule({0: scc.NoRegime(), 5: scc.SocialCredit(coverage={"work": 0.8, "home": 0.3})})
 RATIONAL = {"HomoEconomicus": 1.0}

@@ -1,7 +1,7 @@
 """Where the current defaults stand: every target on ``scc.Population(N)`` over 5 seeds.
 
 Run ``python benchmarks/calibration_status.py [N]`` (default 20000 citizens). Prints, for
-each target of :data:`sccgames.calibration.TARGETS`, its range, the mean, min and max of
+each target of :data:`sccgames.inference.calibration.TARGETS`, its range, the mean, min and max of
 the simulated statistic over seeds 1-5, and whether every seed falls in the range.
 """
 
@@ -11,7 +11,7 @@ import time
 import pandas as pd
 
 import sccgames as scc
-from sccgames import calibration
+from sccgames.inference import calibration
 
 
 def main(size: int = 20000) -> None:

@@ -1,14 +1,14 @@
 """Knife-edge check: every headline finding and target over 64 draws of defaults ±10%.
 
 Run ``python benchmarks/robustness_status.py [size]`` (default 1000 citizens, seeds 1-3).
-Prints :func:`sccgames.findings.robustness_report` of the headlines and of the targets, and
-the wall time. The parameters moved are ``sccgames.calibration.PARAMETERS``.
+Prints :func:`sccgames.inference.findings.robustness_report` of the headlines and of the targets,
+and the wall time. The parameters moved are ``sccgames.inference.calibration.PARAMETERS``.
 """
 
 import sys
 import time
 
-from sccgames import calibration, findings
+from sccgames.inference import calibration, findings
 
 
 def main(size: int = 1000) -> None:

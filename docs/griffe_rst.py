@@ -4,7 +4,7 @@ The docstrings are written for numpydoc (reStructuredText inside numpydoc sectio
 mkdocstrings renders Markdown. Before griffe parses a docstring this extension rewrites
 the few reStructuredText constructs the package uses:
 
-- cross-reference roles (``:func:`~sccgames.motives.beta_mean```) become inline code
+- cross-reference roles (``:func:`~sccgames.model.motives.beta_mean```) become inline code
   (``beta_mean``), the text a reader of ``help()`` sees;
 - citations ``[Key]_`` become links to the key's entry in the references of
   ``docs/model.md`` (an unknown key fails the strict build);

@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         "findings",
         help="the society engine's findings from the documented defaults, with spread",
         description=(
-            "Runs sccgames.findings over five seeds and prints mean, sd, min and max: "
+            "Runs sccgames.inference.findings over five seeds and prints mean, sd, min and max: "
             "calibration to lab play, the fine response of Homo Economicus, crowding-out "
             "by a small fine, and the compliance gap by motive type."
         ),
@@ -108,9 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         "calibrate",
         help="fit the default profile to published targets and report",
         description=(
-            "Simulated method of moments over sccgames.calibration.TARGETS (common random "
-            "numbers, each target weighted by its range); prints a markdown report or writes "
-            "it to a new file."
+            "Simulated method of moments over sccgames.inference.calibration.TARGETS (common "
+            "random numbers, each target weighted by its range); prints a markdown report or "
+            "writes it to a new file."
         ),
     )
     calibrate.add_argument(
@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _findings(size: int | None) -> None:
     import pandas as pd
 
-    from sccgames import findings
+    from sccgames.inference import findings
 
     sized = {} if size is None else {"size": size}
     tables = {
@@ -252,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if os.environ.get("SCCGAMES_DEBUG"):
             raise
-        from sccgames.sweep import SweepError
+        from sccgames.experiments.sweep import SweepError
 
         if isinstance(error, SweepError):
             _say(args.command, error)
@@ -269,13 +269,13 @@ def _command(args: argparse.Namespace) -> int:
     if args.command in {"run", "sweep", "validate", "report", "schema", "fit"}:
         return _experiments(args)
     if args.command == "calibrate":
-        from sccgames.calibration import run_cli
+        from sccgames.inference.calibration import run_cli
 
         return run_cli(args)
     import pandas as pd
 
     if args.command == "demo":
-        from sccgames.demo import run_demo
+        from sccgames.experiments.demo import run_demo
 
         summary = run_demo(
             turns=args.turns,
@@ -290,7 +290,7 @@ def _command(args: argparse.Namespace) -> int:
             )
             print(summary.to_string(float_format=lambda x: f"{x:.2f}"))
     elif args.command == "findings" and args.robustness:
-        from sccgames import findings
+        from sccgames.inference import findings
 
         sized = {"size": args.size} if args.size else {}
         print(findings.robustness_cli(draws=args.draws, **sized), end="")
@@ -301,14 +301,14 @@ def _command(args: argparse.Namespace) -> int:
 
 def _out(args: argparse.Namespace, loaded: Any) -> Path:
     """The run folder: ``--out`` (even an empty one, which is refused), else the default."""
-    from sccgames import experiment
+    from sccgames.experiments import experiment
 
     return Path(args.out) if args.out is not None else experiment.default_directory(loaded)
 
 
 def _processes(args: argparse.Namespace, asked: int) -> int:
     """``asked`` capped at the cores available, with a note on stderr when it is."""
-    from sccgames.sweep import available_cores
+    from sccgames.experiments.sweep import available_cores
 
     cores = available_cores()
     if asked > cores:
@@ -319,7 +319,7 @@ def _processes(args: argparse.Namespace, asked: int) -> int:
 def _experiments(args: argparse.Namespace) -> int:
     import json
 
-    from sccgames import config, experiment
+    from sccgames.experiments import config, experiment
 
     if args.command == "schema":
         print(json.dumps(config.json_schema(), indent=2))
@@ -361,7 +361,7 @@ def _experiments(args: argparse.Namespace) -> int:
         )
         print(f"{args.file}: {len(combined)} tables in {out}")
     elif args.command == "fit":
-        from sccgames import fitting
+        from sccgames.inference import fitting
 
         if args.out == "":
             raise ValueError("--out is empty; name a folder to write the fit into")

@@ -5,8 +5,8 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from sccgames.decision import Context, Payoffs, State
-from sccgames.profiles import (
+from sccgames.model.decision import Context, Payoffs, State
+from sccgames.model.profiles import (
     EmotionParams,
     HabitParams,
     Horizon,

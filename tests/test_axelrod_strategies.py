@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import sccgames as scc
-from sccgames.agents import motive_strategies
+from sccgames.model.agents import motive_strategies
 
 TURNS = 10  # fast strategies: enough turns for their rules past the opening to show
 LONG_TURNS = 3  # long-running strategies: few turns, as their cost is mostly per match

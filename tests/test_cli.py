@@ -165,7 +165,7 @@ def test_a_null_byte_in_a_path_is_one_line(workspace, capsys):
 
 def test_a_full_disk_is_one_line_with_the_path(workspace, capsys, monkeypatch):
     """Was: `[Errno 28] No space left on device`, with no path."""
-    from sccgames import runs
+    from sccgames.experiments import runs
 
     def full(descriptor):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -178,7 +178,7 @@ def test_a_full_disk_is_one_line_with_the_path(workspace, capsys, monkeypatch):
 
 def test_two_runs_into_one_folder_the_second_is_refused(workspace, capsys):
     """Was: two `run`s at once both printed `done` and one result was lost."""
-    from sccgames.runs import FolderLock
+    from sccgames.experiments.runs import FolderLock
 
     (workspace / "work" / "busy").mkdir()
     with FolderLock(workspace / "work" / "busy"):
@@ -192,7 +192,7 @@ def test_two_runs_into_one_folder_the_second_is_refused(workspace, capsys):
 
 
 def test_processes_beyond_the_cores_get_a_note(workspace, capsys, monkeypatch):
-    from sccgames import sweep
+    from sccgames.experiments import sweep
 
     monkeypatch.setattr(sweep, "available_cores", lambda: 1)
     assert main(["run", "tiny.toml", "--out", "out", "--processes", "24", "--quiet"]) == 0
@@ -203,7 +203,7 @@ def test_processes_beyond_the_cores_get_a_note(workspace, capsys, monkeypatch):
 
 def test_every_error_line_is_capped(workspace, capsys, monkeypatch):
     """Was: 1-2 MB error lines echoing a 1 MB key."""
-    from sccgames import experiment
+    from sccgames.experiments import experiment
 
     def huge(directory):
         raise ValueError("bad key " + "k" * 1_000_000 + "\nsecond line")
@@ -216,7 +216,7 @@ def test_every_error_line_is_capped(workspace, capsys, monkeypatch):
 
 
 def test_an_unexpected_error_is_one_line_unless_debugging(workspace, capsys, monkeypatch):
-    from sccgames import experiment
+    from sccgames.experiments import experiment
 
     def broken(directory):
         raise RuntimeError("boom")
@@ -342,7 +342,7 @@ def test_help_imports_nothing_heavy():
 def test_every_public_name_still_resolves():
     """The package's names are imported on first use (PEP 562), all of them."""
     import sccgames as scc
-    from sccgames.tournament import Tournament
+    from sccgames.engines.tournament import Tournament
 
     assert scc.Tournament is Tournament
     for name in scc.__all__:

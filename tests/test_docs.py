@@ -109,7 +109,7 @@ def test_no_page_cites_the_old_design_notes_or_reads_as_a_diary():
 def test_every_test_the_docs_name_exists():
     named = []
     for page in DOCS.rglob("*.md"):
-        named += re.findall(r"`(tests/\w+\.py)(?:::(\w+))?`", page.read_text(encoding="utf-8"))
+        named += re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", page.read_text(encoding="utf-8"))
     assert len(named) >= 20
     for path, name in named:
         source = (ROOT / path).read_text(encoding="utf-8")
@@ -131,7 +131,8 @@ def test_rst_docstrings_become_markdown():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     text = (
-        "See :func:`~sccgames.motives.beta_mean` and :class:`sccgames.Profile` [Axelrod1984]_.\n"
+        "See :func:`~sccgames.model.motives.beta_mean` and :class:`sccgames.Profile` "
+        "[Axelrod1984]_.\n"
         "\n"
         "Parameters\n"
         "----------\n"

@@ -15,7 +15,7 @@ import pytest
 from scipy import stats
 
 import sccgames as scc
-from sccgames.games import PublicGoods, TrustGame, TwoWallets
+from sccgames.rules.games import PublicGoods, TrustGame, TwoWallets
 
 C, D = axl.Action.C, axl.Action.D
 

@@ -3,9 +3,9 @@ moments, and two writers at once. For each: 0 points lost, 0 run twice once comp
 worker left running (checked by PID in /proc), and after a resume the tables of an
 uninterrupted run, byte for byte.
 
-The sweeps run in a subprocess that imports only ``sccgames.sweep`` and ``sccgames.runs``
-(through a stub parent package, as ``tests/test_sweep.py`` does), so each trial takes about
-a second; the Ctrl-C of the command itself is tested in-process.
+The sweeps run in a subprocess that imports only ``sccgames.experiments.sweep`` and
+``sccgames.experiments.runs`` (through a stub parent package, as ``tests/experiments/test_sweep.py``
+does), so each trial takes about a second; the Ctrl-C of the command itself is tested in-process.
 """
 
 import json
@@ -24,9 +24,9 @@ import pytest
 
 import sccgames
 from sccgames.cli import main
-from sccgames.runs import read_run
-from sccgames.sweep import Point, _demo_runner, run_sweep
-from tests.test_sweep import complete_points, log_lines
+from sccgames.experiments.runs import read_run
+from sccgames.experiments.sweep import Point, _demo_runner, run_sweep
+from tests.experiments.test_sweep import complete_points, log_lines
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/stat").exists(), reason="the orphan checks read /proc (Linux)"
@@ -58,8 +58,8 @@ SCRIPT = textwrap.dedent(
     package = types.ModuleType("sccgames")
     package.__path__ = [{str(Path(sccgames.__file__).parent)!r}]
     sys.modules["sccgames"] = package
-    from sccgames.runs import FolderInUseError
-    from sccgames.sweep import Point, _demo_runner, run_sweep
+    from sccgames.experiments.runs import FolderInUseError
+    from sccgames.experiments.sweep import Point, _demo_runner, run_sweep
     spec, out, processes = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     points = [Point(dict(spec, index=i), i, {{"index": i}}) for i in range({POINTS})]
     try:

@@ -1,0 +1,866 @@
+"""The society engine: a whole population under a schedule of regimes, vectorized.
+
+N persistent citizens, a struct of arrays (``docs/model.md`` §5): every round they are matched
+(strangers, fixed partners or a network; in pairs, or in groups for public goods), each
+interaction falls in a domain with its own coverage, every citizen decides through
+:func:`~sccgames.model.decision.p_cooperate` (the one decision rule every engine uses), the regimes
+in force observe, pay, fine, score and judge, and every state moves through
+:func:`~sccgames.model.decision.update_state`. Nothing loops over citizens in Python.
+
+:meth:`Society.stream` yields one :class:`RoundState` per round, so a notebook can stream,
+stop or plot a run; :meth:`Society.run` collects them into :class:`SocietyResults`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+from threadpoolctl import ThreadpoolController
+from tqdm.auto import tqdm
+
+from sccgames._validation import check_integer, check_nonnegative, check_probability
+from sccgames.engines.metrics import FEW_CELLS, GINI_SAMPLE, METRIC_COLUMNS, cell_sums, ginis
+from sccgames.model import motives
+from sccgames.model.decision import (
+    Context,
+    Observation,
+    State,
+    new_partner,
+    p_cooperate,
+    update_state,
+)
+from sccgames.model.draws import uniform
+from sccgames.model.population import Population, cast_profile
+from sccgames.rules.games import society_game
+from sccgames.rules.institutions import PeerPunishment, check_schedule_fits, schedule
+from sccgames.rules.matching import FixedPartners, RandomMatching, resolve_matching
+from sccgames.rules.regimes import DRAWS_PER_ACT, NoRegime, SocialCredit
+
+#: Columns of :attr:`SocietyResults.by_type` after ``round`` and ``type``.
+TYPE_COLUMNS = (
+    "agents",
+    "cooperation",
+    "trust",
+    "norm",
+    "legitimacy",
+    "score",
+    "blacklisted",
+    "payoff",
+)
+
+
+@dataclass(frozen=True)
+class Imitation:
+    """Cultural evolution: citizens copy the profiles of others [BowlesGintis2011]_.
+
+    Each round a share ``rate`` of citizens revise. With probability ``conformity`` a
+    reviser looks at three random citizens and adopts the type two of them share (if any):
+    conformist transmission. Otherwise it looks at one random citizen and adopts its type
+    with probability ``logistic(selection · (π_model − π_self))`` on last round's payoffs:
+    payoff-biased transmission (the pairwise comparison rule of [TraulsenShoreshNowak2008]_).
+    A reviser takes the model's whole profile and type; its learned state is kept.
+
+    Parameters
+    ----------
+    rate : float, default 0.05
+        Share revising per round, in [0, 1]. Chosen so that profiles change over tens of
+        rounds, slower than beliefs and emotions.
+    selection : float, default 1.0
+        Intensity of payoff bias (>= 0); 0 copies at random. Chosen so that a one-unit
+        payoff advantage is copied about 73% of the time.
+    conformity : float, default 0.0
+        Share of revisions that are conformist, in [0, 1]. Chosen so that transmission is
+        payoff-biased unless asked.
+
+    """
+
+    rate: float = 0.05
+    selection: float = 1.0
+    conformity: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_probability("Imitation.rate", self.rate)
+        check_nonnegative("Imitation.selection", self.selection)
+        check_probability("Imitation.conformity", self.conformity)
+
+
+@dataclass(frozen=True)
+class RoundState:
+    """One round of a society: its figures and a view of its citizens.
+
+    Attributes
+    ----------
+    round, phase : int
+    regime : str
+        Name of the regime in force.
+    figures, type_figures : dict
+        This round's rows of :attr:`SocietyResults.metrics` and ``.by_type``, as columns
+        (the ``metrics`` and ``by_type`` properties make them DataFrames).
+    p_cooperate : numpy.ndarray
+        Each citizen's P(C) this round.
+    cooperated : numpy.ndarray of bool
+        Each citizen's act (False for those who sat out).
+    context : Context
+        What each citizen knew when it decided (a Context of arrays).
+    state : State
+        Each citizen's state when it decided (a field everybody shares, such as what is
+        known of a stranger just met, may be one number).
+    partner : numpy.ndarray or None
+        Each citizen's partner (−1: sat out) in a pairwise game; None for group games.
+
+    """
+
+    round: int
+    phase: int
+    regime: str
+    figures: dict[str, Any]
+    type_figures: dict[str, Any]
+    p_cooperate: np.ndarray
+    cooperated: np.ndarray
+    context: Context
+    state: State
+    partner: np.ndarray | None
+
+    @property
+    def metrics(self) -> pd.DataFrame:
+        """The round's rows of :attr:`SocietyResults.metrics` (built when asked for)."""
+        return pd.DataFrame(self.figures)
+
+    @property
+    def by_type(self) -> pd.DataFrame:
+        """The round's rows of :attr:`SocietyResults.by_type` (built when asked for)."""
+        return pd.DataFrame(self.type_figures)
+
+    @property
+    def cooperation(self) -> float:
+        """Share of acts that were C this round, over all domains."""
+        return float(self.figures["cooperation"][-1])
+
+
+@dataclass(frozen=True)
+class SocietyResults:
+    """What a society run produced (tidy DataFrames).
+
+    Attributes
+    ----------
+    metrics : pandas.DataFrame
+        One row per round and domain (and domain ``"all"``): ``round``, ``phase``,
+        ``regime``, ``domain`` and :data:`~sccgames.engines.metrics.METRIC_COLUMNS`.
+    by_type : pandas.DataFrame
+        One row per round and motive type: ``round``, ``phase``, ``type`` and
+        :data:`TYPE_COLUMNS`.
+    agents : pandas.DataFrame
+        The final state of every citizen: type, community, every state field, score,
+        reputation, belief about peer punishment, total payoff, and the ledger's totals
+        (fines paid, rewards received, false positives, ever falsely sanctioned).
+
+    """
+
+    metrics: pd.DataFrame
+    by_type: pd.DataFrame
+    agents: pd.DataFrame
+
+
+class _Interactions:
+    """Who meets whom this round: pairs (a partner array) or groups (an index array)."""
+
+    def __init__(
+        self, me: np.ndarray, partner: np.ndarray | None, groups: np.ndarray | None
+    ) -> None:
+        # me: the citizens' own indices, 0 … n − 1 (kept by the run, not rebuilt each round)
+        self.n = n = me.size
+        if partner is not None:
+            self.k = 2
+            self.active = partner >= 0
+            # those who sit out are their own partner (so that gathers stay in range)
+            self.partner = partner if self.active.all() else np.where(self.active, partner, me)
+            self.leader = np.minimum(me, self.partner)
+            self.neighbour = self.partner
+        else:
+            assert groups is not None
+            g, self.k = groups.shape
+            gid = np.full(n, g)  # a dummy group for those who sit out
+            gid[groups.ravel()] = np.repeat(np.arange(g), self.k)
+            self.gid, self.g, self.groups = gid, g, groups
+            self.active = gid < g
+            first = np.append(groups[:, 0], 0)
+            self.leader = np.where(self.active, first[gid], me)
+            nxt = np.empty(n, dtype=np.int64)
+            nxt[groups.ravel()] = np.roll(groups, -1, axis=1).ravel()
+            self.neighbour = np.where(self.active, nxt, me)
+        self.everyone = bool(self.active.all())
+
+    def others(self, x: np.ndarray) -> np.ndarray:
+        """Mean of ``x`` over each citizen's partners (the partner's value in a pair)."""
+        if self.k == 2:
+            return np.take(x, self.partner)  # (faster than x[self.partner])
+        sums = np.bincount(self.gid, weights=x, minlength=self.g + 1)
+        return ((sums[self.gid] - x) / (self.k - 1)).astype(x.dtype, copy=False)
+
+    def share(self, flags: np.ndarray, dtype: Any) -> np.ndarray:
+        """Share of each citizen's partners whose ``flags`` hold, in ``dtype``.
+
+        In a pair, the partner's flag gathered as a byte and then converted: a third less
+        memory traffic than gathering the converted floats.
+        """
+        if self.k == 2:
+            return np.take(flags, self.partner).astype(dtype)
+        return self.others(flags.astype(dtype))
+
+
+class Society:
+    """A population living through rounds of a game under a schedule of regimes.
+
+    Parameters
+    ----------
+    population : Population or int
+        Who lives here (an int: that many citizens of the default ``Citizen`` profile).
+    rounds : int
+        Number of rounds (>= 1).
+    regime : regime, Combined or Schedule, optional
+        ``NoRegime()``, ``SocialCredit(...)``, ``CommunityReputation(...)``,
+        ``PeerPunishment(...)``, a ``Combined(...)`` of them, or a ``Schedule({round:
+        regime})``. Default: no regime throughout.
+    game : str or game, default "pd"
+        ``"pd"``, ``"stag_hunt"``, ``"snowdrift"``, ``"harmony"``, ``"lost_wallet"``,
+        ``"two_wallets"``, ``"trust"``, ``"public_goods"``, an ``axelrod.Game``,
+        ``LostWallet(...)`` (in each pair the citizen of higher index is the owner, who has
+        no move: owners are counted as sitting out of the cooperation figures),
+        ``TrustGame(...)`` or ``PublicGoods(...)``.
+    domains : mapping, optional
+        Domain name to its share of interactions (shares sum to 1); a social credit regime
+        must give each a coverage. Default: one domain, ``"default"``.
+    matching : str or matching, default "random"
+        ``"random"`` (strangers each round), ``"fixed"`` (partners or groups kept,
+        rematched with a probability), or ``RandomMatching``/``FixedPartners``/
+        ``NetworkMatching`` objects. The future citizens weigh is the one the matching gives
+        (``FixedPartners(rematch=0, known_end=True)``: the rounds known to remain, as in a
+        Match of known length).
+    seed : int, optional
+        The one seed every random stream is spawned from.
+    imitation : Imitation, optional
+        Cultural evolution of profiles; none by default.
+    dtype : numpy float dtype, default float32
+        Precision of the state and profile arrays. float32 halves memory and time; every
+        figure the model reports is far coarser than float32's 1e-7 relative precision.
+
+    Examples
+    --------
+    >>> import sccgames as scc
+    >>> results = scc.Society(1000, rounds=20, seed=1).run(progress_bar=False)
+    >>> sorted(results.metrics.columns)[:3]
+    ['agents', 'blacklisted', 'cooperation']
+
+    """
+
+    def __init__(
+        self,
+        population: Population | int,
+        rounds: int,
+        regime: Any = None,
+        game: Any = "pd",
+        domains: Mapping[str, float] | None = None,
+        matching: Any = "random",
+        seed: int | None = None,
+        imitation: Imitation | None = None,
+        dtype: Any = np.float32,
+    ) -> None:
+        self.population = population
+        self.rounds = rounds
+        self.regime = regime
+        self.game = game
+        self.domains = domains
+        self.matching = matching
+        self.seed = seed
+        self.imitation = imitation
+        self.dtype = dtype
+        self._check()
+
+    def _check(self) -> None:
+        if not isinstance(self.population, Population | int) or isinstance(self.population, bool):
+            raise ValueError(
+                f"population must be a sccgames.Population or a size, got {self.population!r}"
+            )
+        check_integer("rounds", self.rounds, low=1)
+        game = society_game(self.game)
+        plan = schedule(self.regime)
+        matching = resolve_matching(self.matching)
+        # limits checked before work starts (sccgames.experiments.limits): groups can form
+        size = self.population if isinstance(self.population, int) else self.population.size
+        if 2 <= size < game.group_size:  # (a size below 2 is Population's to report)
+            raise ValueError(
+                f"game.group_size ({game.group_size}) must be at most the society's size ({size})"
+            )
+        check_schedule_fits(plan, self.rounds, unit="round")
+        names, _ = _domain_shares(self.domains)
+        for start in plan.starts:
+            credit = plan.regime_at(start).credit
+            if credit is not None:
+                credit.check_domains(names)
+        if game.group_size > 2 and not isinstance(matching, RandomMatching | FixedPartners):
+            raise ValueError(f"{type(game).__name__} is played in groups; {matching!r} only pairs")
+        if np.dtype(self.dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
+        if self.imitation is not None and not isinstance(self.imitation, Imitation):
+            raise ValueError(f"imitation must be an Imitation(...), got {self.imitation!r}")
+        if self.seed is not None:
+            check_integer("seed", self.seed)
+
+    # ------------------------------------------------------------------ running
+    def run(self, progress_bar: bool = True) -> SocietyResults:
+        """Play every round and collect the results."""
+        metrics, by_type = [], []
+        rounds = self.stream()
+        for state in tqdm(rounds, total=self.rounds, disable=not progress_bar, desc="Society"):
+            metrics.append(state.figures)
+            by_type.append(state.type_figures)
+        return SocietyResults(
+            metrics=_frame(metrics), by_type=_frame(by_type), agents=rounds.final_agents()
+        )
+
+    def stream(self) -> _Run:
+        """A fresh run of this society, iterable round by round."""
+        return _Run(self)
+
+    def __iter__(self) -> Iterator[RoundState]:
+        return iter(_Run(self))
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """One DataFrame from per-round column dicts (scalars repeat over a round's rows)."""
+    lengths = [len(r["cooperation"]) for r in rows]
+    columns = {}
+    for name in rows[0]:
+        parts = [np.broadcast_to(r[name], (k,)) for r, k in zip(rows, lengths, strict=True)]
+        columns[name] = np.concatenate(parts)
+    return pd.DataFrame(columns)
+
+
+def _domain_shares(domains: Mapping[str, float] | None) -> tuple[list[str], np.ndarray]:
+    if domains is None:
+        return ["default"], np.ones(1)
+    if not isinstance(domains, Mapping) or not domains:
+        raise ValueError(f"domains must map domain names to shares, got {domains!r}")
+    names = list(domains)
+    for name in names:
+        check_probability(f"domains[{name!r}]", domains[name])
+    shares = np.array([domains[n] for n in names], float)
+    if abs(shares.sum() - 1.0) > 1e-6:
+        raise ValueError(f"domain shares must sum to 1, got {shares.sum()!r}")
+    return names, shares
+
+
+def domain_of(cuts: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Each act's domain from a uniform ``u``: the number of ``cuts`` at or below it.
+
+    ``np.searchsorted(cuts, u, "right")``, counted with one comparison per cut when there are
+    few: for a society's few domains, about three times faster than a binary search per act,
+    and counted in int8 (a quarter of the memory traffic of the figures that read it).
+    """
+    if cuts.size > 8:
+        return np.searchsorted(cuts, u, "right")
+    if cuts.size == 1:  # two domains: the comparison's bytes are the domains
+        return (u >= cuts[0]).view(np.int8)
+    domain = np.zeros(u.shape, np.int8)
+    for cut in cuts:
+        domain += u >= cut
+    return domain
+
+
+def _full_state(profile: Any, n: int, dtype: Any) -> State:
+    start = State(
+        habit=profile.habit.initial,
+        norm=profile.moral.norm,
+        anger=0.0,
+        resentment=0.0,
+        legitimacy=profile.legitimacy.initial,
+        compliance=profile.moral.initial_compliance,
+    )
+    return State(**{f.name: np.full(n, getattr(start, f.name), dtype) for f in fields(State)})
+
+
+class _Run:
+    """One run of a society: the mutable world behind :meth:`Society.stream`."""
+
+    def __init__(self, society: Society) -> None:
+        s = society
+        self.society = s
+        self.dt = np.dtype(s.dtype)
+        self.game = society_game(s.game)
+        self.plan = schedule(s.regime)
+        self.matching = resolve_matching(s.matching)
+        self.domain_names, shares = _domain_shares(s.domains)
+        # in the draws' precision: comparing float32 draws with float64 cuts would convert
+        # every draw (a float32 cut moves a domain's share by at most 2⁻²⁵)
+        self.cut = np.cumsum(shares)[:-1].astype(self.dt)
+        population = Population(s.population) if isinstance(s.population, int) else s.population
+        streams = np.random.SeedSequence(s.seed).spawn(5)
+        rng_pop, self.rng_match, self.rng_act, self.rng_regime, self.rng_imitate = (
+            np.random.default_rng(x) for x in streams
+        )
+        citizens = population.build(rng_pop)
+        self.n = n = citizens.size
+        self.profile = cast_profile(citizens.profile, self.dt)
+        self.type_index = citizens.type_index.copy()
+        self.type_names = citizens.type_names
+        self.community = citizens.community
+        self.communities = population.communities
+        zeros = np.zeros(n, self.dt)
+        # with communities, generalized trust in insiders and in outsiders: discounted counts
+        # (C seen, strangers seen) of the first moves of the strangers met in each
+        self.insiders = self.outsiders = (zeros, zeros)
+        self.state = _full_state(self.profile, n, self.dt)
+        # each phase's regime, and the coverage of each domain under it (looked up per round)
+        self.regimes = regimes = [self.plan.regime_at(start) for start in self.plan.starts]
+        self.coverages = [
+            np.array([(r.credit or NoRegime()).coverage_for(d) for d in self.domain_names], self.dt)
+            for r in regimes
+        ]
+        credit = next((r.credit for r in regimes if r.credit is not None), None)
+        community = next((r.community for r in regimes if r.community is not None), None)
+        peers = next((r.peers for r in regimes if r.peers is not None), None)
+        self.scores = (
+            credit.initial_scores(n).astype(self.dt) if credit else np.full(n, np.nan, self.dt)
+        )
+        self.good = (
+            community.initial_reputation(n, self.rng_regime)
+            if community
+            else np.ones(n, dtype=bool)
+        )
+        self.q_hat = np.full(n, peers.prior if peers else 0.5, self.dt)
+        self.partner: np.ndarray | None = None
+        self.groups: np.ndarray | None = None
+        self.last_in_group: Any = 0.0  # whether each one's last partner was an insider
+        # who meets a new partner this round: True (everybody) or a boolean array
+        self.fresh: Any = True
+        self.ever_false_positive = np.zeros(n, dtype=bool)
+        # the ledger's totals per citizen: what the regime took, paid and got wrong
+        self.fines_paid = np.zeros(n)
+        self.rewards_received = np.zeros(n)
+        self.false_positives = np.zeros(n, dtype=np.int64)
+        self.total_payoff = np.zeros(n)
+        self.cell_matrix: np.ndarray | None = None  # the figures' 0/1 matrix, reused
+        self.me = np.arange(n)
+        self.blas = ThreadpoolController()
+        self.round = 0
+
+    def __iter__(self) -> Iterator[RoundState]:
+        while self.round < self.society.rounds:
+            yield self.step()
+
+    # ------------------------------------------------------------------ one round
+    def _meet(self, credit: SocialCredit | None) -> _Interactions:
+        n, k = self.n, self.game.group_size
+        if k > 2:
+            if isinstance(self.matching, FixedPartners):
+                groups, kept = self.matching.regroup(self.rng_match, self.community, k, self.groups)
+                stays = np.zeros(n, dtype=bool)
+                stays[groups[kept].ravel()] = True
+                self.fresh = True if not stays.any() else ~stays
+            else:
+                groups = self.matching.groups(self.rng_match, self.community, k)
+            self.groups = groups
+            return _Interactions(self.me, None, groups)
+        previous = self.partner
+        partner = self.matching.pairs(self.rng_match, self.community, previous)
+        if credit is not None and credit.blacklist_exclusion > 0:
+            # a blacklisted citizen is shut out of a share of its interactions (and its
+            # partner with it): the pair does not meet this round
+            shut = (self.scores < credit.blacklist_threshold) & (
+                self.rng_regime.random(n) < credit.blacklist_exclusion
+            )
+            matched = partner >= 0
+            shut[matched] |= shut[partner[matched]]
+            partner = np.where(shut, -1, partner)
+        if isinstance(self.matching, FixedPartners) and previous is not None:
+            fresh = partner != previous  # what was known of the old partner is dropped
+            self.fresh = True if fresh.all() else fresh
+        self.partner = partner
+        return _Interactions(self.me, partner, None)
+
+    def step(self, force: np.ndarray | None = None) -> RoundState:
+        """Play one round and return what it produced.
+
+        On one thread: the round's few BLAS calls (sums over a handful of cells) gain nothing
+        from more, and would only take other cores from a sweep's other runs.
+
+        Parameters
+        ----------
+        force : numpy.ndarray of bool, optional
+            Acts to play instead of those drawn (True = C), one per citizen: replays a
+            given history. Every P(C) is computed as usual, and the draws are made all the
+            same, so the rest of the run's randomness does not change.
+
+        """
+        if force is not None:
+            force = np.asarray(force)
+            if force.shape != (self.n,) or force.dtype != bool:
+                raise ValueError(f"force must be {self.n} booleans, one per citizen")
+        with self.blas.limit(limits=1, user_api="blas"):
+            return self._play(force)
+
+    def _play(self, force: np.ndarray | None = None) -> RoundState:
+        t, n, dt = self.round, self.n, self.dt
+        phase = self.plan.phase_at(t)
+        regime = self.regimes[phase]
+        credit, community, peers = regime.credit, regime.community, regime.peers
+        top = credit if credit is not None else NoRegime()
+        meet = self._meet(credit)
+        active = meet.active
+        profile = self.profile
+        # a new partner is a stranger: the last one becomes a memory of strangers
+        if self.communities > 1:
+            self._remember_communities(self.state, self.fresh)
+        state = new_partner(profile, self.state, self.fresh)
+        # roles (trust game, lost wallet): in each pair the citizen with the higher index
+        # takes role 1 (trustee, owner); a role without a move (the owner) acts as C, unseen
+        game = self.game
+        role = (self.me > meet.partner).astype(np.int8) if game.has_roles else None
+        passive = not all(game.movers)
+        acting = active & (role == 0) if passive else active
+
+        # the context: domain, coverage, signals, belonging
+        # (the leader's domain gathered as a byte, not its draw as a float)
+        domain = np.take(domain_of(self.cut, uniform(self.rng_act, n, dt)), meet.leader)
+        coverage = np.take(self.coverages[phase], domain)
+        if not meet.everyone or passive:
+            coverage = coverage * acting
+        if self.communities == 1:
+            in_group = 0.0  # no communities: strangers are no one's in-group, as in the lab
+        elif meet.k == 2:
+            in_group = (self.community == np.take(self.community, meet.partner)).astype(dt)
+        else:
+            in_group = self._in_group_share(meet)
+        # every part's context, combined as in every engine (Combined.context_for); a
+        # group's other members show their mean reputation
+        context = regime.context_for(
+            coverage,
+            meet.others(self.scores),
+            partner_good=meet.share(self.good, dt) if community is not None else True,
+            peer_belief=self.q_hat,
+            group_size=meet.k,
+            remaining=self.matching.future(self.society.rounds - t - 1),
+            in_group=in_group,
+        )
+        if getattr(self.matching, "known_end", False):  # an announced number of rounds
+            context = replace(context, known_end=1.0)
+        payoffs = game.motive_payoffs(role)
+
+        # the decision and the stage game
+        if self.communities > 1:
+            # generalized trust in insiders and in outsiders is kept apart: bonding and
+            # bridging trust
+            decide_state = replace(
+                state,
+                stranger_c=in_group * self.insiders[0] + (1 - in_group) * self.outsiders[0],
+                stranger_moves=in_group * self.insiders[1] + (1 - in_group) * self.outsiders[1],
+            )
+        else:
+            decide_state = state
+        p = p_cooperate(profile, decide_state, context, payoffs)
+        acts = uniform(self.rng_act, n, dt) < p
+        if force is not None:
+            acts = force.copy()
+        if passive:
+            p = np.where(acting, p, np.nan).astype(dt, copy=False)
+            acts |= active & ~acting
+        if not meet.everyone:
+            acts &= active
+        acts_f = acts.astype(dt)
+        others_c = meet.share(acts, dt)
+        material = game.material(acts, others_c, role, dt)
+
+        # the regimes
+        step = top.step(
+            acts, coverage, self.scores, uniform(self.rng_regime, (DRAWS_PER_ACT, n), dt)
+        )
+        self.scores = step.score
+        sanctioned = step.observed & ~step.recorded_c
+        appeals = credit is not None and credit.appeal > 0
+        fair_reward = acts & (step.reward > 0)
+        if appeals:
+            fair_reward &= ~step.appealed
+        # a partner's D in a watched domain that went unsanctioned (a pair shares its domain)
+        impunity = meet.share(~(acts | sanctioned) & (coverage > 0), dt)
+        seen = Observation(
+            cooperated=acts_f,
+            partner_cooperated=others_c,
+            salience=context.salience,
+            unjust_sanction=step.false_positive.astype(dt),
+            # (without appeals nothing is corrected: one number, not an array of zeros)
+            corrected=step.appealed.astype(dt) if appeals else 0.0,
+            fair_reward=fair_reward.astype(dt),
+            impunity=impunity,
+            # only a partner kept from last round answers my last move (docs/model.md §2: ρ̂ is
+            # this partner's responsiveness); strangers and neighbours met once teach none
+            reply=1.0 if isinstance(self.matching, FixedPartners) else 0.0,
+        )
+        if passive:
+            moved = acting.astype(dt)
+            seen = replace(seen, moved=moved, partner_moved=meet.share(acting, dt))
+        new = update_state(profile, state, seen)
+        self.last_in_group = in_group
+        if not meet.everyone:
+            new = self._keep(new, state, active)
+        payoff = material + step.transfer
+        # with a role that has no move, an act's welfare is its pair's mean payoff
+        welfare = 0.5 * (material + np.take(material, meet.partner)) if passive else material
+        if peers is not None:
+            punish_cost, punish_fine = self._punish(peers, new, acts, meet)
+            payoff = payoff - punish_cost - punish_fine
+            welfare = welfare - punish_cost - punish_fine
+        self.state = new
+        if community is not None:
+            self.good = community.update(
+                self.good,
+                acts,
+                np.where(active, meet.neighbour, -1),
+                uniform(self.rng_regime, (2, n), dt),
+            )
+
+        if not meet.everyone:
+            payoff = payoff * active
+        self.ever_false_positive |= step.false_positive
+        if credit is not None:
+            self.fines_paid += step.fine
+            self.rewards_received += step.reward
+            # (rare: counted where they happened, not added over every citizen as int64)
+            self.false_positives[np.flatnonzero(step.false_positive)] += 1
+        self.total_payoff += payoff
+        welfare = welfare - step.enforcement_cost
+        if not meet.everyone:
+            welfare = welfare * active
+        figures = self._figures(t, phase, regime.name, domain, acts, acting, step, welfare, payoff)
+        if self.society.imitation is not None:
+            self._imitate(self.society.imitation, payoff)
+        self.round += 1
+        return RoundState(
+            t,
+            phase,
+            regime.name,
+            *figures,
+            p_cooperate=np.asarray(p),
+            cooperated=acts,
+            context=context,
+            state=decide_state,
+            partner=self.partner if meet.k == 2 else None,
+        )
+
+    def _in_group_share(self, meet: _Interactions) -> np.ndarray:
+        """Share of each member's group-mates in its own community."""
+        groups = int(self.community.max()) + 1
+        key = meet.gid * groups + self.community
+        counts = np.bincount(key, minlength=(meet.g + 1) * groups)
+        return ((counts[key] - 1) / (meet.k - 1)).astype(self.dt)
+
+    def _remember_communities(self, state: State, fresh: Any) -> None:
+        """Generalized trust in insiders and outsiders: the last partner joins one.
+
+        The rule of :func:`~sccgames.model.decision.new_partner`, kept apart by whether the last
+        partner was of one's own community.
+        """
+        moves = np.broadcast_to(np.asarray(state.partner_moves, self.dt), (self.n,))
+        met = (moves > 0) & fresh
+        if not met.any():
+            return
+        share = np.asarray(state.partner_c, self.dt) / np.maximum(moves, 1.0)
+        weight = met.astype(self.dt)
+        phi = self.profile.rational.forgetting
+        inside = self.last_in_group
+        for side, w in (("insiders", weight * inside), ("outsiders", weight * (1 - inside))):
+            c, seen = getattr(self, side)
+            keep = 1.0 - phi * w
+            c = (keep * c + w * share).astype(self.dt, copy=False)
+            setattr(self, side, (c, (keep * seen + w).astype(self.dt, copy=False)))
+
+    def _keep(self, new: State, old: State, active: np.ndarray) -> State:
+        """Who sat out keeps its state."""
+        return State(
+            **{
+                f.name: np.where(active, getattr(new, f.name), getattr(old, f.name)).astype(
+                    self.dt, copy=False
+                )
+                for f in fields(State)
+            }
+        )
+
+    def _punish(
+        self, peers: PeerPunishment, state: State, acts: np.ndarray, meet: _Interactions
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Costs paid and fines received from peer punishment; learn q̂ from what is seen."""
+        probability = peers.probability_for(self.profile, state)
+        defected = ~acts & meet.active
+        draws = uniform(self.rng_regime, self.n, self.dt)
+        if meet.k == 2:
+            punishes = peers.in_pairs(probability, defected, meet.partner, draws) & meet.active
+            received = punishes[meet.partner].astype(self.dt)
+            given = punishes.astype(self.dt)
+            seen = received  # in a pair one sees only whether one's own defection was punished
+            chances = defected.astype(self.dt)
+        else:
+            groups, k = meet.groups, meet.k
+            d = defected[groups]
+            punishes = peers.punish(
+                probability[groups], d, uniform(self.rng_regime, (len(groups), k, k), self.dt)
+            )  # [group, punisher, target]
+            given = np.zeros(self.n, self.dt)
+            received = np.zeros(self.n, self.dt)
+            given[groups] = punishes.sum(axis=2)
+            received[groups] = punishes.sum(axis=1)
+            # punishments of defectors by the others, and the chances they had to punish
+            seen = np.zeros(self.n, self.dt)
+            chances = np.zeros(self.n, self.dt)
+            seen[groups] = punishes.sum(axis=(1, 2))[:, None] - punishes.sum(axis=2)
+            chances[groups] = (k - 2) * d.sum(axis=1, keepdims=True) + d
+        del draws
+        rate = self.profile.moral.compliance_learning
+        self.q_hat = peers.learn(self.q_hat, rate, seen, chances).astype(self.dt)
+        return peers.cost * given, peers.fine * received
+
+    def _figures(
+        self,
+        t: int,
+        phase: int,
+        regime: str,
+        domain: np.ndarray,
+        acts: np.ndarray,
+        active: np.ndarray,
+        step: Any,
+        welfare: np.ndarray,
+        payoff: np.ndarray,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The round's figures by domain (and "all") and by motive type, as columns.
+
+        One sum per figure over the (type, domain) cells
+        (:func:`~sccgames.engines.metrics.cell_sums`) gives both breakdowns; those who sat out form
+        an extra domain cell counted only in "all".
+        """
+        state, r = self.state, self.profile.rational
+        d, types = len(self.domain_names), len(self.type_names)
+        everyone = bool(active.all())
+        # each citizen's place: its domain, or d if it sat out (a cell only when someone did)
+        place = domain if everyone else np.where(active, domain, d)
+        width = d if everyone else d + 1
+        cells = self.type_index * width + place if types > 1 else place
+        size = types * width
+
+        matrix = self.cell_matrix
+        if size <= FEW_CELLS and (matrix is None or matrix.shape[0] != size):
+            matrix = self.cell_matrix = np.empty((size, self.n))
+        cell_sum = cell_sums(cells, size, out=matrix if size <= FEW_CELLS else None)
+
+        def sums(values: Any) -> np.ndarray:
+            return cell_sum(values).reshape(types, width)
+
+        agents = sums(None)
+        # generalized trust: what each citizen believes of a stranger
+        trust = motives.beta_mean(r.trust, r.prior_strength, state.stranger_c, state.stranger_moves)
+        per = {
+            "cooperation": acts,
+            "trust": trust,
+            "norm": state.norm,
+            "legitimacy": state.legitimacy,
+            "score": self.scores,
+            "blacklisted": step.blacklisted,
+            "welfare": welfare,
+        }
+        if self.communities > 1:
+            per["trust_in_group"] = motives.beta_mean(r.trust, r.prior_strength, *self.insiders)
+            per["trust_out_group"] = motives.beta_mean(r.trust, r.prior_strength, *self.outsiders)
+        names = list(per)
+        totals = np.stack([sums(values) for values in per.values()])  # [figure, type, place]
+        by_domain = agents.sum(axis=0)
+        acting = max(float(by_domain[:d].sum()), 1.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            placed = totals.sum(axis=1)  # [figure, place]
+            # acts and welfare are per interaction; the rest describe every citizen
+            per_act = np.array([name in ("cooperation", "welfare") for name in names])
+            acted, everybody = placed[:, :d].sum(axis=1) / acting, placed.sum(axis=1) / self.n
+            whole = np.where(per_act, acted, everybody)
+            table = np.column_stack([placed[:, :d] / by_domain[:d], whole])  # [figure, place]
+            rows = dict(zip(names, table, strict=True))
+            figures: dict[str, Any] = {
+                "round": t,
+                "phase": phase,
+                "regime": regime,
+                "domain": np.array([*self.domain_names, "all"], dtype=object),
+                "agents": np.append(by_domain[:d], self.n),
+            }
+            for name in METRIC_COLUMNS[1:]:
+                # (bonding and bridging trust need communities)
+                figures[name] = rows[name] if name in rows else np.full(d + 1, np.nan)
+            # Gini from an evenly spaced subsample of at most GINI_SAMPLE citizens (see gini)
+            every = -(-self.n // GINI_SAMPLE)
+            figures["gini"] = ginis(payoff[::every], place[::every], d)
+            typed_agents = agents.sum(axis=1)
+            typed = dict(zip(names, totals.sum(axis=2) / typed_agents, strict=True))  # per type
+            type_figures: dict[str, Any] = {
+                "round": t,
+                "phase": phase,
+                "type": np.array(self.type_names, dtype=object),
+                "agents": typed_agents,
+            }
+            for name in TYPE_COLUMNS[1:]:
+                if name == "payoff":
+                    type_figures[name] = sums(payoff).sum(axis=1) / typed_agents
+                elif name == "cooperation":  # per act, like the domains' figure
+                    acts_of = totals[names.index(name), :, :d].sum(axis=1)
+                    type_figures[name] = acts_of / agents[:, :d].sum(axis=1)
+                else:
+                    type_figures[name] = typed[name]
+        return figures, type_figures
+
+    def _imitate(self, imitation: Imitation, payoff: np.ndarray) -> None:
+        rng, n, me = self.rng_imitate, self.n, self.me
+        revise = rng.random(n) < imitation.rate
+        conform = rng.random(n) < imitation.conformity
+        models = rng.integers(n, size=(3, n))
+        t = self.type_index[models]
+        majority = np.where((t[0] == t[1]) | (t[0] == t[2]), models[0], -1)
+        majority = np.where((majority < 0) & (t[1] == t[2]), models[1], majority)
+        copy_p = expit(imitation.selection * (payoff[models[0]] - payoff))
+        payoff_biased = revise & ~conform & (rng.random(n) < copy_p)
+        source = np.where(payoff_biased, models[0], me)
+        source = np.where(revise & conform & (majority >= 0), majority, source)
+        if (source == me).all():
+            return
+        self.type_index = self.type_index[source]
+        _copy_rows(self.profile, source)
+
+    def final_agents(self) -> pd.DataFrame:
+        """Every citizen's state after the last round played."""
+        state = {
+            f.name: np.broadcast_to(np.asarray(getattr(self.state, f.name)), (self.n,))
+            for f in fields(State)
+        }
+        return pd.DataFrame(
+            {
+                "agent": np.arange(self.n),
+                "type": np.asarray(self.type_names, dtype=object)[self.type_index],
+                "community": self.community,
+                **state,
+                "score": self.scores,
+                "good_reputation": self.good,
+                "punishment_belief": self.q_hat,
+                "payoff": self.total_payoff,
+                "fines": self.fines_paid,
+                "rewards": self.rewards_received,
+                "false_positives": self.false_positives,
+                "ever_falsely_sanctioned": self.ever_false_positive,
+            }
+        )
+
+
+def _copy_rows(obj: Any, source: np.ndarray) -> None:
+    """Copy every citizen's profile row from ``source`` in place (arrays only)."""
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, np.ndarray):
+            value[...] = value[source]
+        elif hasattr(value, "__dataclass_fields__"):
+            _copy_rows(value, source)

@@ -1,0 +1,308 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sccgames.rules.regimes import DRAWS_PER_ACT, NoRegime, SocialCredit
+
+
+def _open_regime(**kwargs):
+    """A regime whose scores never reach a bound, a blacklist or a red list."""
+    return SocialCredit(
+        score_start=0.0,
+        score_min=-1e6,
+        score_max=1e6,
+        blacklist_threshold=-1e5,
+        redlist_threshold=1e5,
+        score_decay=0.0,
+        **kwargs,
+    )
+
+
+@given(
+    coverage=st.floats(0.05, 1.0),
+    reward=st.floats(0.0, 5.0),
+    fine=st.floats(0.0, 10.0),
+    fp=st.floats(0.0, 0.4),
+    fn=st.floats(0.0, 0.4),
+    up=st.floats(0.0, 3.0),
+    down=st.floats(0.0, 6.0),
+    appeal=st.floats(0.0, 1.0),
+    score_value=st.floats(0.0, 1.0),
+)
+def test_expected_incentive_matches_monte_carlo(
+    coverage, reward, fine, fp, fn, up, down, appeal, score_value
+):
+    """ΔX (what a rational actor sees) equals the mean extra payoff the regime pays for C.
+
+    200,000 acts of each kind; the tolerance is five standard errors of the difference.
+    """
+    regime = _open_regime(
+        coverage=coverage,
+        reward=reward,
+        fine=fine,
+        false_positive=fp,
+        false_negative=fn,
+        score_up=up,
+        score_down=down,
+        appeal=appeal,
+    )
+    n = 200_000
+    rng = np.random.default_rng(12345)
+    scores = regime.initial_scores(n)
+    value = {}
+    spread = {}
+    for act in (True, False):
+        step = regime.step(np.full(n, act), coverage, scores, rng)
+        gain = step.transfer + score_value * (step.score - scores)
+        value[act], spread[act] = gain.mean(), gain.std() / math.sqrt(n)
+    context = regime.context("default")
+    expected = context.incentive(score_value)
+    tolerance = 5 * math.hypot(spread[True], spread[False]) + 1e-12
+    assert value[True] - value[False] == pytest.approx(expected, abs=tolerance)
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    coverage=st.floats(0.0, 1.0),
+    fp=st.floats(0.0, 0.5),
+    fn=st.floats(0.0, 0.5),
+    start=st.floats(0.0, 100.0),
+    decay=st.floats(0.0, 1.0),
+    periods=st.integers(1, 30),
+)
+def test_scores_stay_within_bounds_and_transfers_add_up(
+    seed, coverage, fp, fn, start, decay, periods
+):
+    regime = SocialCredit(
+        coverage=coverage,
+        false_positive=fp,
+        false_negative=fn,
+        score_start=start,
+        score_min=0.0,
+        score_max=100.0,
+        score_decay=decay,
+        score_down=20.0,
+        score_up=7.0,
+        blacklist_threshold=30.0,
+        redlist_threshold=70.0,
+    )
+    rng = np.random.default_rng(seed)
+    scores = regime.initial_scores(50)
+    for _ in range(periods):
+        acts = rng.random(50) < 0.5
+        step = regime.step(acts, coverage, scores, rng)
+        assert np.all((step.score >= 0.0) & (step.score <= 100.0))
+        np.testing.assert_allclose(
+            step.transfer, step.reward - step.fine - step.blacklist_cost + step.redlist_bonus
+        )
+        np.testing.assert_array_equal(step.blacklisted, scores < 30.0)
+        np.testing.assert_array_equal(step.redlisted, scores >= 70.0)
+        # errors only where observed, and of the right kind
+        assert not np.any(step.false_positive & ~acts)
+        assert not np.any(step.false_negative & acts)
+        assert not np.any((step.false_positive | step.false_negative) & ~step.observed)
+        assert not np.any(step.reward > 0) or np.all(step.observed[step.reward > 0])
+        scores = step.score
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    coverage=st.floats(0.05, 1.0),
+    fp=st.floats(0.02, 0.5),
+    fn=st.floats(0.02, 0.5),
+    appeal=st.floats(0.0, 1.0),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_one_draw_per_act_gives_the_joint_law_of_independent_draws(
+    seed, coverage, fp, fn, appeal, dtype
+):
+    """Observation, error given observation, and appeal given a false positive happen at
+    their rates, each conditional on the one before, and an unwatched domain is never seen.
+
+    Half the acts are in a domain of coverage m, half in one of coverage 0; 400,000 acts;
+    each frequency within five standard errors of its probability.
+    """
+    regime = SocialCredit(false_positive=fp, false_negative=fn, appeal=appeal)
+    n = 400_000
+    rng = np.random.default_rng(seed)
+    acts = np.arange(n) % 2 == 0
+    watched = np.arange(n) % 4 < 2
+    step = regime.step(
+        acts,
+        np.where(watched, coverage, 0.0).astype(dtype),
+        regime.initial_scores(n).astype(dtype),
+        rng.random((DRAWS_PER_ACT, n), dtype=dtype),
+    )
+    assert not step.observed[~watched].any()
+
+    def near(hits, chances, p):
+        hits, chances = np.count_nonzero(hits & chances), np.count_nonzero(chances)
+        se = math.sqrt(p * (1 - p) / chances) + 1 / chances
+        assert hits / chances == pytest.approx(p, abs=5 * se)
+
+    near(step.observed, watched, coverage)
+    near(step.false_positive, step.observed & acts, fp)
+    near(step.false_negative, step.observed & ~acts, fn)
+    near(step.appealed, step.false_positive, appeal)
+    near(step.recorded_c, step.observed & acts, 1 - fp + fp * appeal)
+    near(step.recorded_c, step.observed & ~acts, fn)
+
+
+def test_step_records_errors_and_appeals():
+    rng = np.random.default_rng(0)
+    regime = SocialCredit(coverage=1.0, false_positive=1.0, false_negative=0.0, appeal=0.0)
+    step = regime.step(np.array([True, False]), 1.0, regime.initial_scores(2), rng)
+    assert step.false_positive.tolist() == [True, False]
+    assert step.recorded_c.tolist() == [False, False]
+    assert step.fine.tolist() == [3.0, 3.0]
+    appealed = SocialCredit(coverage=1.0, false_positive=1.0, false_negative=0.0, appeal=1.0)
+    step = appealed.step(np.array([True]), 1.0, appealed.initial_scores(1), rng)
+    assert step.appealed.tolist() == [True]
+    assert step.recorded_c.tolist() == [True]
+    assert step.reward.tolist() == [0.5]
+
+
+def test_step_draws_a_fixed_number_of_uniforms():
+    for regime in (NoRegime(), SocialCredit(coverage=0.3, appeal=0.5)):
+        rng = np.random.default_rng(1)
+        regime.step(np.ones(7, dtype=bool), 0.3, regime.initial_scores(7), rng)
+        reference = np.random.default_rng(1)
+        reference.random((DRAWS_PER_ACT, 7))
+        assert rng.random() == reference.random()
+
+
+def test_no_regime_does_nothing():
+    regime = NoRegime()
+    step = regime.step(
+        np.array([True, False]), 0.0, regime.initial_scores(2), np.random.default_rng(0)
+    )
+    assert not step.observed.any()
+    assert (step.transfer == 0).all()
+    assert np.isnan(step.score).all()
+    assert regime.coverage_for("anything") == 0.0
+    context = regime.context("private", remaining=3.0)
+    assert context.coverage == 0.0 and context.remaining == 3.0 and context.salience == 0.0
+
+
+def test_context_of_social_credit():
+    regime = SocialCredit(coverage={"economic": 0.8, "private": 0.0}, appeal=0.5)
+    context = regime.context("economic", partner_score=200.0)
+    assert context.coverage == 0.8
+    assert context.visibility == 0.8
+    assert context.partner_signal == 1.0
+    assert context.false_positive == pytest.approx(0.025)
+    assert regime.context("private", partner_score=0.0).partner_signal == -1.0
+    assert regime.context("private").partner_signal == 0.0
+    private = SocialCredit(public_scores=False)
+    hidden = private.context("default", partner_score=200.0)
+    assert hidden.partner_signal == 0.0 and hidden.visibility == 0.0
+
+
+def test_unknown_domain_is_a_clear_error():
+    regime = SocialCredit(coverage={"economic": 0.8})
+    with pytest.raises(ValueError, match="no domain 'private'.*give coverage 0"):
+        regime.check_domains(["economic", "private"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"coverage": 1.5}, r"SocialCredit.coverage must be in \[0, 1\], got 1.5"),
+        ({"coverage": {"a": -0.1}}, r"SocialCredit.coverage\['a'\] must be in"),
+        ({"coverage": {}}, "at least one domain"),
+        ({"coverage": {1: 0.5}}, "domain names"),
+        ({"fine": -1.0}, "SocialCredit.fine must be in"),
+        ({"false_positive": 0.6, "false_negative": 0.6}, "at most 1"),
+        ({"score_start": 300.0}, "score_min <= score_start <= score_max"),
+        ({"score_min": math.inf}, "SocialCredit.score_min"),
+        ({"public_scores": "yes"}, "public_scores must be True or False"),
+        ({"appeal": 2.0}, "SocialCredit.appeal"),
+    ],
+)
+def test_bad_regime_parameters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SocialCredit(**kwargs)
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    reward=st.floats(0.0, 10.0),
+    fine=st.floats(0.0, 10.0),
+    score_up=st.floats(0.0, 50.0),
+    score_down=st.floats(0.0, 50.0),
+)
+def test_a_float32_ledger_stays_float32_and_agrees_with_float64(
+    seed, reward, fine, score_up, score_down
+):
+    """Same draws, two precisions: the same acts recorded, amounts equal to float32 rounding."""
+    # probabilities exact in float32, so both precisions compare draws with the same numbers
+    regime = SocialCredit(
+        coverage=0.75,
+        false_positive=0.0625,
+        false_negative=0.125,
+        appeal=0.5,
+        reward=reward,
+        fine=fine,
+        score_up=score_up,
+        score_down=score_down,
+        blacklist_threshold=95.0,
+        redlist_threshold=105.0,
+        blacklist_cost=0.3,
+        redlist_bonus=0.2,
+        enforcement_cost=0.1,
+    )
+    rng = np.random.default_rng(seed)
+    acts = rng.random(200) < 0.5
+    draws = rng.random((DRAWS_PER_ACT, 200)).astype(np.float32)
+    scores = 100.0 + rng.normal(0.0, 5.0, 200).astype(np.float32)
+    wide = regime.step(acts, 0.75, scores.astype(np.float64), draws.astype(np.float64))
+    narrow = regime.step(acts, 0.75, scores, draws)
+    for name in ("reward", "fine", "blacklist_cost", "redlist_bonus", "transfer", "score"):
+        value = getattr(narrow, name)
+        assert value.dtype == np.float32, name
+        np.testing.assert_allclose(value, getattr(wide, name), rtol=1e-6, atol=1e-5, err_msg=name)
+    assert narrow.enforcement_cost.dtype == np.float32
+    for name in ("observed", "recorded_c", "false_positive", "false_negative", "appealed"):
+        np.testing.assert_array_equal(getattr(narrow, name), getattr(wide, name), err_msg=name)
+    # float64 amounts are exactly the parameters times the records
+    np.testing.assert_array_equal(wide.reward, reward * wide.recorded_c)
+    np.testing.assert_array_equal(wide.fine, fine * (wide.observed & ~wide.recorded_c))
+
+
+@given(
+    start=st.floats(-50.0, 50.0),
+    below=st.floats(0.0, 100.0),
+    above=st.floats(0.0, 100.0),
+    scores=st.lists(st.one_of(st.floats(-300.0, 300.0), st.just(math.nan)), min_size=1),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_score_signal_is_the_gap_over_its_side_of_the_scale(start, below, above, scores, dtype):
+    """±1 at the bounds, 0 at the start, linear on each side; NaN (no score) gives 0. The
+    symmetric scale's shortcut and the general formula agree, on arrays and on floats."""
+    regime = SocialCredit(score_start=start, score_min=start - below, score_max=start + above)
+    up = max(above, math.ulp(1.0))
+    down = max(below, math.ulp(1.0))
+    x = np.array(scores, dtype=dtype)
+    gap = x - dtype(start)
+    with np.errstate(invalid="ignore"):
+        wanted = np.where(gap > 0, gap / up, np.where(gap < 0, gap / down, 0.0))
+    wanted = np.clip(np.nan_to_num(wanted, nan=0.0), -1.0, 1.0)
+    got = regime.score_signal(x)
+    assert got.dtype == dtype and not np.isnan(got).any()
+    np.testing.assert_allclose(got, wanted, rtol=1e-6, atol=1e-6)
+    for score, value in zip(scores, wanted, strict=True):
+        one = regime.score_signal(score)
+        assert not math.isnan(one) and -1.0 <= one <= 1.0
+        assert one == pytest.approx(float(value), rel=1e-6, abs=1e-6)
+
+
+def test_score_signal_on_a_symmetric_scale_is_the_general_formula_exactly():
+    regime = SocialCredit()  # 0 … 100 … 200
+    x = np.array([-5.0, 0.0, 37.5, 100.0, 150.0, 200.0, 250.0, math.nan], np.float32)
+    gap = x - np.float32(100.0)
+    general = np.clip(np.fmax(gap, 0.0) / 100.0 + np.fmin(gap, 0.0) / 100.0, -1.0, 1.0)
+    np.testing.assert_array_equal(regime.score_signal(x), general)
+    assert regime.score_signal(math.nan) == 0.0
