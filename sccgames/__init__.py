@@ -14,7 +14,7 @@ The package is laid out in layers, each a subpackage:
 - ``sccgames.rules``: the rules of interaction, games and regimes (institutions, matching,
   community reputation);
 - ``sccgames.engines``: matches, tournaments, the vectorized society, evolution, measures;
-- ``sccgames.experiments``: experiment files, run folders, sweeps, limits and plots;
+- ``sccgames.experiments``: experiment files, run folders, sweeps and plots;
 - ``sccgames.inference``: likelihoods, fits, model comparison, datasets and findings.
 
 Every public name (and every module, as ``scc.config``) is imported on first use (PEP 562),
@@ -40,11 +40,11 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         Dynamics,
         evolve,
         moran_process,
-        payoff_matrix,
         replicator_dynamics,
     )
     from sccgames.engines.ledger import Ledger
     from sccgames.engines.match import Match
+    from sccgames.engines.metrics import payoff_matrix
     from sccgames.engines.society import Imitation, RoundState, Society, SocietyResults
     from sccgames.engines.tournament import Tournament, TournamentResults
     from sccgames.experiments import plots
@@ -131,7 +131,7 @@ _LAZY: dict[str, str] = {
     "Observation": "sccgames.model.decision",
     "p_cooperate": "sccgames.model.decision",
     "payoff_matrices": "sccgames.rules.games",
-    "payoff_matrix": "sccgames.engines.evolution",
+    "payoff_matrix": "sccgames.engines.metrics",
     "PeerPunishment": "sccgames.rules.institutions",
     "plots": "sccgames.experiments.plots",
     "Population": "sccgames.model.population",

@@ -22,7 +22,8 @@ from typing import Any
 
 #: Module paths before the layers: each old module of ``sccgames`` and where it lives now.
 #: (``sccgames.inference`` kept its name: it is now the package whose functions it
-#: re-exports from ``sccgames.inference.compare``.)
+#: re-exports from ``sccgames.inference.compare``; ``sccgames.limits``, checked by every
+#: layer, stayed where it was.)
 _MOVED: dict[str, str] = {
     **{
         name: f"sccgames.model.{name}"
@@ -38,7 +39,7 @@ _MOVED: dict[str, str] = {
     },
     **{
         name: f"sccgames.experiments.{name}"
-        for name in ("_schema", "config", "demo", "experiment", "limits", "plots", "runs", "sweep")
+        for name in ("_schema", "config", "demo", "experiment", "plots", "runs", "sweep")
     },
     **{
         name: f"sccgames.inference.{name}"

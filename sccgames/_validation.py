@@ -8,7 +8,7 @@ array where a number belongs is refused by name (``"3"`` would otherwise pass as
 and checked element by element, only inside :func:`population_arrays`, which the code that
 stacks a population's profiles enters.
 
-Every real number must also lie within ±:data:`sccgames.experiments.limits.MAX_MAGNITUDE`, so that
+Every real number must also lie within ±:data:`sccgames.limits.MAX_MAGNITUDE`, so that
 the float32 states of a society can hold it and its products with any count a run reaches.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from sccgames.experiments.limits import MAX_MAGNITUDE, shorten
+from sccgames.limits import MAX_MAGNITUDE, shorten
 
 _ARRAYS: ContextVar[bool] = ContextVar("sccgames_population_arrays", default=False)
 
@@ -96,7 +96,7 @@ def check_range(
     Notes
     -----
     Whatever the bounds, the magnitude must be at most
-    :data:`~sccgames.experiments.limits.MAX_MAGNITUDE` (the float32 range check).
+    :data:`~sccgames.limits.MAX_MAGNITUDE` (the float32 range check).
 
     """
     array = as_real(name, value)

@@ -11,7 +11,7 @@ from sccgames._validation import (
     check_range,
     population_arrays,
 )
-from sccgames.experiments.limits import MAX_MAGNITUDE
+from sccgames.limits import MAX_MAGNITUDE
 
 
 def test_check_range_accepts_inside_and_rejects_outside():

@@ -23,8 +23,9 @@ import pandas as pd
 
 from sccgames._validation import check_integer, check_nonnegative, check_probability, check_range
 
-#: Columns :func:`payoff_matrix` reads from a tournament's ``matches`` frame.
-MATCH_COLUMNS = ("player", "name", "opponent", "opponent_name", "payoff")
+# payoff_matrix lives with the other measures, below both the tournament and the dynamics
+from sccgames.engines.metrics import MATCH_COLUMNS as MATCH_COLUMNS
+from sccgames.engines.metrics import _plain, payoff_matrix
 
 
 class Dynamics(enum.Enum):
@@ -40,11 +41,6 @@ class Dynamics(enum.Enum):
 
 
 # --------------------------------------------------------------------------- validation
-def _plain(value: Any) -> Any:
-    """A numpy scalar as the Python number it holds, for readable error messages."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _check_payoffs(payoffs: Any) -> tuple[list[Any], np.ndarray]:
     """Return the type names and the payoff matrix as a float array, or raise."""
     if not isinstance(payoffs, pd.DataFrame):
@@ -96,67 +92,6 @@ def _tidy(types: list[Any], states: np.ndarray, column: str) -> pd.DataFrame:
     return pd.DataFrame({"generation": generation, "type": kind, column: states.ravel()})
 
 
-# --------------------------------------------------------------------------- payoff matrix
-def _player_names(matches: pd.DataFrame) -> pd.Series:
-    as_player = matches[["opponent", "opponent_name"]].set_axis(["player", "name"], axis=1)
-    pairs = pd.concat([matches[["player", "name"]], as_player]).drop_duplicates()
-    pairs = pairs.sort_values("player", kind="stable")
-    if pairs["player"].duplicated().any() or pairs["name"].duplicated().any():
-        raise ValueError(
-            "matches must give each player one name of its own (names label the types), got "
-            f"(player, name) pairs {list(pairs.itertuples(index=False, name=None))}"
-        )
-    return pd.Series(pairs["name"].to_numpy(), index=pairs["player"].to_numpy())
-
-
-def payoff_matrix(matches: pd.DataFrame) -> pd.DataFrame:
-    """Mean per-turn payoff of each player type against each, from a tournament.
-
-    Parameters
-    ----------
-    matches : pandas.DataFrame
-        A tournament's tidy ``matches`` frame, one row per match, repetition and player, with
-        at least the columns of :data:`MATCH_COLUMNS`; ``payoff`` is the mean total payoff
-        per turn (transfers included). A self-play match has one row per repetition, with
-        ``player == opponent``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Square: ``loc[i, j]`` is the mean ``payoff`` of ``i`` against ``j`` over every
-        repetition (self-play on the diagonal); index and columns are the player names in the
-        order of the ``player`` index. A ``ValueError`` says if a column is missing, a payoff
-        is not finite, a player has several names, two share one, or a pair never met.
-
-    """
-    if not isinstance(matches, pd.DataFrame) or matches.empty:
-        got = "an empty one" if isinstance(matches, pd.DataFrame) else type(matches).__name__
-        raise ValueError(f"matches must be a non-empty pandas DataFrame, got {got}")
-    missing = [c for c in MATCH_COLUMNS if c not in matches.columns]
-    if missing:
-        raise ValueError(f"matches lacks the columns {missing}; it needs {list(MATCH_COLUMNS)}")
-    payoff = pd.to_numeric(matches["payoff"], errors="coerce").to_numpy(dtype=float)
-    if not np.isfinite(payoff).all():
-        row = matches.index[np.argmin(np.isfinite(payoff))]
-        value = _plain(matches.loc[row, "payoff"])
-        raise ValueError(f"matches['payoff'] must be a finite number, got {value!r} in row {row!r}")
-    names = _player_names(matches)
-    means = (
-        matches.assign(payoff=payoff)
-        .groupby(["player", "opponent"])["payoff"]
-        .mean()
-        .unstack()
-        .reindex(index=names.index, columns=names.index)
-    )
-    missing = [(names.iloc[i], names.iloc[j]) for i, j in np.argwhere(means.isna().to_numpy())]
-    if missing:
-        raise ValueError(
-            f"matches lacks the (player, opponent) pairs {missing}: every type must have met "
-            "every type, itself included"
-        )
-    labels = names.to_list()
-    index, columns = pd.Index(labels, name="player"), pd.Index(labels, name="opponent")
-    return pd.DataFrame(means.to_numpy(), index=index, columns=columns)
 
 
 # --------------------------------------------------------------------------- replicator

@@ -290,7 +290,7 @@ class Society:
         game = society_game(self.game)
         plan = schedule(self.regime)
         matching = resolve_matching(self.matching)
-        # limits checked before work starts (sccgames.experiments.limits): groups can form
+        # limits checked before work starts (sccgames.limits): groups can form
         size = self.population if isinstance(self.population, int) else self.population.size
         if 2 <= size < game.group_size:  # (a size below 2 is Population's to report)
             raise ValueError(

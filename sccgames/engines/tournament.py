@@ -26,7 +26,8 @@ from tqdm.auto import tqdm
 from sccgames._validation import check_integer, check_probability
 from sccgames.engines.batch import play_batch_columns
 from sccgames.engines.match import _check_domains
-from sccgames.experiments.sweep import worker_pool
+from sccgames.engines.metrics import payoff_matrix
+from sccgames.engines.workers import worker_pool
 from sccgames.model.agents import motive_strategies
 from sccgames.rules.games import society_game
 from sccgames.rules.institutions import PairInstitutions, check_regime, check_schedule_fits
@@ -260,8 +261,6 @@ class TournamentResults:
 
     def payoff_matrix(self) -> pd.DataFrame:
         """Mean payoff per turn of each player (rows) against each other (columns)."""
-        from sccgames.engines.evolution import payoff_matrix
-
         return payoff_matrix(self.matches)
 
     def plot_payoffs(self, ax: Any = None) -> Any:

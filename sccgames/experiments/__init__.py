@@ -2,6 +2,6 @@
 
 :mod:`.config` (experiment files, TOML or YAML) with :mod:`._schema` (their schema),
 :mod:`.experiment` (run, fit, report), :mod:`.runs` (run folders), :mod:`.sweep` (grids
-of points, locally or on Dask), :mod:`.limits` (what is checked before work starts),
-:mod:`.demo` and :mod:`.plots`.
+of points, locally or on Dask), :mod:`.demo` and :mod:`.plots`. What is checked before
+work starts, in every layer, is in :mod:`sccgames.limits`.
 """

@@ -21,12 +21,12 @@ from typing import Any
 
 import scipy.stats
 
+from sccgames import limits
 from sccgames.engines.society import Imitation
-from sccgames.experiments import limits
-from sccgames.experiments.limits import MAX_MAGNITUDE, MAX_MESSAGE, MAX_STRING_LENGTH, shorten
 from sccgames.inference import compare as inference
 from sccgames.inference.datasets import GNEEZY_RUSTICHINI_2000
 from sccgames.inference.published import transfer_test
+from sccgames.limits import MAX_MAGNITUDE, MAX_MESSAGE, MAX_STRING_LENGTH, shorten
 from sccgames.model.population import Discrete
 from sccgames.rules.community import CommunityReputation
 from sccgames.rules.games import GAME_NAMES, PublicGoods, TrustGame
@@ -66,7 +66,7 @@ class ConfigError(ValueError):
         return ConfigError(self.message, self.path, source)
 
 
-#: Longest :class:`ConfigError` line: :data:`sccgames.experiments.limits.MAX_MESSAGE` less room for
+#: Longest :class:`ConfigError` line: :data:`sccgames.limits.MAX_MESSAGE` less room for
 #: the command's prefix (``sccgames validate: ``).
 ERROR_LENGTH = MAX_MESSAGE - 40
 
@@ -113,7 +113,7 @@ class Node:
 class Int(Node):
     """A whole number (never a bool) in ``[low, high]``.
 
-    ``high`` defaults to :data:`INT_MAX`; the limits of :mod:`sccgames.experiments.limits` set it
+    ``high`` defaults to :data:`INT_MAX`; the limits of :mod:`sccgames.limits` set it
     lower.
     """
 
@@ -134,7 +134,7 @@ class Int(Node):
 
 
 #: The largest whole number a file may give anywhere (numpy's int64), unless a limit of
-#: :mod:`sccgames.experiments.limits` is lower.
+#: :mod:`sccgames.limits` is lower.
 INT_MAX = 2**63 - 1
 
 

@@ -30,12 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import scipy.stats
 import yaml
 
+from sccgames import limits
 from sccgames.engines.society import Imitation, Society
 from sccgames.engines.tournament import Tournament, resolve_player
-from sccgames.experiments import limits
 from sccgames.experiments._schema import (
     _EXPERIMENT,
     CHOICE_FILE_SUFFIX,
@@ -52,8 +54,9 @@ from sccgames.experiments._schema import (
 )
 from sccgames.experiments.runs import run_name
 from sccgames.inference.compare import MODELS, Model
+from sccgames.inference.likelihood import CONTEXT_COLUMNS, HISTORY_COLUMNS, check_choice_columns
 from sccgames.model.population import Discrete, Population, fehr_schmidt, resolve_preset
-from sccgames.rules.games import GAME_NAMES
+from sccgames.rules.games import GAME_NAMES, society_game
 from sccgames.rules.institutions import Combined, Schedule
 from sccgames.rules.regimes import NoRegime
 
@@ -620,10 +623,10 @@ class SafeLoader(yaml.SafeLoader):
     """``yaml.SafeLoader`` that refuses duplicate keys and nesting beyond the limit.
 
     Composing a node recurses once per level: deeper than
-    :data:`sccgames.experiments.limits.MAX_DEPTH` is refused before Python's recursion limit is
+    :data:`sccgames.limits.MAX_DEPTH` is refused before Python's recursion limit is
     near. A key given twice in one mapping is an error, as in TOML (PyYAML would keep the last).
     Aliases are not expanded here (they share one object);
-    :func:`sccgames.experiments.limits.check_tree` counts each use of one.
+    :func:`sccgames.limits.check_tree` counts each use of one.
     """
 
     _depth = 0
@@ -751,9 +754,7 @@ def validate(
     if experiment.kind != "fit":
         experiment.build()
     if experiment.fit is not None:
-        from sccgames.inference.fitting import check  # it imports this module
-
-        check(experiment)
+        check_fit_data(experiment)
     for overrides, repetition in sweep_points(experiment):
         if overrides and repetition == 0:
             label = ", ".join(f"{k} = {v!r}" for k, v in overrides.items())
@@ -942,3 +943,129 @@ def _build_society(experiment: Experiment) -> Society:
             imitation=imitation,
             dtype=spec.dtype,
         )
+
+
+# ----------------------------------------------------------------------------- fit data
+#: Columns a file of choice data must have (context columns may be missing: defaults).
+REQUIRED_COLUMNS = ("subject", "round", "cooperated", *HISTORY_COLUMNS)
+
+
+def _payoffs(game: Any) -> tuple[Any, Any]:
+    """``(own, other)`` payoffs of a pairwise game as nested tuples, as choice data hold them."""
+    own, other = society_game(game).motive_payoffs(None)
+    return tuple(tuple(tuple(float(x) for x in row) for row in m) for m in (own, other))
+
+
+def read_choices(path: str | os.PathLike[str], payoffs: Component) -> pd.DataFrame:
+    """Read a ``.csv`` file of choice data for :func:`sccgames.inference.fit`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Columns as :func:`~sccgames.inference.compare.choices_from_society` makes them:
+        :data:`REQUIRED_COLUMNS` (``cooperated`` as true/false or 1/0), and any of
+        :data:`sccgames.inference.CONTEXT_COLUMNS` (missing ones take the defaults of
+        :class:`~sccgames.model.decision.Context`); other columns are kept and not used.
+    payoffs : Component
+        The game the choices were made in (``[fit] payoffs``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        With ``attrs["payoffs"]`` set from the game.
+
+    Raises
+    ------
+    ConfigError
+        At ``fit.data`` for a missing or unreadable file, missing columns, or missing or
+        non-numeric values; at ``fit.payoffs`` for a game the API rejects.
+
+    """
+    path = Path(path)
+    where = "fit.data"
+    try:
+        frame = pd.read_csv(path)
+    except FileNotFoundError:
+        raise ConfigError(f"no such file: {str(path)!r}", where) from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ConfigError(f"cannot read {str(path)!r}: {exc}", where) from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame]
+    if missing:
+        raise ConfigError(
+            f"{path.name} has no column(s) {missing}; choice data need {list(REQUIRED_COLUMNS)}",
+            where,
+        )
+    numeric = [c for c in (*REQUIRED_COLUMNS[1:], *CONTEXT_COLUMNS) if c in frame]
+    for column in numeric:
+        values = frame[column]
+        if values.dtype == bool:
+            values = values.astype(float)
+        values = pd.to_numeric(values, errors="coerce")
+        if values.isna().any():
+            row = int(np.flatnonzero(values.isna().to_numpy())[0])
+            raise ConfigError(
+                f"{path.name}: column {column!r} has a missing or non-numeric value in data "
+                f"row {row + 1}",
+                where,
+            )
+        frame[column] = values.astype(float)
+    if frame.empty:
+        raise ConfigError(
+            f"{path.name} has a header and no rows of choices; expected at least one row",
+            where,
+        )
+    if frame["subject"].isna().any():
+        row = int(np.flatnonzero(frame["subject"].isna().to_numpy())[0])
+        raise ConfigError(
+            f"{path.name}: column 'subject' has a missing value in data row {row + 1}", where
+        )
+    if not frame["cooperated"].isin([0.0, 1.0]).all():
+        raise ConfigError(f"{path.name}: column 'cooperated' must be true/false or 1/0", where)
+    if not (frame["round"] == frame["round"].round()).all():
+        raise ConfigError(f"{path.name}: column 'round' must hold whole numbers", where)
+    _check_ranges(frame, path.name, where)
+    frame["cooperated"] = frame["cooperated"].astype(bool)
+    frame["round"] = frame["round"].astype(np.int64)
+    frame.attrs["payoffs"] = _payoffs(_game(payoffs, "fit.payoffs"))
+    return frame
+
+
+def _check_ranges(frame: pd.DataFrame, name: str, where: str) -> None:
+    """:func:`~.likelihood.check_choice_columns`, as a :class:`ConfigError` at ``where``."""
+    try:
+        check_choice_columns(frame)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}", where) from None
+
+
+def _train_rounds_split(data: pd.DataFrame, spec: FitSpec) -> None:
+    """Raise at ``fit.train_rounds`` unless rounds fall on both sides of it."""
+    k = spec.train_rounds
+    if k is None:
+        return
+    rounds = data["round"]
+    if not ((rounds < k).any() and (rounds >= k).any()):
+        raise ConfigError(
+            f"the data's rounds are {int(rounds.min())}..{int(rounds.max())}; expected rounds "
+            f"both before {k} (to fit) and from {k} on (to predict)",
+            "fit.train_rounds",
+        )
+
+
+def check_fit_data(experiment: Experiment) -> None:
+    """Check a ``[fit]`` section's data without fitting: a ``.csv`` file is read.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and the key path.
+
+    """
+    spec = experiment.fit
+    if spec is None or not spec.from_file:
+        return
+    try:
+        assert spec.payoffs is not None  # parse requires it for a file
+        _train_rounds_split(read_choices(spec.data, spec.payoffs), spec)
+    except ConfigError as exc:
+        raise exc.located(experiment.source) from None

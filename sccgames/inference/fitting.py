@@ -75,14 +75,20 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sccgames.experiments._schema import PUBLISHED
-from sccgames.experiments.config import Component, ConfigError, Experiment, FitSpec, _game
+from sccgames.experiments.config import REQUIRED_COLUMNS as REQUIRED_COLUMNS
+from sccgames.experiments.config import (
+    ConfigError,
+    Experiment,
+    FitSpec,
+    _train_rounds_split,
+    read_choices,
+)
+from sccgames.experiments.config import check_fit_data as check
 from sccgames.experiments.runs import RunFolder, is_complete
 from sccgames.inference import compare as inference
 from sccgames.inference.compare import MODELS, FitResult, Model
-from sccgames.inference.likelihood import check_choice_columns
 from sccgames.inference.published import TransferResult
 from sccgames.inference.published import plot as plot_transfer
-from sccgames.rules.games import society_game
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -107,8 +113,6 @@ LEVEL = 0.95
 RUN_KIND = "fit"
 #: The figure's file name in the run folder (and in its ``report`` folder).
 FIGURE = "predictions.png"
-#: Columns a file of choice data must have (context columns may be missing: defaults).
-REQUIRED_COLUMNS = ("subject", "round", "cooperated", *inference.HISTORY_COLUMNS)
 #: The tables ``sccgames fit`` and ``sccgames report`` print, in order, where present.
 SUMMARY = ("fits", "estimates", "tests", "scores")
 #: Row labels of the training and test rounds (as
@@ -148,127 +152,6 @@ class FitRun:
 
 
 # ----------------------------------------------------------------------------- data
-def _payoffs(game: Any) -> tuple[Any, Any]:
-    """``(own, other)`` payoffs of a pairwise game as nested tuples, as choice data hold them."""
-    own, other = society_game(game).motive_payoffs(None)
-    return tuple(tuple(tuple(float(x) for x in row) for row in m) for m in (own, other))
-
-
-def read_choices(path: str | os.PathLike[str], payoffs: Component) -> pd.DataFrame:
-    """Read a ``.csv`` file of choice data for :func:`sccgames.inference.compare.fit`.
-
-    Parameters
-    ----------
-    path : str or path-like
-        Columns as :func:`~sccgames.inference.compare.choices_from_society` makes them:
-        :data:`REQUIRED_COLUMNS` (``cooperated`` as true/false or 1/0), and any of
-        :data:`sccgames.inference.compare.CONTEXT_COLUMNS` (missing ones take the defaults of
-        :class:`~sccgames.model.decision.Context`); other columns are kept and not used.
-    payoffs : Component
-        The game the choices were made in (``[fit] payoffs``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        With ``attrs["payoffs"]`` set from the game.
-
-    Raises
-    ------
-    ConfigError
-        At ``fit.data`` for a missing or unreadable file, missing columns, or missing or
-        non-numeric values; at ``fit.payoffs`` for a game the API rejects.
-
-    """
-    path = Path(path)
-    where = "fit.data"
-    try:
-        frame = pd.read_csv(path)
-    except FileNotFoundError:
-        raise ConfigError(f"no such file: {str(path)!r}", where) from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ConfigError(f"cannot read {str(path)!r}: {exc}", where) from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame]
-    if missing:
-        raise ConfigError(
-            f"{path.name} has no column(s) {missing}; choice data need {list(REQUIRED_COLUMNS)}",
-            where,
-        )
-    numeric = [c for c in (*REQUIRED_COLUMNS[1:], *inference.CONTEXT_COLUMNS) if c in frame]
-    for column in numeric:
-        values = frame[column]
-        if values.dtype == bool:
-            values = values.astype(float)
-        values = pd.to_numeric(values, errors="coerce")
-        if values.isna().any():
-            row = int(np.flatnonzero(values.isna().to_numpy())[0])
-            raise ConfigError(
-                f"{path.name}: column {column!r} has a missing or non-numeric value in data "
-                f"row {row + 1}",
-                where,
-            )
-        frame[column] = values.astype(float)
-    if frame.empty:
-        raise ConfigError(
-            f"{path.name} has a header and no rows of choices; expected at least one row",
-            where,
-        )
-    if frame["subject"].isna().any():
-        row = int(np.flatnonzero(frame["subject"].isna().to_numpy())[0])
-        raise ConfigError(
-            f"{path.name}: column 'subject' has a missing value in data row {row + 1}", where
-        )
-    if not frame["cooperated"].isin([0.0, 1.0]).all():
-        raise ConfigError(f"{path.name}: column 'cooperated' must be true/false or 1/0", where)
-    if not (frame["round"] == frame["round"].round()).all():
-        raise ConfigError(f"{path.name}: column 'round' must hold whole numbers", where)
-    _check_ranges(frame, path.name, where)
-    frame["cooperated"] = frame["cooperated"].astype(bool)
-    frame["round"] = frame["round"].astype(np.int64)
-    frame.attrs["payoffs"] = _payoffs(_game(payoffs, "fit.payoffs"))
-    return frame
-
-
-def _check_ranges(frame: pd.DataFrame, name: str, where: str) -> None:
-    """:func:`~.likelihood.check_choice_columns`, as a :class:`ConfigError` at ``where``."""
-    try:
-        check_choice_columns(frame)
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {exc}", where) from None
-
-
-def _train_rounds_split(data: pd.DataFrame, spec: FitSpec) -> None:
-    """Raise at ``fit.train_rounds`` unless rounds fall on both sides of it."""
-    k = spec.train_rounds
-    if k is None:
-        return
-    rounds = data["round"]
-    if not ((rounds < k).any() and (rounds >= k).any()):
-        raise ConfigError(
-            f"the data's rounds are {int(rounds.min())}..{int(rounds.max())}; expected rounds "
-            f"both before {k} (to fit) and from {k} on (to predict)",
-            "fit.train_rounds",
-        )
-
-
-def check(experiment: Experiment) -> None:
-    """Check a ``[fit]`` section's data without fitting: a ``.csv`` file is read.
-
-    Raises
-    ------
-    ConfigError
-        Naming the file and the key path.
-
-    """
-    spec = experiment.fit
-    if spec is None or not spec.from_file:
-        return
-    try:
-        assert spec.payoffs is not None  # parse requires it for a file
-        _train_rounds_split(read_choices(spec.data, spec.payoffs), spec)
-    except ConfigError as exc:
-        raise exc.located(experiment.source) from None
-
-
 def choice_data(experiment: Experiment) -> pd.DataFrame:
     """The choice data a ``[fit]`` section names: its society's choices or a ``.csv`` file.
 

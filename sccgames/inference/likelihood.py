@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, log_expit
 
-from sccgames.experiments.limits import MAX_MAGNITUDE, MAX_ROUNDS
+from sccgames.limits import MAX_MAGNITUDE, MAX_ROUNDS
 from sccgames.model import motives
 from sccgames.model.decision import Context
 from sccgames.model.profiles import Profile
@@ -107,7 +107,7 @@ HISTORY_COLUMNS = ("partner_c", "partner_moves", "c_then_c", "after_c", "d_then_
 #: The allowed range of every numeric column of choice data, ``(low, high)`` inclusive: the
 #: ranges :class:`~sccgames.model.decision.Context` documents (probabilities in [0, 1], a partner's
 #: signal in [−1, 1], amounts and score steps >= 0 and within the float32 range check
-#: :data:`sccgames.experiments.limits.MAX_MAGNITUDE`, ``remaining`` >= 0 or infinite), and counts of
+#: :data:`sccgames.limits.MAX_MAGNITUDE`, ``remaining`` >= 0 or infinite), and counts of
 #: observed moves >= 0. A value outside would fit silently to a model of nothing real.
 COLUMN_RANGES: dict[str, tuple[float, float]] = {
     "round": (0.0, float(MAX_ROUNDS)),

@@ -21,7 +21,7 @@ from sccgames._validation import (
     check_probability,
     population_arrays,
 )
-from sccgames.experiments.limits import MAX_COMMUNITIES, MAX_SIZE
+from sccgames.limits import MAX_COMMUNITIES, MAX_SIZE
 from sccgames.model.agents import MotiveAgent, motive_strategies
 from sccgames.model.profiles import Profile, stack_types
 

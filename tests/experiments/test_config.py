@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sccgames as scc
-from sccgames.experiments import config, limits
+from sccgames import limits
+from sccgames.experiments import config
 from sccgames.experiments.config import ConfigError
 
 SOCIETY_TOML = """

@@ -408,7 +408,7 @@ def test_a_worker_whose_parent_is_gone_exits(tmp_path):
         package = types.ModuleType("sccgames")
         package.__path__ = [{str(Path(sccgames.__file__).parent)!r}]
         sys.modules["sccgames"] = package
-        from sccgames.experiments.sweep import _die_with_parent
+        from sccgames.engines.workers import _die_with_parent
         _die_with_parent(2 ** 22 + 1)  # above Linux's default pid_max: no such process
         print("still alive")
         """

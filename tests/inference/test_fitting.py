@@ -244,7 +244,7 @@ def test_infinite_remaining_turns_are_allowed_in_a_csv(tmp_path):
 def test_no_rows_to_fit_is_a_clear_error_not_a_division_by_zero():
     frame = pd.DataFrame({c: [] for c in fitting.REQUIRED_COLUMNS}).astype(float)
     frame["cooperated"] = frame["cooperated"].astype(bool)
-    frame.attrs["payoffs"] = fitting._payoffs("pd")
+    frame.attrs["payoffs"] = config._payoffs("pd")
     with pytest.raises(ValueError, match="no choices to fit: the data have 0 rows"):
         inference.fit("rational", frame, starts=1, seed=0)
 

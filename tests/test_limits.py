@@ -1,4 +1,4 @@
-"""Tests for the limits of experiment files and the API (:mod:`sccgames.experiments.limits`).
+"""Tests for the limits of experiment files and the API (:mod:`sccgames.limits`).
 
 Every finding of issue 21 about inputs that ``validate`` accepted and ``run`` could not
 survive is one exact file here; the command line (in a fresh process, under an address-space
@@ -28,11 +28,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sccgames as scc
-from sccgames.experiments import config, limits
+from sccgames import limits
+from sccgames.experiments import config
 from sccgames.experiments.config import ConfigError
 from tests.files import snapshot
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 #: The address-space limit of the command-line processes: importing sccgames (numpy, scipy,
 #: pandas, axelrod, dask) reserves about 1.7 GB of address space before any work.
 ADDRESS_SPACE = 3 * 2**30
