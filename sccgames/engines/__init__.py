@@ -2,6 +2,6 @@
 
 :mod:`.match` and :mod:`.tournament` (axelrod players), :mod:`.batch` (many matches at
 once), :mod:`.society` (the vectorized society), :mod:`.evolution` (evolutionary dynamics),
-:mod:`.ledger` (the record of a run) and :mod:`.metrics` (measures of social capital,
-``docs/model.md`` §5-6).
+:mod:`.ledger` (the record of a run), :mod:`.metrics` (measures of social capital and a
+tournament's payoff matrix, ``docs/model.md`` §5-6) and :mod:`.workers` (the process pool).
 """
