@@ -194,7 +194,8 @@ def estimate_bytes(raw: dict[str, Any]) -> tuple[int, str]:
     if society is not None:
         size, rounds = society["population"]["size"], society["rounds"]
         domains = len(society.get("domains") or {"economic": 0, "private": 0})
-        types = len(society["population"].get("shares") or {"Citizen": 1})
+        # (without shares, the default population's three types: population.DEFAULT_SHARES)
+        types = len(society["population"].get("shares") or {}) or 3
         agents = size * BYTES_PER_CITIZEN[society.get("dtype", "float32")]
         figures = rounds * (domains + 1 + types) * BYTES_PER_FIGURE_ROW
         total = agents + figures

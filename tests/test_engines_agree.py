@@ -96,8 +96,6 @@ def forced(cls: type, moves: np.ndarray) -> scc.MotiveAgent:
 @pytest.mark.parametrize("game", list(GAMES.values()), ids=list(GAMES))
 def test_same_p_cooperate_turn_by_turn_along_a_forced_history(game, regime, names):
     run, kinds = society_stream(names, game, regime, TURNS)
-    # Match players in the order of the Society's citizens (role 0 is citizen 0)
-    order = [str(k) for k in kinds]
     history = HISTORY.copy()
     society_p = []
     for t in range(TURNS):
@@ -105,13 +103,17 @@ def test_same_p_cooperate_turn_by_turn_along_a_forced_history(game, regime, name
         society_p.append(state.p_cooperate)
         # a role without a move plays C in both engines
         history[t] = state.cooperated
-    players = [forced(PRESETS[name], history[:, i]) for i, name in enumerate(order)]
+        roles = state.role
+    # Match seats the players in the order of the Society's roles (seat 0 plays role 0),
+    # which a fixed pair keeps throughout
+    seat = [0, 1] if roles is None else list(np.argsort(roles, kind="stable"))
+    players = [forced(PRESETS[str(kinds[i])], history[:, i]) for i in seat]
     match = scc.Match(players, turns=TURNS, regime=regime, game=game, seed=0)
     match.play()
     played = np.array([[a == C for a in pair] for pair in match.result])
-    np.testing.assert_array_equal(played, history)
+    np.testing.assert_array_equal(played, history[:, seat])
     match_p = np.array([turn.p_cooperate for turn in match._turns])
-    society_p = np.array(society_p)
+    society_p = np.array(society_p)[:, seat]
     assert np.isfinite(match_p).sum() >= TURNS  # somebody decided every turn
     np.testing.assert_allclose(match_p, society_p, rtol=1e-5, atol=1e-7)
 

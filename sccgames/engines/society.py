@@ -112,6 +112,9 @@ class RoundState:
         known of a stranger just met, may be one number).
     partner : numpy.ndarray or None
         Each citizen's partner (−1: sat out) in a pairwise game; None for group games.
+    role : numpy.ndarray or None
+        Each citizen's role in a game with roles (0: trustor, finder; 1: trustee, owner);
+        None for a game without roles.
 
     """
 
@@ -125,6 +128,7 @@ class RoundState:
     context: Context
     state: State
     partner: np.ndarray | None
+    role: np.ndarray | None = None
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -438,6 +442,7 @@ class _Run:
         self.last_in_group: Any = 0.0  # whether each one's last partner was an insider
         # who meets a new partner this round: True (everybody) or a boolean array
         self.fresh: Any = True
+        self.role_key: np.ndarray | None = None  # draws that give each pair its roles
         self.ever_false_positive = np.zeros(n, dtype=bool)
         # the ledger's totals per citizen: what the regime took, paid and got wrong
         self.fines_paid = np.zeros(n)
@@ -517,10 +522,9 @@ class _Run:
         if self.communities > 1:
             self._remember_communities(self.state, self.fresh)
         state = new_partner(profile, self.state, self.fresh)
-        # roles (trust game, lost wallet): in each pair the citizen with the higher index
-        # takes role 1 (trustee, owner); a role without a move (the owner) acts as C, unseen
+        # roles (trust game, lost wallet): a role without a move (the owner) acts as C, unseen
         game = self.game
-        role = (self.me > meet.partner).astype(np.int8) if game.has_roles else None
+        role = self._roles(meet.partner) if game.has_roles else None
         passive = not all(game.movers)
         acting = active & (role == 0) if passive else active
 
@@ -649,7 +653,24 @@ class _Run:
             context=context,
             state=decide_state,
             partner=self.partner if meet.k == 2 else None,
+            role=role,
         )
+
+    def _roles(self, partner: np.ndarray) -> np.ndarray:
+        """Each citizen's role: in each pair, role 1 (trustee, owner) to one at random.
+
+        A pair's roles are drawn when it forms (a uniform key per citizen, the higher key
+        takes role 1, the higher index on a tie) and kept while it lasts, so that a fixed
+        pair plays its roles throughout and strangers draw theirs at every meeting; a
+        citizen's type or place in the population never decides its role.
+        """
+        fresh = self.fresh
+        if self.role_key is None or fresh is True:
+            self.role_key = self.rng_match.random(self.n)
+        else:
+            self.role_key[fresh] = self.rng_match.random(int(np.count_nonzero(fresh)))
+        mine, theirs = self.role_key, np.take(self.role_key, partner)
+        return ((mine > theirs) | ((mine == theirs) & (self.me > partner))).astype(np.int8)
 
     def _in_group_share(self, meet: _Interactions) -> np.ndarray:
         """Share of each member's group-mates in its own community."""

@@ -494,7 +494,7 @@ _DOMAINS = MapOf(Num())
 _POPULATION = Table(
     {
         "size": (Int(2, limits.MAX_SIZE), REQUIRED),
-        "shares": (MapOf(Num()), {"Citizen": 1.0}),
+        "shares": (MapOf(Num()), None),  # None: the default population's
         "communities": (Int(1, limits.MAX_COMMUNITIES), 1),
         "fehr_schmidt": (Bool(), False),
         "distributions": (MapOf(_distribution_node()), {}),

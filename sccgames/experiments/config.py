@@ -910,11 +910,16 @@ def _build_society(experiment: Experiment) -> Society:
     distributions = fehr_schmidt() if pop.fehr_schmidt else {}
     for key, dist in pop.distributions.items():
         distributions[key] = _distribution(dist, join(join(path, "distributions"), key))
-    for name in pop.shares:
+    for name in pop.shares or {}:
         with _at(join(join(path, "shares"), name)):
             resolve_preset(name)
     with _at(path, ["size", "shares", "communities", "distributions"]):
-        population = Population(pop.size, pop.shares, distributions, pop.communities)
+        population = Population(
+            pop.size,
+            **({} if pop.shares is None else {"shares": pop.shares}),
+            distributions=distributions,
+            communities=pop.communities,
+        )
     if spec.schedule is not None:
         phases = {
             p.start: _regime(p.regime, f"society.schedule[{k}].regime")
@@ -952,7 +957,12 @@ REQUIRED_COLUMNS = ("subject", "round", "cooperated", *HISTORY_COLUMNS)
 
 def _payoffs(game: Any) -> tuple[Any, Any]:
     """``(own, other)`` payoffs of a pairwise game as nested tuples, as choice data hold them."""
-    own, other = society_game(game).motive_payoffs(None)
+    view = society_game(game).motive_payoffs(None)
+    if view.others != 1:
+        raise ValueError(
+            f"choice data need a pairwise game, got {type(game).__name__} played in groups"
+        )
+    own, other = view[:2]
     return tuple(tuple(tuple(float(x) for x in row) for row in m) for m in (own, other))
 
 

@@ -184,17 +184,34 @@ _ROWS = [
 #: sample by construction.
 TARGETS = pd.DataFrame(_ROWS, columns=list(_COLUMNS))
 
-#: Default parameters :func:`calibrate` estimates, with their search bounds. The bounds are
-#: chosen wide enough to hold every value the model's documents consider and narrow
-#: enough for a short search.
+#: Default parameters :func:`calibrate` estimates, with their search bounds: the profile
+#: fields that set how strongly each motive speaks in the targets' designs (β, the norm, its
+#: harm weight and threshold, the speed at which compliance is learnt, warm glow, sympathy,
+#: the two Fehr–Schmidt weights, conformity). The bounds are chosen wide enough to hold every
+#: value the model's documents consider and narrow enough for a short search.
 PARAMETERS: dict[str, tuple[float, float]] = {
-    "beta": (0.5, 3.0),
+    "beta": (0.25, 3.0),
     "moral.norm": (0.0, 3.0),
-    "moral.harm_weight": (0.0, 1.5),
+    "moral.harm_weight": (0.0, 2.0),
+    "moral.threshold": (0.3, 0.8),
     "moral.compliance_learning": (0.02, 0.5),
     "emotion.warm_glow": (0.0, 2.0),
-    "emotion.guilt": (0.0, 1.0),
+    "emotion.sympathy": (0.0, 1.0),
+    "emotion.envy": (0.0, 1.5),
+    "emotion.guilt": (0.0, 0.95),
+    "social.conformity": (0.0, 2.0),
 }
+
+#: Parameters of the designs :func:`calibrate` estimates with the profile's: what the
+#: wallet's key and cards are worth to its owner (:class:`~sccgames.LostWallet`'s
+#: ``owner_value``), which only the return rate without money reveals [Cohn2019]_.
+DESIGN_PARAMETERS: dict[str, tuple[float, float]] = {"wallet.owner_value": (0.0, 2.0)}
+
+
+def _design_default(path: str) -> float:
+    if path != "wallet.owner_value":
+        raise ValueError(f"unknown design parameter {path!r} (known: {list(DESIGN_PARAMETERS)})")
+    return float(LostWallet().owner_value)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -225,6 +242,17 @@ def default_value(path: str) -> float:
     for name in path.split("."):
         value = getattr(value, name)
     return float(value)
+
+
+def _default(path: str) -> float:
+    """The default of a profile path or of a design parameter."""
+    return _design_default(path) if path in DESIGN_PARAMETERS else default_value(path)
+
+
+def _split(values: Mapping[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    """Profile defaults and design values, apart."""
+    design = {k: v for k, v in values.items() if k in DESIGN_PARAMETERS}
+    return {k: v for k, v in values.items() if k not in design}, design
 
 
 def _get(profile: Profile, path: str) -> Any:
@@ -321,13 +349,20 @@ def classify(schedules: np.ndarray) -> np.ndarray:
     return np.where(free, "free_rider", np.where(rising, "conditional_cooperator", "other"))
 
 
-def _pd_one_shot(population: Population, seed: int) -> dict[str, float]:
+def _pd_one_shot(
+    population: Population, seed: int, design: Mapping[str, float]
+) -> dict[str, float]:
     return {"pd_first_round": float(_cooperation(population, 1, seed)[0])}
 
 
-def _lost_wallet(population: Population, seed: int) -> dict[str, float]:
+def _lost_wallet(
+    population: Population, seed: int, design: Mapping[str, float]
+) -> dict[str, float]:
+    value = design.get("wallet.owner_value", LostWallet().owner_value)
     rate = {
-        key: float(_cooperation(population, 1, seed, game=LostWallet(money=money))[0])
+        key: float(
+            _cooperation(population, 1, seed, game=LostWallet(money=money, owner_value=value))[0]
+        )
         for key, money in WALLET_MONEY.items()
     }
     return {
@@ -340,12 +375,16 @@ def _lost_wallet(population: Population, seed: int) -> dict[str, float]:
     }
 
 
-def _public_goods(population: Population, seed: int) -> dict[str, float]:
+def _public_goods(
+    population: Population, seed: int, design: Mapping[str, float]
+) -> dict[str, float]:
     c = _cooperation(population, PG_ROUNDS, seed, game="public_goods")
     return {"pg_first_round": float(c[0]), "pg_last_round": float(c[-1])}
 
 
-def _public_goods_punishment(population: Population, seed: int) -> dict[str, float]:
+def _public_goods_punishment(
+    population: Population, seed: int, design: Mapping[str, float]
+) -> dict[str, float]:
     plain = _cooperation(population, PG_ROUNDS, seed, game="public_goods")
     punished = _cooperation(
         population, PG_ROUNDS, seed, game="public_goods", regime=PeerPunishment()
@@ -356,7 +395,9 @@ def _public_goods_punishment(population: Population, seed: int) -> dict[str, flo
     }
 
 
-def _strategy_method(population: Population, seed: int) -> dict[str, float]:
+def _strategy_method(
+    population: Population, seed: int, design: Mapping[str, float]
+) -> dict[str, float]:
     kinds = classify(contribution_schedules(population, seed))
     return {
         "conditional_cooperators": float(np.mean(kinds == "conditional_cooperator")),
@@ -365,8 +406,9 @@ def _strategy_method(population: Population, seed: int) -> dict[str, float]:
 
 
 #: The simulated designs by name: each plays one experiment on a population with one seed
-#: and returns the statistics it measures. Every row of :data:`TARGETS` names one.
-DESIGNS: dict[str, Callable[[Population, int], dict[str, float]]] = {
+#: (and the values of :data:`DESIGN_PARAMETERS` it is given; their defaults otherwise) and
+#: returns the statistics it measures. Every row of :data:`TARGETS` names one.
+DESIGNS: dict[str, Callable[[Population, int, Mapping[str, float]], dict[str, float]]] = {
     "pd_one_shot": _pd_one_shot,
     "lost_wallet": _lost_wallet,
     "public_goods": _public_goods,
@@ -400,20 +442,25 @@ def simulate(
     population: Population,
     seeds: Sequence[int] = (1, 2, 3, 4, 5),
     targets: pd.DataFrame | None = None,
+    design: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Every target's statistic on ``population``, once per seed.
 
     Each design the targets need is played once per seed, with that seed (so two
-    populations compared over the same seeds share their random numbers). Returns a tidy
-    table with columns ``statistic``, ``seed``, ``value``.
+    populations compared over the same seeds share their random numbers), and with the
+    values of :data:`DESIGN_PARAMETERS` in ``design`` (their defaults otherwise). Returns a
+    tidy table with columns ``statistic``, ``seed``, ``value``.
     """
+    design = dict(design or {})
+    for path in design:
+        _design_default(path)
     targets = _check_targets(TARGETS if targets is None else targets)
     seeds = _check_seeds(seeds)
     wanted = set(targets["statistic"])
     rows = []
-    for design in dict.fromkeys(targets["design"]):
+    for name in dict.fromkeys(targets["design"]):
         for seed in seeds:
-            for statistic, value in DESIGNS[design](population, int(seed)).items():
+            for statistic, value in DESIGNS[name](population, int(seed), design).items():
                 if statistic in wanted:
                     rows.append({"statistic": statistic, "seed": int(seed), "value": value})
     found = {r["statistic"] for r in rows}
@@ -480,7 +527,7 @@ def _check_parameters(parameters: Mapping[str, tuple[float, float]]) -> dict[str
         raise ValueError(f"parameters must map profile paths to (low, high), got {parameters!r}")
     checked = {}
     for path, bounds in parameters.items():
-        default_value(path)
+        _default(path)
         if not (isinstance(bounds, Sequence) and len(bounds) == 2) or not bounds[0] < bounds[1]:
             raise ValueError(f"parameters[{path!r}] must be bounds (low, high) with low < high")
         checked[path] = (float(bounds[0]), float(bounds[1]))
@@ -509,8 +556,9 @@ def objective_function(
 
     def objective(x: np.ndarray) -> float:
         theta = low + np.clip(x, 0.0, 1.0) * (high - low)
-        pop = with_defaults(population, dict(zip(paths, theta.tolist(), strict=True)))
-        sim = simulate(pop, seeds, targets).groupby("statistic")["value"].mean()
+        profile, design = _split(dict(zip(paths, theta.tolist(), strict=True)))
+        pop = with_defaults(population, profile)
+        sim = simulate(pop, seeds, targets, design).groupby("statistic")["value"].mean()
         return float((((sim.reindex(names).to_numpy() - mid) / half) ** 2).sum())
 
     return objective
@@ -535,8 +583,9 @@ def calibrate(
 
     Parameters
     ----------
-    parameters : mapping of str to (low, high), default :data:`PARAMETERS`
-        Profile paths and their search bounds.
+    parameters : mapping of str to (low, high), optional
+        Profile paths (and keys of :data:`DESIGN_PARAMETERS`) with their search bounds;
+        :data:`PARAMETERS` and :data:`DESIGN_PARAMETERS` by default.
     targets : DataFrame, default :data:`TARGETS`
         Targets with the columns of :data:`TARGETS`.
     seeds : sequence of int, default (1, 2, 3)
@@ -553,7 +602,9 @@ def calibrate(
         Scrambles the Sobol design.
 
     """
-    parameters = _check_parameters(PARAMETERS if parameters is None else parameters)
+    parameters = _check_parameters(
+        {**PARAMETERS, **DESIGN_PARAMETERS} if parameters is None else parameters
+    )
     targets = _check_targets(TARGETS if targets is None else targets)
     seeds = _check_seeds(seeds)
     if not (isinstance(maxiter, int) and maxiter >= 0):
@@ -592,14 +643,14 @@ def calibrate(
     estimates = pd.DataFrame(
         {
             "parameter": paths,
-            "default": [default_value(p) for p in paths],
+            "default": [_default(p) for p in paths],
             "low": low,
             "high": high,
             "estimate": theta,
         }
     )
-    fitted_pop = with_defaults(population, dict(zip(paths, theta.tolist(), strict=True)))
-    table = compare(simulate(fitted_pop, seeds, targets), targets)
+    profile, design = _split(dict(zip(paths, theta.tolist(), strict=True)))
+    table = compare(simulate(with_defaults(population, profile), seeds, targets, design), targets)
     return CalibrationResult(
         targets=table,
         estimates=estimates,

@@ -186,10 +186,16 @@ class Utilities(NamedTuple):
 
 
 class Payoffs(NamedTuple):
-    """Material payoffs indexed ``[my action, partner's action]`` (0 = C, 1 = D)."""
+    """Material payoffs indexed ``[my action, partner's action]`` (0 = C, 1 = D).
+
+    ``others`` is how many others receive ``other``: 1 in a pair; ``k − 1`` in a group game
+    of k seen through one representative partner, where a defection harms every other
+    member of the group (the moral norm weighs the whole harm, ``docs/model.md`` §2).
+    """
 
     own: np.ndarray
     other: np.ndarray
+    others: float = 1.0
 
 
 def initial_state(profile: Profile) -> State:
@@ -323,7 +329,7 @@ def motive_utilities(
     salience = context.salience
     effective_norm = motives.framed_norm(state.norm, m.framing, salience, m.framing_half)
     condition = motives.conditionality(state.compliance, m.conditionality, m.threshold, m.width)
-    harm = motives.expected_harm(p_hat, payoffs.other)
+    harm = motives.scaled(payoffs.others, motives.expected_harm(p_hat, payoffs.other))
     moral = motives.moral_utility(effective_norm, condition, m.harm_weight, harm)
 
     emotion = motives.emotion_utility(

@@ -63,6 +63,16 @@ class Discrete:
         )
 
 
+#: The default population's motive types and their shares: the types Fischbacher, Gächter
+#: and Fehr found with the strategy method [FischbacherGachterFehr2001]_ — half conditional
+#: cooperators (``Citizen``: a norm that holds as far as others keep it, conformity,
+#: inequity aversion), 30% free riders (``HomoEconomicus``), and the remaining fifth (their
+#: hump-shaped and unclassified contributors) as the one unconditional type among the
+#: presets (``Moralist``), since a hump-shaped schedule has no preset. Every default
+#: parameter is estimated on this mix (:mod:`sccgames.calibration`).
+DEFAULT_SHARES: dict[str, float] = {"Citizen": 0.5, "HomoEconomicus": 0.3, "Moralist": 0.2}
+
+
 def fehr_schmidt() -> dict[str, Discrete]:
     """The distribution of inequity aversion Fehr and Schmidt inferred from experiments.
 
@@ -169,8 +179,9 @@ class Population:
     ----------
     size : int
         Number of citizens (>= 2).
-    shares : mapping, default ``{"Citizen": 1.0}``
-        Share of each type, keyed by preset name (``"HomoEconomicus"``), preset class, or a
+    shares : mapping, default :data:`DEFAULT_SHARES`
+        Share of each type (by default half Citizens, 30% Homo Economicus, 20% Moralists,
+        as people sort into types [FischbacherGachterFehr2001]_), keyed by preset name (``"HomoEconomicus"``), preset class, or a
         name given in ``profiles``; shares sum to 1.
         Counts are the shares times ``size``, rounded by largest remainder (no randomness).
     distributions : mapping, optional
@@ -196,7 +207,7 @@ class Population:
     """
 
     size: int
-    shares: Mapping[Any, float] = field(default_factory=lambda: {"Citizen": 1.0})
+    shares: Mapping[Any, float] = field(default_factory=lambda: dict(DEFAULT_SHARES))
     distributions: Mapping[str, Any] = field(default_factory=dict)
     communities: int = 1
     profiles: Mapping[str, Profile] = field(default_factory=dict)

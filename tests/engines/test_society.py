@@ -621,3 +621,24 @@ def test_generalized_trust_learns_from_strangers_and_forgets():
     # homines economici defect on strangers: what they believe of one falls toward 0
     trust = state.by_type["trust"].iloc[0]
     np.testing.assert_allclose(trust, 0.5 * 2 / (2 + seen), atol=0.01)
+
+
+def test_roles_are_drawn_at_random_whatever_the_type_and_kept_by_a_fixed_pair():
+    """Roles never follow a citizen's type or index (types are built in blocks)."""
+    from scipy.stats import binomtest
+
+    population = scc.Population(2000, shares={"Citizen": 0.5, "HomoEconomicus": 0.5})
+    run = scc.Society(population, 5, game=scc.LostWallet(), seed=3).stream()
+    first = run.type_index == 0
+    roles = [state.role.copy() for state in run]
+    for role in roles:  # half of each type finds, half owns (binomial, two-sided)
+        assert binomtest(int((role[first] == 0).sum()), int(first.sum())).pvalue > 1e-3
+        assert ((role == 0).sum()) == population.size // 2  # one finder per pair
+    # strangers draw their roles anew at every meeting
+    assert (roles[0] != roles[1]).mean() > 0.3
+    fixed = scc.Society(
+        population, 5, game=scc.LostWallet(), seed=3, matching=scc.FixedPartners(rematch=0.0)
+    ).stream()
+    kept = [state.role.copy() for state in fixed]
+    assert all((r == kept[0]).all() for r in kept)
+    assert binomtest(int((kept[0][first] == 0).sum()), int(first.sum())).pvalue > 1e-3

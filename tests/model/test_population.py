@@ -141,8 +141,9 @@ def test_resolve_preset_rejects_non_names(spec):
 # --------------------------------------------------------------------------- counts
 
 
-def test_counts_default_population_is_all_citizens():
-    assert Population(7).counts() == {"Citizen": 7}
+def test_counts_of_the_default_population_round_its_shares():
+    # quotas 3.5, 2.1, 1.4: largest remainders give the spare seat to the Citizens
+    assert Population(7).counts() == {"Citizen": 4, "Homo Economicus": 2, "Moralist": 1}
 
 
 @pytest.mark.parametrize(
@@ -459,7 +460,7 @@ def test_custom_profiles_by_name():
 
 
 def test_custom_profile_may_shadow_a_preset_name():
-    population = Population(4, profiles={"Citizen": Profile(beta=4.0)})
+    population = Population(4, {"Citizen": 1.0}, profiles={"Citizen": Profile(beta=4.0)})
     assert population.build(np.random.default_rng(0)).profile.beta == 4.0
 
 
@@ -523,3 +524,16 @@ def test_cast_profile_keeps_horizon_arrays_valid():
     assert cast.rational.horizon.dtype == np.float32
     np.testing.assert_array_equal(cast.rational.horizon, profile.rational.horizon)
     assert set(np.unique(cast.rational.horizon)) == {0.0, 1.0}
+
+
+def test_the_default_population_is_the_documented_mix_and_the_memory_estimate_counts_it():
+    from sccgames import limits
+    from sccgames.population import DEFAULT_SHARES
+
+    counts = scc.Population(1000).counts()
+    assert counts == {"Citizen": 500, "Homo Economicus": 300, "Moralist": 200}
+    raw = {"society": {"rounds": 10, "population": {"size": 1000}}}
+    explicit = {"society": {"rounds": 10, "population": {"size": 1000, "shares": DEFAULT_SHARES}}}
+    assert limits.estimate_bytes(raw)[0] == limits.estimate_bytes(explicit)[0]
+    one = {"society": {"rounds": 10, "population": {"size": 1000, "shares": {"Citizen": 1}}}}
+    assert limits.estimate_bytes(one)[0] < limits.estimate_bytes(raw)[0]
