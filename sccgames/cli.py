@@ -113,9 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
             "writes it to a new file."
         ),
     )
-    calibrate.add_argument(
-        "--size", type=_whole_number(2), default=2000, help="citizens (2000)"
-    )
+    calibrate.add_argument("--size", type=_whole_number(2), default=2000, help="citizens (2000)")
     calibrate.add_argument("--seeds", type=_positive_int, default=3, help="seeds 1..N (3)")
     calibrate.add_argument(
         "--maxiter", type=_whole_number(0), default=150, help="Nelder-Mead iterations (150)"

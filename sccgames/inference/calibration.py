@@ -490,6 +490,94 @@ def compare(simulated: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.
     return table
 
 
+# --------------------------------------------------------------------------- robustness
+def robust_paths() -> list[str]:
+    """Every continuous default of :class:`Profile`: all but the horizon, a choice of rule."""
+    return [p for p in _paths() if p != "rational.horizon"]
+
+
+def perturbed(
+    paths: Sequence[str], draws: int = 64, spread: float = 0.1, seed: int = 0
+) -> np.ndarray:
+    """Defaults moved by up to ``±spread``: an array (draws × paths).
+
+    A scrambled Sobol design [Sobol1967]_ (a Latin hypercube when ``draws`` is not a power
+    of two) puts each parameter at ``default · (1 + spread · (2u − 1))``, clipped to [0, 1]
+    for a parameter that is a probability or a share.
+    """
+    if not (isinstance(draws, int) and draws >= 2):
+        raise ValueError(f"draws must be an integer >= 2, got {draws!r}")
+    if not (isinstance(spread, int | float) and 0 < spread < 1):
+        raise ValueError(f"spread must be a number in (0, 1), got {spread!r}")
+    if not paths:
+        raise ValueError("parameters must name at least one profile path")
+    defaults = np.array([default_value(p) for p in paths])
+    if draws & (draws - 1) == 0:
+        u = qmc.Sobol(len(paths), scramble=True, seed=seed).random(draws)
+    else:
+        u = qmc.LatinHypercube(len(paths), seed=seed).random(draws)
+    x = defaults * (1.0 + spread * (2.0 * u - 1.0))
+    capped = [j for j, p in enumerate(paths) if _is_share(p)]
+    x[:, capped] = np.minimum(x[:, capped], _SHARE_MAX)
+    return x
+
+
+#: Largest value a perturbed share or probability takes: just below 1, since some (δ, the
+#: Fehr–Schmidt guilt) must stay below 1.
+_SHARE_MAX = 0.99
+
+
+def _is_share(path: str) -> bool:
+    """Whether the profile refuses ``path`` above 1 (a probability, a share, δ, guilt)."""
+    try:
+        _set(Profile(), path, 1.0 + 1e-9)
+    except ValueError:
+        return True
+    return False
+
+
+def target_robustness(
+    draws: int = 64,
+    spread: float = 0.1,
+    seed: int = 0,
+    *,
+    parameters: Sequence[str] | None = None,
+    size: int = 2000,
+    seeds: Sequence[int] = (1, 2, 3),
+    targets: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The share of draws of the defaults, each moved by up to ``±spread``, meeting each target.
+
+    Every draw (:func:`perturbed`) runs every design once per seed on ``Population(size)``
+    with the moved defaults; a target holds at a draw when the mean over ``seeds`` is in its
+    range. Returns one row per target: ``statistic``, ``fitted``, ``share`` (of draws),
+    ``low``, ``high``, ``min`` and ``max`` (of the statistic over the draws).
+    """
+    targets = _check_targets(TARGETS if targets is None else targets)
+    seeds = _check_seeds(seeds)
+    paths = list(robust_paths() if parameters is None else parameters)
+    x = perturbed(paths, draws, spread, seed)
+    means = []
+    for point in x:
+        pop = with_defaults(Population(size), dict(zip(paths, point.tolist(), strict=True)))
+        sim = simulate(pop, seeds, targets).groupby("statistic")["value"].mean()
+        means.append(sim.reindex(targets["statistic"]).to_numpy())
+    values = np.array(means)
+    low, high = targets["low"].to_numpy(), targets["high"].to_numpy()
+    holds = (values >= low) & (values <= high)
+    return pd.DataFrame(
+        {
+            "statistic": targets["statistic"].to_numpy(),
+            "fitted": targets["fitted"].to_numpy() if "fitted" in targets else True,
+            "share": holds.mean(axis=0),
+            "low": low,
+            "high": high,
+            "min": values.min(axis=0),
+            "max": values.max(axis=0),
+        }
+    )
+
+
 # --------------------------------------------------------------------------- calibration
 @dataclass(frozen=True)
 class CalibrationResult:

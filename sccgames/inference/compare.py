@@ -185,9 +185,7 @@ def choices_from_match(match: Any) -> pd.DataFrame:
     """
     movers = society_game(match.game).movers
     agents = [
-        i
-        for i, player in enumerate(match.players)
-        if isinstance(player, MotiveAgent) and movers[i]
+        i for i, player in enumerate(match.players) if isinstance(player, MotiveAgent) and movers[i]
     ]
     if not agents:
         raise ValueError("choices_from_match needs a match with at least one MotiveAgent")

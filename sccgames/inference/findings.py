@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
-from scipy.stats import qmc
 
 from sccgames.engines.society import Society
 from sccgames.inference import calibration as _calibration
@@ -364,19 +363,9 @@ def robustness(
     else:
         known = [*HEADLINES, *targets.index]
         raise ValueError(f"unknown finding {finding!r}: give a callable or one of {known}")
-    if not (isinstance(draws, int) and draws >= 2):
-        raise ValueError(f"draws must be an integer >= 2, got {draws!r}")
-    if not (isinstance(spread, int | float) and 0 < spread < 1):
-        raise ValueError(f"spread must be a number in (0, 1), got {spread!r}")
-    paths = list(_calibration.PARAMETERS if parameters is None else parameters)
-    if not paths:
-        raise ValueError("parameters must name at least one profile path")
+    paths = list(_calibration.robust_paths() if parameters is None else parameters)
+    x = _calibration.perturbed(paths, draws, spread, seed)
     defaults = np.array([_calibration.default_value(p) for p in paths])
-    if draws & (draws - 1) == 0:
-        u = qmc.Sobol(len(paths), scramble=True, seed=seed).random(draws)
-    else:
-        u = qmc.LatinHypercube(len(paths), seed=seed).random(draws)
-    x = defaults * (1.0 + spread * (2.0 * u - 1.0))
     values = np.array(
         [compute(dict(zip(paths, point.tolist(), strict=True))) for point in x], float
     )

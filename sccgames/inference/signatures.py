@@ -420,8 +420,10 @@ def run(
 ) -> pd.DataFrame:
     """Play the designed experiments on ``population`` and test all four signatures.
 
-    1. One round of a one-shot, unwatched prisoner's dilemma among strangers:
-       :func:`cooperation_without_reason` (each citizen one independent choice).
+    1. :func:`cooperation_without_reason` in the lost wallets of step 3 (every amount
+       pooled: a wallet is one-shot and unwatched, and keeping it always pays), and in one
+       round of a one-shot, unwatched prisoner's dilemma among strangers (each citizen one
+       independent choice), the row ``"cooperation_without_reason (prisoner's dilemma)"``.
     2. The crowding-out design of ``findings.crowding_out`` [GneezyRustichini2000]_: no
        regime, then a small private ``SocialCredit`` fine (no reward, no score, private
        scores) from ``phases[0]`` to ``phases[1]``, then none to ``phases[2]``. Each phase
@@ -441,7 +443,7 @@ def run(
         int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(2 + len(money))
     ]
     one_shot = choices_from_society(Society(population, 1, seed=seeds[0]))
-    tests = [cooperation_without_reason(one_shot, null=null)]
+    tests = []
     small = SocialCredit(fine=fine, reward=0.0, score_up=0.0, score_down=0.0, public_scores=False)
     plans = {"": Schedule({0: NoRegime(), phases[0]: small, phases[1]: NoRegime()})}
     if control:
@@ -459,7 +461,13 @@ def run(
     for w, s in zip(money, seeds[2:], strict=True):
         found = choices_from_society(Society(population, 1, game=LostWallet(money=w), seed=s))
         wallets.append(found.assign(money=w))
-    tests.append(money_effect(pd.concat(wallets, ignore_index=True)))
+    wallet = pd.concat(wallets, ignore_index=True)
+    tests.append(money_effect(wallet))
+    pd_test = cooperation_without_reason(one_shot, null=null)
+    tests += [
+        cooperation_without_reason(wallet, null=null),
+        replace(pd_test, name=pd_test.name + " (prisoner's dilemma)"),
+    ]
     return to_frame(tests)
 
 

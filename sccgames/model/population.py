@@ -70,7 +70,7 @@ class Discrete:
 #: hump-shaped and unclassified contributors) as the one unconditional type among the
 #: presets (``Moralist``), since a hump-shaped schedule has no preset. Every default
 #: parameter is estimated on this mix (:mod:`sccgames.calibration`).
-DEFAULT_SHARES: dict[str, float] = {"Citizen": 0.5, "HomoEconomicus": 0.3, "Moralist": 0.2}
+DEFAULT_SHARES: dict[str, float] = {"Citizen": 0.55, "HomoEconomicus": 0.3, "Moralist": 0.15}
 
 
 def fehr_schmidt() -> dict[str, Discrete]:
@@ -181,8 +181,9 @@ class Population:
         Number of citizens (>= 2).
     shares : mapping, default :data:`DEFAULT_SHARES`
         Share of each type (by default half Citizens, 30% Homo Economicus, 20% Moralists,
-        as people sort into types [FischbacherGachterFehr2001]_), keyed by preset name (``"HomoEconomicus"``), preset class, or a
-        name given in ``profiles``; shares sum to 1.
+        as people sort into types [FischbacherGachterFehr2001]_), keyed by preset name
+        (``"HomoEconomicus"``), preset class, or a name given in ``profiles``; shares sum
+        to 1.
         Counts are the shares times ``size``, rounded by largest remainder (no randomness).
     distributions : mapping, optional
         Profile parameters drawn per citizen, keyed by path (``"emotion.envy"``, ``"beta"``,
