@@ -116,10 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--size", type=_whole_number(2), default=2000, help="citizens (2000)")
     calibrate.add_argument("--seeds", type=_positive_int, default=3, help="seeds 1..N (3)")
     calibrate.add_argument(
-        "--maxiter", type=_whole_number(0), default=150, help="Nelder-Mead iterations (150)"
+        "--maxiter", type=_whole_number(0), default=600, help="Nelder-Mead iterations (600)"
     )
     calibrate.add_argument(
-        "--screen", type=_positive_int, default=32, help="Sobol points, a power of 2 (32)"
+        "--screen", type=_positive_int, default=256, help="Sobol points, a power of 2 (256)"
     )
     calibrate.add_argument(
         "--output", type=Path, default=None, help="a new markdown file for the report"

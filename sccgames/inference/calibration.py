@@ -186,20 +186,22 @@ TARGETS = pd.DataFrame(_ROWS, columns=list(_COLUMNS))
 
 #: Default parameters :func:`calibrate` estimates, with their search bounds: the profile
 #: fields that set how strongly each motive speaks in the targets' designs (β, the norm, its
-#: harm weight and threshold, the speed at which compliance is learnt, warm glow, sympathy,
-#: the two Fehr–Schmidt weights, conformity). The bounds are chosen wide enough to hold every
-#: value the model's documents consider and narrow enough for a short search.
+#: harm weight and threshold, where perceived compliance starts and how fast it learns, warm
+#: glow, guilt, conformity). Envy and sympathy keep their published or chosen values. The
+#: bounds hold every value the model's documents consider; β is kept at most 1.2, and
+#: conformity and the learning of compliance are bounded below, so that the search does not
+#: end where choices are so precise that the targets sit on a knife edge, or where
+#: contributions barely follow others' (two local optima of the objective).
 PARAMETERS: dict[str, tuple[float, float]] = {
-    "beta": (0.25, 3.0),
+    "beta": (0.25, 1.2),
     "moral.norm": (0.0, 3.0),
-    "moral.harm_weight": (0.0, 2.0),
+    "moral.harm_weight": (0.0, 3.0),
     "moral.threshold": (0.3, 0.8),
-    "moral.compliance_learning": (0.02, 0.5),
+    "moral.initial_compliance": (0.5, 0.9),
+    "moral.compliance_learning": (0.15, 0.6),
     "emotion.warm_glow": (0.0, 2.0),
-    "emotion.sympathy": (0.0, 1.0),
-    "emotion.envy": (0.0, 1.5),
     "emotion.guilt": (0.0, 0.95),
-    "social.conformity": (0.0, 2.0),
+    "social.conformity": (1.0, 3.0),
 }
 
 #: Parameters of the designs :func:`calibrate` estimates with the profile's: what the
@@ -657,8 +659,8 @@ def calibrate(
     targets: pd.DataFrame | None = None,
     seeds: Sequence[int] = (1, 2, 3),
     size: int = 2000,
-    maxiter: int = 150,
-    screen: int = 32,
+    maxiter: int = 600,
+    screen: int = 256,
     population: Population | None = None,
     seed: int = 0,
 ) -> CalibrationResult:
@@ -680,9 +682,9 @@ def calibrate(
         Seeds of every evaluation (common random numbers).
     size : int, default 2000
         Citizens of the default population ``Population(size)``.
-    maxiter : int, default 150
+    maxiter : int, default 600
         Nelder–Mead iterations (>= 0).
-    screen : int, default 32
+    screen : int, default 256
         Sobol points (a power of two, >= 1).
     population : Population, optional
         The population whose defaults are moved; ``Population(size)`` by default.

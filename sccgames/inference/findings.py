@@ -127,7 +127,11 @@ def crowding_out(
     ``before``, ``during``, ``after`` (mean cooperation over each phase's last ``window``
     rounds), ``norm_after`` (mean norm at the end).
     """
-    pop = Population(size, distributions={"legitimacy.initial": Discrete((legitimacy,), (1.0,))})
+    pop = Population(
+        size,
+        {"Citizen": 1.0},  # the type whose norm a fine can crowd out, alone
+        distributions={"legitimacy.initial": Discrete((legitimacy,), (1.0,))},
+    )
     pop = _moved(pop, defaults)
     small = SocialCredit(fine=fine, reward=0.0, score_up=0.0, score_down=0.0, public_scores=False)
     plans = {"fine": Schedule({0: NoRegime(), 20: small, 60: NoRegime()}), "control": None}

@@ -403,7 +403,11 @@ MONEY = (0.0, 2.0, 14.0)
 
 def crowding_out_population(size: int = 1000, legitimacy: float = 0.2) -> Population:
     """The population of ``findings.crowding_out``: ``Citizen``, low starting legitimacy."""
-    return Population(size, distributions={"legitimacy.initial": Discrete((legitimacy,), (1.0,))})
+    return Population(
+        size,
+        {"Citizen": 1.0},
+        distributions={"legitimacy.initial": Discrete((legitimacy,), (1.0,))},
+    )
 
 
 def run(

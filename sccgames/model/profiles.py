@@ -145,10 +145,9 @@ class RationalParams:
         φ in [0, 1], how fast what was learned about strangers fades. Generalized trust is
         a Beta belief: τ worth ``prior_strength`` draws plus, for each earlier partner, its
         share of C as one draw, the counts discounted by ``1 − φ`` whenever a partner is
-        added, so it rests on about the last ``1 / φ`` partners. Chosen so that this memory
-        equals that of perceived compliance (``MoralParams.compliance_learning = 0.1``):
-        both learn what others do from the same moves. 0 never forgets, 1 remembers only
-        the last partner.
+        added, so it rests on about the last ``1 / φ`` partners. Chosen so that generalized trust
+        rests on about the last ten partners. 0 never forgets, 1 remembers only the last
+        partner.
 
     """
 
@@ -216,22 +215,27 @@ class MoralParams:
 
     Parameters
     ----------
-    norm : float, default 1.0
-        Baseline norm strength n₀, payoff units, in [0, norm_max]. Chosen so that the norm
-        is worth half the default temptation ``T − R = 2`` before harm is counted.
+    norm : float, default 0.05
+        Baseline norm strength n₀, payoff units, in [0, norm_max]. Calibrated: estimated
+        with the other defaults marked so by ``sccgames calibrate``
+        (``docs/calibration.md``): the default person's norm is weak, and its moral concern
+        is the harm a violation does (``harm_weight``).
     norm_max : float, default 5.0
         Ceiling n_max of a fully internalized norm. Chosen so that a maximal norm outweighs
         the largest gain from defection in the default prisoner's dilemma (``T − S = 5``).
     conditionality : float, default 0.5
         k in [0, 1], the conditional share of the norm [Bicchieri2006]_. Chosen halfway
         between unconditional duty and pure conformity.
-    threshold : float, default 0.5
-        t in [0, 1], the compliance the conditional part needs [Bicchieri2006]_.
+    threshold : float, default 0.416
+        t in [0, 1], the compliance the conditional part needs [Bicchieri2006]_. Calibrated:
+        estimated with the other defaults marked so by ``sccgames calibrate``
+        (``docs/calibration.md``).
     width : float, default 0.05
         Softness of that threshold (``docs/model.md`` §2), ``> 0``.
-    harm_weight : float, default 0.25
-        μ >= 0 per payoff unit of harm to the other side [Cohn2019]_. Chosen so that the
-        harm of a default prisoner's dilemma defection (about 3.5) nearly doubles the norm.
+    harm_weight : float, default 2.4
+        μ >= 0 per payoff unit of harm to the other side (to every group-mate in a group
+        game) [Cohn2019]_. Calibrated: estimated with the other defaults marked so by
+        ``sccgames calibrate`` (``docs/calibration.md``).
     framing : float, default 0.5
         κ in [0, 1]: the largest share of the norm a present incentive turns into a price
         [GneezyRustichini2000]_. Chosen so that a salient fine halves the norm at most.
@@ -249,26 +253,31 @@ class MoralParams:
     recovery : float, default 0.005
         ψ in [0, 1] per period without incentive. Chosen small, so that removing a fine does
         not bring the norm back within a study's length (hysteresis, [GneezyRustichini2000]_).
-    compliance_learning : float, default 0.1
+    compliance_learning : float, default 0.475
         Rate in [0, 1] at which the perceived compliance ē follows what the agent sees.
-    initial_compliance : float, default 0.5
-        Starting ē in [0, 1]. Chosen to sit at the default threshold.
+        Calibrated: estimated with the other defaults marked so by ``sccgames calibrate``
+        (``docs/calibration.md``): beliefs about others follow what one sees within a few
+        rounds.
+    initial_compliance : float, default 0.869
+        Starting ē in [0, 1]. Calibrated: estimated with the other defaults marked so by
+        ``sccgames calibrate`` (``docs/calibration.md``): strangers are first expected to
+        keep the norm.
 
     """
 
-    norm: Number = 1.0
+    norm: Number = 0.05
     norm_max: Number = 5.0
     conditionality: Number = 0.5
-    threshold: Number = 0.5
+    threshold: Number = 0.416
     width: Number = 0.05
-    harm_weight: Number = 0.25
+    harm_weight: Number = 2.4
     framing: Number = 0.5
     framing_half: Number = 0.1
     internalization: Number = 0.005
     legitimacy_threshold: Number = 0.5
     recovery: Number = 0.005
-    compliance_learning: Number = 0.1
-    initial_compliance: Number = 0.5
+    compliance_learning: Number = 0.475
+    initial_compliance: Number = 0.869
 
     def __post_init__(self) -> None:
         _check_all(
@@ -307,15 +316,16 @@ class EmotionParams:
         σ >= 0, weight on the partner's payoff. Chosen small: a little altruism.
     envy : float, default 0.85
         Fehr–Schmidt α >= 0, the mean of their estimated distribution [FehrSchmidt1999]_.
-    guilt : float, default 0.315
-        Fehr–Schmidt β in [0, 1), the mean of their estimated distribution
-        [FehrSchmidt1999]_.
-    warm_glow : float, default 1.0
-        g >= 0, the joy of giving itself [Andreoni1990]_. Calibrated together with the
-        default β: a default ``Citizen`` population then cooperates in about half of its
-        first one-shot anonymous prisoner's dilemmas, as people do [Sally1995]_, and
-        contributes about half its endowment in a first public goods round [Ledyard1995]_
-        (:func:`sccgames.findings.calibration`, tested in ``tests/test_findings.py``).
+    guilt : float, default 0.923
+        Fehr–Schmidt β in [0, 1) [FehrSchmidt1999]_. Calibrated: estimated with the other
+        defaults marked so by ``sccgames calibrate`` (``docs/calibration.md``): the aversion
+        to being ahead of the other side that, with the harm weight, makes fuller wallets
+        come back more often [Cohn2019]_; within the range of Fehr and Schmidt's estimates
+        (β < 1).
+    warm_glow : float, default 0.012
+        g >= 0, the joy of giving itself [Andreoni1990]_. Calibrated: estimated with the
+        other defaults marked so by ``sccgames calibrate`` (``docs/calibration.md``): next
+        to nothing once concern for the other side is counted.
     anger_gain, anger_decay : float, default 1.0, 0.2
         γ_A >= 0 and λ_A in [0, 1]: one exploitation raises anger by one payoff weight, which
         fades by a fifth each period. Chosen so that anger turns sympathy into spite at once
@@ -328,8 +338,8 @@ class EmotionParams:
 
     sympathy: Number = 0.1
     envy: Number = 0.85
-    guilt: Number = 0.315
-    warm_glow: Number = 1.0
+    guilt: Number = 0.923
+    warm_glow: Number = 0.012
     anger_gain: Number = 1.0
     anger_decay: Number = 0.2
     resentment_gain: Number = 1.0
@@ -362,9 +372,11 @@ class SocialParams:
         ν >= 0, the worth of being seen to cooperate. Chosen as one payoff unit.
     image_half : float, default 1.0
         X½ > 0, the incentive at which its image value halves [BenabouTirole2006]_.
-    conformity : float, default 0.5
-        χ >= 0, pull toward what most others do. Chosen as a quarter of the default
-        temptation.
+    conformity : float, default 1.16
+        χ >= 0, pull toward what most others do. Calibrated: estimated with the other
+        defaults marked so by ``sccgames calibrate`` (``docs/calibration.md``): with the
+        conditional norm, it makes contributions follow others'
+        [FischbacherGachterFehr2001]_.
     belonging : float, default 0.5
         ι >= 0, extra wish to cooperate with one's own group (parochial sociality).
 
@@ -372,7 +384,7 @@ class SocialParams:
 
     esteem: Number = 1.0
     image_half: Number = 1.0
-    conformity: Number = 0.5
+    conformity: Number = 1.16
     belonging: Number = 0.5
 
     def __post_init__(self) -> None:
@@ -441,13 +453,10 @@ class Profile:
 
     Parameters
     ----------
-    beta : float, default 1.0
+    beta : float, default 0.674
         Logit precision β >= 0 of deliberation [McKelveyPalfrey1995]_: a one-unit difference
-        in preference (a third of R in the default game) is chosen about 73% of the time.
-        Calibrated with the default warm glow so that default ``Citizen`` populations start
-        one-shot dilemmas and public goods games near half cooperation [Sally1995]_
-        [Ledyard1995]_, and decline as people do (:func:`sccgames.findings.calibration`,
-        tested in ``tests/test_findings.py``).
+        in preference is chosen about 66% of the time. Calibrated: estimated with the other
+        defaults marked so by ``sccgames calibrate`` (``docs/calibration.md``).
     weights, rational, habit, moral, emotion, social, legitimacy
         The parameter sets above, each with its documented defaults.
 
@@ -459,7 +468,7 @@ class Profile:
 
     """
 
-    beta: Number = 1.0
+    beta: Number = 0.674
     weights: Weights = field(default_factory=Weights)
     rational: RationalParams = field(default_factory=RationalParams)
     habit: HabitParams = field(default_factory=HabitParams)
