@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -215,6 +215,30 @@ class _Interactions:
         if self.k == 2:
             return np.take(flags, self.partner).astype(dtype)
         return self.others(flags.astype(dtype))
+
+
+class _Meeting(NamedTuple):
+    """What the match hands on: who meets whom, and with which role and state."""
+
+    meet: _Interactions
+    state: State  # each citizen's state, a new partner being a stranger
+    role: np.ndarray | None  # each citizen's role (None: the game has none)
+    acting: np.ndarray  # who moves: those who play, but not a role without a move
+    passive: bool  # whether the game has a role without a move
+
+
+class _Decision(NamedTuple):
+    """What the decision hands on: what each citizen knew and did, and what it earned."""
+
+    domain: np.ndarray  # each act's domain
+    coverage: np.ndarray  # the regime's coverage of each act (0 for those who do not move)
+    in_group: Any  # whether (or how many of) one's partners are of one's community
+    context: Context
+    state: State  # each citizen's state when it decided
+    p: np.ndarray  # each citizen's P(C)
+    acts: np.ndarray  # each citizen's act (True = C)
+    others_c: np.ndarray  # share of each citizen's partners who played C
+    material: np.ndarray  # the stage game's payoff
 
 
 class Society:
@@ -510,30 +534,43 @@ class _Run:
             return self._play(force)
 
     def _play(self, force: np.ndarray | None = None) -> RoundState:
-        t, n, dt = self.round, self.n, self.dt
-        phase = self.plan.phase_at(t)
+        """One round: match, decide, enforce, update, sanction, pay, record (and imitate)."""
+        phase = self.plan.phase_at(self.round)
         regime = self.regimes[phase]
-        credit, community, peers = regime.credit, regime.community, regime.peers
-        top = credit if credit is not None else NoRegime()
+        met = self._match(regime.credit)
+        decision = self._decide(phase, regime, met, force)
+        step = self._enforce(regime.credit, met, decision)
+        self._update(regime.credit, met, decision, step)
+        punished = self._sanction(regime, met, decision.acts)
+        payoff, welfare = self._pay(met, decision, step, punished)
+        played = self._record(phase, regime, met, decision, step, payoff, welfare)
+        if self.society.imitation is not None:
+            self._imitate(self.society.imitation, payoff)
+        self.round += 1
+        return played
+
+    def _match(self, credit: SocialCredit | None) -> _Meeting:
+        """Who meets whom, who meets a stranger, and who has which role and a move."""
         meet = self._meet(credit)
-        active = meet.active
-        profile = self.profile
         # a new partner is a stranger: the last one becomes a memory of strangers
         if self.communities > 1:
             self._remember_communities(self.state, self.fresh)
-        state = new_partner(profile, self.state, self.fresh)
+        state = new_partner(self.profile, self.state, self.fresh)
         # roles (trust game, lost wallet): a role without a move (the owner) acts as C, unseen
         game = self.game
         role = self._roles(meet.partner) if game.has_roles else None
         passive = not all(game.movers)
-        acting = active & (role == 0) if passive else active
+        acting = meet.active & (role == 0) if passive else meet.active
+        return _Meeting(meet, state, role, acting, passive)
 
-        # the context: domain, coverage, signals, belonging
+    def _context(self, phase: int, regime: Any, met: _Meeting) -> tuple[Any, ...]:
+        """Each act's domain and coverage, and what each citizen knows when it decides."""
+        meet, dt = met.meet, self.dt
         # (the leader's domain gathered as a byte, not its draw as a float)
-        domain = np.take(domain_of(self.cut, uniform(self.rng_act, n, dt)), meet.leader)
+        domain = np.take(domain_of(self.cut, uniform(self.rng_act, self.n, dt)), meet.leader)
         coverage = np.take(self.coverages[phase], domain)
-        if not meet.everyone or passive:
-            coverage = coverage * acting
+        if not meet.everyone or met.passive:
+            coverage = coverage * met.acting
         if self.communities == 1:
             in_group = 0.0  # no communities: strangers are no one's in-group, as in the lab
         elif meet.k == 2:
@@ -545,56 +582,67 @@ class _Run:
         context = regime.context_for(
             coverage,
             meet.others(self.scores),
-            partner_good=meet.share(self.good, dt) if community is not None else True,
+            partner_good=meet.share(self.good, dt) if regime.community is not None else True,
             peer_belief=self.q_hat,
             group_size=meet.k,
-            remaining=self.matching.future(self.society.rounds - t - 1),
+            remaining=self.matching.future(self.society.rounds - self.round - 1),
             in_group=in_group,
         )
         if getattr(self.matching, "known_end", False):  # an announced number of rounds
             context = replace(context, known_end=1.0)
-        payoffs = game.motive_payoffs(role)
+        return domain, coverage, in_group, context
 
-        # the decision and the stage game
+    def _decide(
+        self, phase: int, regime: Any, met: _Meeting, force: np.ndarray | None
+    ) -> _Decision:
+        """Every citizen's P(C) and act, and the stage game's material payoffs."""
+        domain, coverage, in_group, context = self._context(phase, regime, met)
+        meet, state, dt = met.meet, met.state, self.dt
         if self.communities > 1:
             # generalized trust in insiders and in outsiders is kept apart: bonding and
             # bridging trust
-            decide_state = replace(
+            state = replace(
                 state,
                 stranger_c=in_group * self.insiders[0] + (1 - in_group) * self.outsiders[0],
                 stranger_moves=in_group * self.insiders[1] + (1 - in_group) * self.outsiders[1],
             )
-        else:
-            decide_state = state
-        p = p_cooperate(profile, decide_state, context, payoffs)
-        acts = uniform(self.rng_act, n, dt) < p
+        p = p_cooperate(self.profile, state, context, self.game.motive_payoffs(met.role))
+        acts = uniform(self.rng_act, self.n, dt) < p
         if force is not None:
             acts = force.copy()
-        if passive:
-            p = np.where(acting, p, np.nan).astype(dt, copy=False)
-            acts |= active & ~acting
+        if met.passive:
+            p = np.where(met.acting, p, np.nan).astype(dt, copy=False)
+            acts |= meet.active & ~met.acting
         if not meet.everyone:
-            acts &= active
-        acts_f = acts.astype(dt)
+            acts &= meet.active
         others_c = meet.share(acts, dt)
-        material = game.material(acts, others_c, role, dt)
+        material = self.game.material(acts, others_c, met.role, dt)
+        return _Decision(domain, coverage, in_group, context, state, p, acts, others_c, material)
 
-        # the regimes
-        step = top.step(
-            acts, coverage, self.scores, uniform(self.rng_regime, (DRAWS_PER_ACT, n), dt)
-        )
+    def _enforce(self, credit: SocialCredit | None, met: _Meeting, decision: _Decision) -> Any:
+        """The regime watches, rewards, fines and scores: its :class:`RegimeStep`."""
+        top = credit if credit is not None else NoRegime()
+        draws = uniform(self.rng_regime, (DRAWS_PER_ACT, self.n), self.dt)
+        step = top.step(decision.acts, decision.coverage, self.scores, draws)
         self.scores = step.score
+        return step
+
+    def _update(
+        self, credit: SocialCredit | None, met: _Meeting, decision: _Decision, step: Any
+    ) -> None:
+        """Every citizen's state moves on what it saw (those who sat out keep theirs)."""
+        meet, acts, dt = met.meet, decision.acts, self.dt
         sanctioned = step.observed & ~step.recorded_c
         appeals = credit is not None and credit.appeal > 0
         fair_reward = acts & (step.reward > 0)
         if appeals:
             fair_reward &= ~step.appealed
         # a partner's D in a watched domain that went unsanctioned (a pair shares its domain)
-        impunity = meet.share(~(acts | sanctioned) & (coverage > 0), dt)
+        impunity = meet.share(~(acts | sanctioned) & (decision.coverage > 0), dt)
         seen = Observation(
-            cooperated=acts_f,
-            partner_cooperated=others_c,
-            salience=context.salience,
+            cooperated=acts.astype(dt),
+            partner_cooperated=decision.others_c,
+            salience=decision.context.salience,
             unjust_sanction=step.false_positive.astype(dt),
             # (without appeals nothing is corrected: one number, not an array of zeros)
             corrected=step.appealed.astype(dt) if appeals else 0.0,
@@ -604,56 +652,89 @@ class _Run:
             # this partner's responsiveness); strangers and neighbours met once teach none
             reply=1.0 if isinstance(self.matching, FixedPartners) else 0.0,
         )
-        if passive:
-            moved = acting.astype(dt)
-            seen = replace(seen, moved=moved, partner_moved=meet.share(acting, dt))
-        new = update_state(profile, state, seen)
-        self.last_in_group = in_group
-        if not meet.everyone:
-            new = self._keep(new, state, active)
-        payoff = material + step.transfer
-        # with a role that has no move, an act's welfare is its pair's mean payoff
-        welfare = 0.5 * (material + np.take(material, meet.partner)) if passive else material
-        if peers is not None:
-            punish_cost, punish_fine = self._punish(peers, new, acts, meet)
-            payoff = payoff - punish_cost - punish_fine
-            welfare = welfare - punish_cost - punish_fine
-        self.state = new
-        if community is not None:
-            self.good = community.update(
+        if met.passive:
+            seen = replace(
+                seen, moved=met.acting.astype(dt), partner_moved=meet.share(met.acting, dt)
+            )
+        new = update_state(self.profile, met.state, seen)
+        self.last_in_group = decision.in_group
+        self.state = new if meet.everyone else self._keep(new, met.state, meet.active)
+
+    def _sanction(
+        self, regime: Any, met: _Meeting, acts: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Citizens judge one another: peers punish, and a community keeps its reputations.
+
+        After the update, as punishment comes from the anger this round's acts raised.
+        Returns what punishing cost each citizen and the fines it received, if peers punish.
+        """
+        meet, punished = met.meet, None
+        if regime.peers is not None:
+            punished = self._punish(regime.peers, self.state, acts, meet)
+        if regime.community is not None:
+            self.good = regime.community.update(
                 self.good,
                 acts,
-                np.where(active, meet.neighbour, -1),
-                uniform(self.rng_regime, (2, n), dt),
+                np.where(meet.active, meet.neighbour, -1),
+                uniform(self.rng_regime, (2, self.n), self.dt),
             )
+        return punished
 
+    def _pay(
+        self,
+        met: _Meeting,
+        decision: _Decision,
+        step: Any,
+        punished: tuple[np.ndarray, np.ndarray] | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each citizen's payoff and each act's welfare (zero for those who sat out)."""
+        meet, material = met.meet, decision.material
+        payoff = material + step.transfer
+        # with a role that has no move, an act's welfare is its pair's mean payoff
+        welfare = 0.5 * (material + np.take(material, meet.partner)) if met.passive else material
+        if punished is not None:
+            punish_cost, punish_fine = punished
+            payoff = payoff - punish_cost - punish_fine
+            welfare = welfare - punish_cost - punish_fine
+        welfare = welfare - step.enforcement_cost
         if not meet.everyone:
-            payoff = payoff * active
+            payoff = payoff * meet.active
+            welfare = welfare * meet.active
+        return payoff, welfare
+
+    def _record(
+        self,
+        phase: int,
+        regime: Any,
+        met: _Meeting,
+        decision: _Decision,
+        step: Any,
+        payoff: np.ndarray,
+        welfare: np.ndarray,
+    ) -> RoundState:
+        """The ledger's totals per citizen, and the round's figures and view of its citizens."""
         self.ever_false_positive |= step.false_positive
-        if credit is not None:
+        if regime.credit is not None:
             self.fines_paid += step.fine
             self.rewards_received += step.reward
             # (rare: counted where they happened, not added over every citizen as int64)
             self.false_positives[np.flatnonzero(step.false_positive)] += 1
         self.total_payoff += payoff
-        welfare = welfare - step.enforcement_cost
-        if not meet.everyone:
-            welfare = welfare * active
-        figures = self._figures(t, phase, regime.name, domain, acts, acting, step, welfare, payoff)
-        if self.society.imitation is not None:
-            self._imitate(self.society.imitation, payoff)
-        self.round += 1
+        t, d = self.round, decision
+        figures = self._figures(
+            t, phase, regime.name, d.domain, d.acts, met.acting, step, welfare, payoff
+        )
         return RoundState(
             t,
             phase,
             regime.name,
             *figures,
-            p_cooperate=np.asarray(p),
-            cooperated=acts,
-            context=context,
-            state=decide_state,
-            partner=self.partner if meet.k == 2 else None,
-            role=role,
+            p_cooperate=np.asarray(d.p),
+            cooperated=d.acts,
+            context=d.context,
+            state=d.state,
+            partner=self.partner if met.meet.k == 2 else None,
+            role=met.role,
         )
 
     def _roles(self, partner: np.ndarray) -> np.ndarray:
@@ -761,7 +842,6 @@ class _Run:
         (:func:`~sccgames.engines.metrics.cell_sums`) gives both breakdowns; those who sat out form
         an extra domain cell counted only in "all".
         """
-        state, r = self.state, self.profile.rational
         d, types = len(self.domain_names), len(self.type_names)
         everyone = bool(active.all())
         # each citizen's place: its domain, or d if it sat out (a cell only when someone did)
@@ -779,6 +859,19 @@ class _Run:
             return cell_sum(values).reshape(types, width)
 
         agents = sums(None)
+        per = self._per_citizen(acts, step, welfare)
+        names = list(per)
+        totals = np.stack([sums(values) for values in per.values()])  # [figure, type, place]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            figures = {"round": t, "phase": phase, "regime": regime}
+            figures.update(self._domain_figures(names, totals, agents, place, payoff))
+            type_figures = {"round": t, "phase": phase}
+            type_figures.update(self._type_figures(names, totals, agents, sums(payoff)))
+        return figures, type_figures
+
+    def _per_citizen(self, acts: np.ndarray, step: Any, welfare: np.ndarray) -> dict[str, Any]:
+        """Each figure's value per citizen, to be summed over the cells."""
+        state, r = self.state, self.profile.rational
         # generalized trust: what each citizen believes of a stranger
         trust = motives.beta_mean(r.trust, r.prior_strength, state.stranger_c, state.stranger_moves)
         per = {
@@ -793,48 +886,59 @@ class _Run:
         if self.communities > 1:
             per["trust_in_group"] = motives.beta_mean(r.trust, r.prior_strength, *self.insiders)
             per["trust_out_group"] = motives.beta_mean(r.trust, r.prior_strength, *self.outsiders)
-        names = list(per)
-        totals = np.stack([sums(values) for values in per.values()])  # [figure, type, place]
+        return per
+
+    def _domain_figures(
+        self,
+        names: list[str],
+        totals: np.ndarray,
+        agents: np.ndarray,
+        place: np.ndarray,
+        payoff: np.ndarray,
+    ) -> dict[str, Any]:
+        """The rows by domain and "all", from the figures' sums ``[figure, type, place]``."""
+        d = len(self.domain_names)
         by_domain = agents.sum(axis=0)
         acting = max(float(by_domain[:d].sum()), 1.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            placed = totals.sum(axis=1)  # [figure, place]
-            # acts and welfare are per interaction; the rest describe every citizen
-            per_act = np.array([name in ("cooperation", "welfare") for name in names])
-            acted, everybody = placed[:, :d].sum(axis=1) / acting, placed.sum(axis=1) / self.n
-            whole = np.where(per_act, acted, everybody)
-            table = np.column_stack([placed[:, :d] / by_domain[:d], whole])  # [figure, place]
-            rows = dict(zip(names, table, strict=True))
-            figures: dict[str, Any] = {
-                "round": t,
-                "phase": phase,
-                "regime": regime,
-                "domain": np.array([*self.domain_names, "all"], dtype=object),
-                "agents": np.append(by_domain[:d], self.n),
-            }
-            for name in METRIC_COLUMNS[1:]:
-                # (bonding and bridging trust need communities)
-                figures[name] = rows[name] if name in rows else np.full(d + 1, np.nan)
-            # Gini from an evenly spaced subsample of at most GINI_SAMPLE citizens (see gini)
-            every = -(-self.n // GINI_SAMPLE)
-            figures["gini"] = ginis(payoff[::every], place[::every], d)
-            typed_agents = agents.sum(axis=1)
-            typed = dict(zip(names, totals.sum(axis=2) / typed_agents, strict=True))  # per type
-            type_figures: dict[str, Any] = {
-                "round": t,
-                "phase": phase,
-                "type": np.array(self.type_names, dtype=object),
-                "agents": typed_agents,
-            }
-            for name in TYPE_COLUMNS[1:]:
-                if name == "payoff":
-                    type_figures[name] = sums(payoff).sum(axis=1) / typed_agents
-                elif name == "cooperation":  # per act, like the domains' figure
-                    acts_of = totals[names.index(name), :, :d].sum(axis=1)
-                    type_figures[name] = acts_of / agents[:, :d].sum(axis=1)
-                else:
-                    type_figures[name] = typed[name]
-        return figures, type_figures
+        placed = totals.sum(axis=1)  # [figure, place]
+        # acts and welfare are per interaction; the rest describe every citizen
+        per_act = np.array([name in ("cooperation", "welfare") for name in names])
+        acted, everybody = placed[:, :d].sum(axis=1) / acting, placed.sum(axis=1) / self.n
+        whole = np.where(per_act, acted, everybody)
+        table = np.column_stack([placed[:, :d] / by_domain[:d], whole])  # [figure, place]
+        rows = dict(zip(names, table, strict=True))
+        figures: dict[str, Any] = {
+            "domain": np.array([*self.domain_names, "all"], dtype=object),
+            "agents": np.append(by_domain[:d], self.n),
+        }
+        for name in METRIC_COLUMNS[1:]:
+            # (bonding and bridging trust need communities)
+            figures[name] = rows[name] if name in rows else np.full(d + 1, np.nan)
+        # Gini from an evenly spaced subsample of at most GINI_SAMPLE citizens (see gini)
+        every = -(-self.n // GINI_SAMPLE)
+        figures["gini"] = ginis(payoff[::every], place[::every], d)
+        return figures
+
+    def _type_figures(
+        self, names: list[str], totals: np.ndarray, agents: np.ndarray, payoffs: np.ndarray
+    ) -> dict[str, Any]:
+        """The rows by motive type, from the figures' and the payoffs' sums over the cells."""
+        d = len(self.domain_names)
+        typed_agents = agents.sum(axis=1)
+        typed = dict(zip(names, totals.sum(axis=2) / typed_agents, strict=True))  # per type
+        figures: dict[str, Any] = {
+            "type": np.array(self.type_names, dtype=object),
+            "agents": typed_agents,
+        }
+        for name in TYPE_COLUMNS[1:]:
+            if name == "payoff":
+                figures[name] = payoffs.sum(axis=1) / typed_agents
+            elif name == "cooperation":  # per act, like the domains' figure
+                acts_of = totals[names.index(name), :, :d].sum(axis=1)
+                figures[name] = acts_of / agents[:, :d].sum(axis=1)
+            else:
+                figures[name] = typed[name]
+        return figures
 
     def _imitate(self, imitation: Imitation, payoff: np.ndarray) -> None:
         rng, n, me = self.rng_imitate, self.n, self.me
