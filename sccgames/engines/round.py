@@ -43,9 +43,9 @@ from sccgames.model.decision import (
 from sccgames.model.draws import uniform
 from sccgames.model.population import Population, cast_profile
 from sccgames.rules.games import society_game
-from sccgames.rules.institutions import PeerPunishment, schedule
+from sccgames.rules.institutions import Combined, PeerPunishment, schedule
 from sccgames.rules.matching import FixedPartners, resolve_matching
-from sccgames.rules.regimes import DRAWS_PER_ACT, NoRegime, SocialCredit
+from sccgames.rules.regimes import DRAWS_PER_ACT, NoRegime, RegimeStep, SocialCredit
 
 if TYPE_CHECKING:
     from sccgames.engines.society import Imitation, Society
@@ -363,7 +363,7 @@ class _Run:
         regime = self.regimes[phase]
         met = self._match(regime.credit)
         decision = self._decide(phase, regime, met, force)
-        step = self._enforce(regime.credit, met, decision)
+        step = self._enforce(regime.credit, decision)
         self._update(regime.credit, met, decision, step)
         punished = self._sanction(regime, met, decision.acts)
         payoff, welfare = self._pay(met, decision, step, punished)
@@ -387,7 +387,7 @@ class _Run:
         acting = meet.active & (role == 0) if passive else meet.active
         return _Meeting(meet, state, role, acting, passive)
 
-    def _context(self, phase: int, regime: Any, met: _Meeting) -> tuple[Any, ...]:
+    def _context(self, phase: int, regime: Combined, met: _Meeting) -> tuple[Any, ...]:
         """Each act's domain and coverage, and what each citizen knows when it decides."""
         meet, dt = met.meet, self.dt
         # (the leader's domain gathered as a byte, not its draw as a float)
@@ -417,7 +417,7 @@ class _Run:
         return domain, coverage, in_group, context
 
     def _decide(
-        self, phase: int, regime: Any, met: _Meeting, force: np.ndarray | None
+        self, phase: int, regime: Combined, met: _Meeting, force: np.ndarray | None
     ) -> _Decision:
         """Every citizen's P(C) and act, and the stage game's material payoffs."""
         domain, coverage, in_group, context = self._context(phase, regime, met)
@@ -443,8 +443,8 @@ class _Run:
         material = self.game.material(acts, others_c, met.role, dt)
         return _Decision(domain, coverage, in_group, context, state, p, acts, others_c, material)
 
-    def _enforce(self, credit: SocialCredit | None, met: _Meeting, decision: _Decision) -> Any:
-        """The regime watches, rewards, fines and scores: its :class:`RegimeStep`."""
+    def _enforce(self, credit: SocialCredit | None, decision: _Decision) -> RegimeStep:
+        """The regime watches, rewards, fines and scores (a :class:`RegimeStep`)."""
         top = credit if credit is not None else NoRegime()
         draws = uniform(self.rng_regime, (DRAWS_PER_ACT, self.n), self.dt)
         step = top.step(decision.acts, decision.coverage, self.scores, draws)
@@ -452,7 +452,7 @@ class _Run:
         return step
 
     def _update(
-        self, credit: SocialCredit | None, met: _Meeting, decision: _Decision, step: Any
+        self, credit: SocialCredit | None, met: _Meeting, decision: _Decision, step: RegimeStep
     ) -> None:
         """Every citizen's state moves on what it saw (those who sat out keep theirs)."""
         meet, acts, dt = met.meet, decision.acts, self.dt
@@ -485,11 +485,12 @@ class _Run:
         self.state = new if meet.everyone else self._keep(new, met.state, meet.active)
 
     def _sanction(
-        self, regime: Any, met: _Meeting, acts: np.ndarray
+        self, regime: Combined, met: _Meeting, acts: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """Citizens judge one another: peers punish, and a community keeps its reputations.
 
-        After the update, as punishment comes from the anger this round's acts raised.
+        After the update: a punisher's urge reads its norm, the compliance it perceives and its
+        anger, as this round's acts just moved them.
         Returns what punishing cost each citizen and the fines it received, if peers punish.
         """
         meet, punished = met.meet, None
@@ -508,7 +509,7 @@ class _Run:
         self,
         met: _Meeting,
         decision: _Decision,
-        step: Any,
+        step: RegimeStep,
         punished: tuple[np.ndarray, np.ndarray] | None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Each citizen's payoff and each act's welfare (zero for those who sat out)."""
@@ -529,10 +530,10 @@ class _Run:
     def _record(
         self,
         phase: int,
-        regime: Any,
+        regime: Combined,
         met: _Meeting,
         decision: _Decision,
-        step: Any,
+        step: RegimeStep,
         payoff: np.ndarray,
         welfare: np.ndarray,
     ) -> RoundState:
@@ -656,7 +657,7 @@ class _Run:
         domain: np.ndarray,
         acts: np.ndarray,
         active: np.ndarray,
-        step: Any,
+        step: RegimeStep,
         welfare: np.ndarray,
         payoff: np.ndarray,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -693,7 +694,9 @@ class _Run:
             type_figures.update(self._type_figures(names, totals, agents, sums(payoff)))
         return figures, type_figures
 
-    def _per_citizen(self, acts: np.ndarray, step: Any, welfare: np.ndarray) -> dict[str, Any]:
+    def _per_citizen(
+        self, acts: np.ndarray, step: RegimeStep, welfare: np.ndarray
+    ) -> dict[str, Any]:
         """Each figure's value per citizen, to be summed over the cells."""
         state, r = self.state, self.profile.rational
         # generalized trust: what each citizen believes of a stranger
