@@ -11,7 +11,7 @@ from scipy import sparse, stats
 
 import sccgames as scc
 from sccgames.engines.metrics import METRIC_COLUMNS
-from sccgames.engines.society import TYPE_COLUMNS, domain_of
+from sccgames.engines.round import TYPE_COLUMNS, domain_of
 from sccgames.model.decision import Context, State, p_cooperate
 from sccgames.model.population import resolve_preset
 from sccgames.rules.games import payoff_tuples, prisoners_dilemma
@@ -274,7 +274,7 @@ def test_citizens_observe_their_partners_act_and_its_unsanctioned_defection(
     unsanctioned) are what the matching and the regime's step say, and so are one's own
     unjust sanctions, their corrections on appeal and fair rewards; citizens shut out by
     the blacklist see nothing."""
-    from sccgames.engines import society as module
+    import sccgames.engines.round as module
 
     seen, steps = [], []
     update, step = module.update_state, scc.SocialCredit.step
@@ -320,7 +320,7 @@ def test_citizens_observe_their_partners_act_and_its_unsanctioned_defection(
 
 
 def test_a_share_of_group_mates_is_the_mean_of_their_flags():
-    from sccgames.engines.society import _Interactions
+    from sccgames.engines.round import _Interactions
 
     rng = np.random.default_rng(4)
     n, k = 23, 4
