@@ -77,10 +77,7 @@ def test_every_command_has_help(command, capsys):
     assert out.startswith(f"usage: sccgames {command}")
 
 
-TINY = (
-    'kind = "society"\nseed = 1\n{name}[society]\nrounds = 2\n'
-    "[society.population]\nsize = 20\n"
-)
+TINY = 'kind = "society"\nseed = 1\n{name}[society]\nrounds = 2\n[society.population]\nsize = 20\n'
 
 
 @pytest.fixture

@@ -67,9 +67,6 @@ def test_the_inference_package_re_exports_every_public_name_of_compare():
 
 
 def test_importing_the_package_imports_no_moved_module():
-    code = (
-        "import sys, sccgames; "
-        "print(sorted(m for m in sys.modules if m.startswith('sccgames')))"
-    )
+    code = "import sys, sccgames; print(sorted(m for m in sys.modules if m.startswith('sccgames')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["['sccgames',", "'sccgames._moved']"]

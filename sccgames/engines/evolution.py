@@ -92,8 +92,6 @@ def _tidy(types: list[Any], states: np.ndarray, column: str) -> pd.DataFrame:
     return pd.DataFrame({"generation": generation, "type": kind, column: states.ravel()})
 
 
-
-
 # --------------------------------------------------------------------------- replicator
 def replicator_step(shares: np.ndarray, payoffs: np.ndarray, step: float) -> np.ndarray:
     """One generation of the discrete-time replicator dynamics.

@@ -154,7 +154,6 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-
 # --------------------------------------------------------------------------- payoff matrix
 #: Columns :func:`payoff_matrix` reads from a tournament's ``matches`` frame.
 MATCH_COLUMNS = ("player", "name", "opponent", "opponent_name", "payoff")

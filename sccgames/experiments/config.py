@@ -957,12 +957,7 @@ REQUIRED_COLUMNS = ("subject", "round", "cooperated", *HISTORY_COLUMNS)
 
 def _payoffs(game: Any) -> tuple[Any, Any]:
     """``(own, other)`` payoffs of a pairwise game as nested tuples, as choice data hold them."""
-    view = society_game(game).motive_payoffs(None)
-    if view.others != 1:
-        raise ValueError(
-            f"choice data need a pairwise game, got {type(game).__name__} played in groups"
-        )
-    own, other = view[:2]
+    own, other = society_game(game).motive_payoffs(None)
     return tuple(tuple(tuple(float(x) for x in row) for row in m) for m in (own, other))
 
 

@@ -319,8 +319,9 @@ def contribution_schedules(population: Population, seed: int) -> np.ndarray:
     """
     citizens = population.build(np.random.default_rng(seed))
     profile, n = citizens.profile, citizens.size
-    payoffs = PublicGoods().motive_payoffs(None)
-    context = decision.Context(remaining=0.0)
+    game = PublicGoods()
+    payoffs = game.motive_payoffs(None)
+    context = decision.Context(remaining=0.0, others=float(game.group_size - 1))
     base = decision.initial_state(profile)
     evidence = 1e6
     columns = []

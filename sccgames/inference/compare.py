@@ -131,7 +131,7 @@ def choices_from_society(society: Any) -> pd.DataFrame:
         raise ValueError(
             f"choices_from_society needs a symmetric pairwise game, got {type(game).__name__}"
         )
-    own, other = game.motive_payoffs(None)[:2]  # (a pair: one other)
+    own, other = game.motive_payoffs(None)
     payoffs = tuple(tuple(tuple(float(x) for x in row) for row in m) for m in (own, other))
     run = society.stream()
     rounds = iter(run)

@@ -55,6 +55,11 @@ class Context:
         Expected fines from peers for a D (peer punishment): part of ``ΔX`` but not of the
         salience ``S``, since informal sanctions carry disapproval rather than a price and
         crowd out less than formal fines [BowlesPolaniaReyes2012]_.
+    others : float, default 1
+        How many others an act affects: 1 in a pair, ``k − 1`` in a group of k, where a
+        contribution withheld harms every other member; the moral norm weighs the harm to
+        all of them (``docs/model.md`` §2), while the emotions compare with one
+        representative partner [FehrSchmidt1999]_.
 
     """
 
@@ -72,6 +77,7 @@ class Context:
     remaining: Number = np.inf
     peer_sanction: Number = 0.0
     known_end: Number = 0.0
+    others: Number = 1.0
 
     __repr__ = plain_repr
 
@@ -186,16 +192,10 @@ class Utilities(NamedTuple):
 
 
 class Payoffs(NamedTuple):
-    """Material payoffs indexed ``[my action, partner's action]`` (0 = C, 1 = D).
-
-    ``others`` is how many others receive ``other``: 1 in a pair; ``k − 1`` in a group game
-    of k seen through one representative partner, where a defection harms every other
-    member of the group (the moral norm weighs the whole harm, ``docs/model.md`` §2).
-    """
+    """Material payoffs indexed ``[my action, partner's action]`` (0 = C, 1 = D)."""
 
     own: np.ndarray
     other: np.ndarray
-    others: float = 1.0
 
 
 def initial_state(profile: Profile) -> State:
@@ -329,7 +329,8 @@ def motive_utilities(
     salience = context.salience
     effective_norm = motives.framed_norm(state.norm, m.framing, salience, m.framing_half)
     condition = motives.conditionality(state.compliance, m.conditionality, m.threshold, m.width)
-    harm = motives.scaled(payoffs.others, motives.expected_harm(p_hat, payoffs.other))
+    # a group game's partner stands for each of the others: the norm weighs the harm to all
+    harm = motives.scaled(context.others, motives.expected_harm(p_hat, payoffs.other))
     moral = motives.moral_utility(effective_norm, condition, m.harm_weight, harm)
 
     emotion = motives.emotion_utility(

@@ -389,8 +389,8 @@ class PublicGoods:
     def motive_payoffs(self, role: np.ndarray) -> Payoffs:
         """The mean-field 2×2 view, the same for every member.
 
-        ``other`` is one group-mate's payoff and ``others`` the ``k − 1`` group-mates who
-        each receive it: a contribution withheld harms every one of them.
+        ``other`` is one group-mate's payoff; each of the ``k − 1`` group-mates receives it
+        (:attr:`~sccgames.Context.others`).
         """
         e, a, k = self.endowment, self.mpcr, self.group_size
         c = (1.0, 0.0)  # contribution of C and D
@@ -400,7 +400,7 @@ class PublicGoods:
         other = tuple(
             tuple(e * (1 - c[y]) + a * e * (c[x] + (k - 1) * c[y]) for y in (0, 1)) for x in (0, 1)
         )
-        return Payoffs(own, other, float(k - 1))
+        return Payoffs(own, other)
 
     movers = (True, True)
     has_roles = False

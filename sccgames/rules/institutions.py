@@ -205,7 +205,8 @@ class Combined:
         peer_belief : float or array, default 0
             q̂, the belief that a defector is punished by each group-mate.
         group_size : int, default 2
-            k, members per interaction group.
+            k, members per interaction group: an act affects ``k − 1`` others
+            (:attr:`~sccgames.Context.others`).
         remaining, in_group, domain
             As in :meth:`SocialCredit.context_for`.
 
@@ -234,6 +235,8 @@ class Combined:
                 )
         if peers is not None:
             context = replace(context, peer_sanction=peers.expected_fine(peer_belief, group_size))
+        if group_size != 2:  # each of the others is harmed by a contribution withheld
+            context = replace(context, others=float(group_size - 1))
         return context
 
 

@@ -544,9 +544,7 @@ def public_goods_cooperation(matching, rounds, delta=None, preset="HomoEconomicu
         own = getattr(scc, preset).preset_profile
         rational = replace(own.rational, delta=delta)
         profiles = {"Short": replace(own, rational=rational)}
-    population = scc.Population(
-        400, shares={"Short" if delta else preset: 1.0}, profiles=profiles
-    )
+    population = scc.Population(400, shares={"Short" if delta else preset: 1.0}, profiles=profiles)
     run = scc.Society(population, rounds, game="public_goods", matching=matching, seed=3)
     return [state.cooperation for state in run]
 

@@ -245,8 +245,8 @@ def test_a_game_with_roles_needs_to_be_told_the_role():
     with pytest.raises(ValueError, match="different roles: play it in sccgames.Match"):
         match.play()
     finder, owner = scc.Citizen(), scc.Citizen()
-    finder.take_role(0, scc.LostWallet(money=3.0))
-    owner.take_role(1, scc.LostWallet(money=3.0))
+    finder.take_role(0, scc.LostWallet(money=3.0, owner_value=2.0))
+    owner.take_role(1, scc.LostWallet(money=3.0, owner_value=2.0))
     assert finder._payoffs.own == ((-0.25, -0.25), (3.0, 3.0))
     assert owner._payoffs.own == ((0.0, -5.0), (0.0, -5.0))
     assert finder._moves == (1.0, 0.0) and owner._moves == (0.0, 1.0)

@@ -279,3 +279,23 @@ def test_a_partner_without_a_move_teaches_nothing():
     )
     assert owner.habit == start.habit and owner.last_cooperated == -1.0
     assert owner.partner_moves == 1.0 and owner.partner_c == 0.0
+
+
+def test_a_group_games_norm_weighs_the_harm_to_every_other_member():
+    """Context.others = k − 1: the moral term counts the harm to each group-mate, by the
+    formula n c (1 + μ (k − 1) E[harm]); the emotions still compare with one partner."""
+    import sccgames as scc
+    from sccgames.model import decision
+    from sccgames.model.decision import motive_utilities
+
+    profile = scc.Profile()
+    state = decision.initial_state(profile)
+    payoffs = scc.PublicGoods().motive_payoffs(None)
+    pair = motive_utilities(profile, state, decision.Context(remaining=0.0), payoffs)
+    group = motive_utilities(profile, state, decision.Context(remaining=0.0, others=3.0), payoffs)
+    m = profile.moral
+    condition = motives.conditionality(m.initial_compliance, m.conditionality, m.threshold, m.width)
+    harm = motives.expected_harm(profile.rational.trust, payoffs.other)
+    assert group.moral == pytest.approx(m.norm * condition * (1 + m.harm_weight * 3 * harm))
+    assert pair.moral == pytest.approx(m.norm * condition * (1 + m.harm_weight * harm))
+    assert group.emotion == pair.emotion and group.rational == pair.rational

@@ -142,7 +142,7 @@ def test_resolve_preset_rejects_non_names(spec):
 
 
 def test_counts_of_the_default_population_round_its_shares():
-    # quotas 3.5, 2.1, 1.4: largest remainders give the spare seat to the Citizens
+    # quotas 3.85, 2.1, 1.05: the largest remainder gives the spare seat to the Citizens
     assert Population(7).counts() == {"Citizen": 4, "Homo Economicus": 2, "Moralist": 1}
 
 
@@ -454,9 +454,12 @@ def test_custom_profiles_by_name():
     assert population.counts() == {"Mine": 3, "Citizen": 7}
     citizens = population.build(np.random.default_rng(0))
     assert citizens.type_names == ("Mine", "Citizen")
-    np.testing.assert_array_equal(citizens.profile.beta, [2.5] * 3 + [1.0] * 7)
+    default = Profile()
+    np.testing.assert_array_equal(citizens.profile.beta, [2.5] * 3 + [default.beta] * 7)
     np.testing.assert_array_equal(citizens.profile.weights.moral, [3.0] * 3 + [1.0] * 7)
-    np.testing.assert_array_equal(citizens.profile.moral.norm, [2.0] * 3 + [1.0] * 7)
+    np.testing.assert_array_equal(
+        citizens.profile.moral.norm, [2.0] * 3 + [default.moral.norm] * 7
+    )
 
 
 def test_custom_profile_may_shadow_a_preset_name():
@@ -528,10 +531,10 @@ def test_cast_profile_keeps_horizon_arrays_valid():
 
 def test_the_default_population_is_the_documented_mix_and_the_memory_estimate_counts_it():
     from sccgames import limits
-    from sccgames.population import DEFAULT_SHARES
+    from sccgames.model.population import DEFAULT_SHARES
 
     counts = scc.Population(1000).counts()
-    assert counts == {"Citizen": 500, "Homo Economicus": 300, "Moralist": 200}
+    assert counts == {"Citizen": 550, "Homo Economicus": 300, "Moralist": 150}
     raw = {"society": {"rounds": 10, "population": {"size": 1000}}}
     explicit = {"society": {"rounds": 10, "population": {"size": 1000, "shares": DEFAULT_SHARES}}}
     assert limits.estimate_bytes(raw)[0] == limits.estimate_bytes(explicit)[0]
