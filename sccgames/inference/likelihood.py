@@ -483,10 +483,16 @@ class _Evaluation:
     def probability_gradients(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``P``, ``∂P/∂x`` and ``∂P/∂w_H`` in every row (habit arbitrating)."""
         h = self.design.habit
-        s = expit(self.x)
+        s, not_s = expit(self.x), expit(-self.x)  # 1 − s without cancellation near 1
         theta = motives.habit_strength(self.p["habit"], h)
         probability = motives.choice_probability(self.p["beta"], self.u, self.p["habit"], h)
-        return probability, (1.0 - theta) * s * (1.0 - s), motives.habit_strength(1.0, h) * (h - s)
+        return probability, (1.0 - theta) * s * not_s, motives.habit_strength(1.0, h) * (h - s)
+
+    def complement(self) -> np.ndarray:
+        """``1 − P`` computed as ``θ (1 − h) + (1 − θ) logistic(−x)``: exact where P is near 1."""
+        h = self.design.habit
+        theta = motives.habit_strength(self.p["habit"], h)
+        return theta * (1.0 - h) + (1.0 - theta) * expit(-self.x)
 
     def directions(self) -> dict[str, list[tuple[float, np.ndarray | None]]]:
         """``∂x/∂θ`` by parameter, each a sum ``Σ c · a`` of scaled rows (``a = None``: 1).
@@ -658,9 +664,9 @@ def _habitual_nll(
     """
     if at.habitual:
         p, dp_dx, dp_dw = at.probability_gradients()
-        p = np.clip(p, _TINY, 1.0 - 1e-16)
-        value = -float(np.einsum("i,i->", w, np.where(y, np.log(p), np.log1p(-p)))) / total
-        dl_dp = w * np.where(y, 1.0 / p, -1.0 / (1.0 - p))
+        p, q = np.maximum(p, _TINY), np.maximum(at.complement(), _TINY)
+        value = -float(np.einsum("i,i->", w, np.where(y, np.log(p), np.log(q)))) / total
+        dl_dp = w * np.where(y, 1.0 / p, -1.0 / q)
         gradient = at.score(dl_dp * dp_dx)
     else:  # P = logistic(x); ∂P/∂w_H = |2h − 1| (h − P)
         x = at.x

@@ -40,7 +40,8 @@ def contexts_of(data: pd.DataFrame) -> tuple[State, Context, Payoffs]:
     n = len(data)
     history = {k: data[k].to_numpy(float) for k in inf.HISTORY_COLUMNS}
     moves = history["partner_moves"]
-    compliance = np.where(moves > 0, history["partner_c"] / np.maximum(moves, 1), 0.5)
+    first = Profile().moral.initial_compliance  # before any move, the default belief
+    compliance = np.where(moves > 0, history["partner_c"] / np.maximum(moves, 1), first)
     state = State(
         habit=np.full(n, 0.5),
         norm=np.zeros(n),
