@@ -37,8 +37,9 @@ twice). Week ``t`` of centre ``i``, with ``F_it = 1`` while the fine is in force
 
 Fixed quantities and why
 ------------------------
-* ``n₀ = 1``, ``n_max = 5``, ``κ = 0.5``, ``S½ = 0.1``, ``ψ = 0.005``: the
-  :class:`~sccgames.model.profiles.MoralParams` defaults. With weeks 1–8 only, ``β``, ``n₀``, ``κ``
+* ``n₀ = 1``: the unit in which the fine is measured (below); ``n_max = 5``, ``κ = 0.5``,
+  ``S½ = 0.1``, ``ψ = 0.005``: the :class:`~sccgames.model.profiles.MoralParams` defaults
+  (:data:`DAYCARE_MORAL`). With weeks 1–8 only, ``β``, ``n₀``, ``κ``
   and the crowding rate cannot all be told apart: the fine's data give a *level* (the jump at
   week 5, ``β (f − n₀ κ S/(S + S½))``) and a *slope* (the weekly drift,
   ``β · crowding · S · n_max (1 − κ S/(S + S½))``) — two features for two free parameters
@@ -143,6 +144,12 @@ BOUNDS: Mapping[str, tuple[float, float]] = {
 """Box constraints of the free parameters (``beta ≥ 0``: the incentive cannot favour D)."""
 
 _SHARED: Mapping[str, tuple[str, ...]] = {"rational": ("beta",), "motive": ("beta", "crowding")}
+
+
+#: The norm parameters the day-care models fix: the :class:`~sccgames.model.profiles.MoralParams`
+#: defaults, but a baseline norm n₀ = 1, the unit in which the fine :data:`FINE` is measured
+#: (the calibrated default person's norm is weaker; here n₀ only sets the scale).
+DAYCARE_MORAL = MoralParams(norm=1.0)
 
 
 # --------------------------------------------------------------------------- data
@@ -283,7 +290,7 @@ def _utility_c(
     moral: MoralParams | None,
 ) -> np.ndarray:
     """``(k, T)`` preference for punctuality: ``ΔX_t`` (+ ``n_eff,t − n₀`` for the motive model)."""
-    moral = MoralParams() if moral is None else moral
+    moral = DAYCARE_MORAL if moral is None else moral
     in_force = np.asarray(fine_in_force, float)
     fine_t = fine * in_force
     delta_x = motives.incentive(1.0, 0.0, fine_t, 0.0, 0.0, 0.0, 0.0, 0.0)

@@ -456,8 +456,9 @@ def test_maximize_with_function_values_only(citizen_data: pd.DataFrame) -> None:
     """Finite-difference gradients and the value Hessian reach the exact-gradient fit."""
     from sccgames.inference import likelihood as lk
 
-    data = citizen_data.iloc[:4000].copy()
-    data.attrs = dict(citizen_data.attrs)
+    # rational choices, so that the fit is interior and its standard errors finite
+    truth = {"beta": 1.5, "trust": 0.6, "score_value": 0.3}
+    data = simulate(citizen_data.iloc[:4000], truth, seed=13)
     exact = inf.fit("rational", data, starts=1, seed=2)
     names = tuple(exact.params)
     d = lk._prepare(data)
@@ -491,7 +492,10 @@ def test_choices_from_match_are_the_agents_own_decisions() -> None:
             seed=seed,
         )
 
-    agent = scc.Citizen()
+    # a Citizen without conformity, which the motive model fixes at 0 (its pull χ (2ē − 1)
+    # is not 0 at the default first belief ē₀)
+    citizen = scc.Citizen().profile
+    agent = scc.MotiveAgent(replace(citizen, social=replace(citizen.social, conformity=0.0)))
     match = against_tit_for_tat(agent, 3)
     data = inf.choices_from_match(match)
     assert len(data) == 60 and set(data["subject"]) == {0}

@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 from sccgames.inference import findings
+from sccgames.model.profiles import Profile
 
 
 @pytest.fixture(scope="module")
@@ -19,10 +20,12 @@ def calibration():
 def test_one_shot_prisoners_dilemma_cooperation_is_a_large_minority_to_half(calibration):
     """People cooperate in roughly 40-50% of one-shot dilemmas [Sally1995]: not 0, not 1."""
     first = calibration.loc["prisoners_dilemma"][0]
-    assert first.between(0.35, 0.6).all()
-    assert 0.4 <= first.mean() <= 0.55
-    # and it stays a large minority over ten rounds of strangers
-    assert calibration.loc["prisoners_dilemma"].stack().between(0.3, 0.6).all()
+    assert first.between(0.40, 0.50).all()  # the calibrated target, in every seed
+    # over ten rounds of strangers it declines, as conditional cooperators meet free
+    # riders, but neither dies out nor takes over
+    rounds = calibration.loc["prisoners_dilemma"]
+    assert (rounds[9] < rounds[0]).all()
+    assert rounds.stack().between(0.2, 0.6).all()
 
 
 def test_public_goods_contributions_start_near_half_and_decline(calibration):
@@ -83,28 +86,33 @@ def test_compliance_gap_is_large_for_rational_agents_and_small_for_internalized_
 
 # --------------------------------------------------------------------------- robustness
 def test_robustness_finds_the_share_and_the_parameter_a_sign_depends_on():
-    """Warm glow uniform on [0.9, 1.1]: the sign of warm_glow − 1.03 holds in 35% of draws."""
+    """Warm glow uniform on ±10% of its default g₀: the sign of g/g₀ − 1.03 holds in 35% of
+    draws."""
     paths = ("moral.norm", "emotion.warm_glow", "beta")
+    g0 = Profile().emotion.warm_glow
     result = findings.robustness(
-        lambda d: d["emotion.warm_glow"] - 1.03 + 0.001 * d["beta"], draws=64, parameters=paths
+        lambda d: d["emotion.warm_glow"] / g0 - 1.03 + 0.001 * d["beta"],
+        draws=64,
+        parameters=paths,
     )
     assert result.share == pytest.approx(0.35 + 0.005, abs=0.03)
     assert result.sensitivity["parameter"].iloc[0] == "emotion.warm_glow"
     assert result.sensitivity["src"].iloc[0] > 0.9
     assert len(result.draws) == 64 and result.draws["holds"].mean() == result.share
-    drawn = result.draws["emotion.warm_glow"]
+    drawn = result.draws["emotion.warm_glow"] / g0
     assert drawn.min() >= 0.9 and drawn.max() <= 1.1
 
 
 def test_robustness_with_a_latin_hypercube_and_a_custom_condition():
+    n0 = Profile().moral.norm
     result = findings.robustness(
-        lambda d: d["moral.norm"],
+        lambda d: d["moral.norm"] / n0,
         draws=50,
         spread=0.2,
         parameters=("moral.norm", "beta"),
         holds=lambda v: v < 0.9,
     )
-    assert result.share == pytest.approx(0.25, abs=0.03)  # norm uniform on [0.8, 1.2]
+    assert result.share == pytest.approx(0.25, abs=0.03)  # norm uniform on ±20% of n₀
     assert result.sensitivity["parameter"].iloc[0] == "moral.norm"
 
 
@@ -131,3 +139,12 @@ def test_findings_move_defaults_when_asked():
     pd_plain = plain[(plain["game"] == "prisoners_dilemma") & (plain["round"] == 0)]
     pd_strong = strong[(strong["game"] == "prisoners_dilemma") & (strong["round"] == 0)]
     assert pd_strong["cooperation"].item() > pd_plain["cooperation"].item() + 0.2
+
+
+@pytest.mark.parametrize("name", list(findings.HEADLINES))
+def test_each_headline_finding_keeps_its_sign_with_every_default_moved_by_ten_percent(name):
+    """64 Sobol draws of every continuous default within ±10% (1000 citizens, seeds 1-3):
+    each headline finding keeps its sign in every draw, as docs/calibration.md and the
+    README report."""
+    result = findings.robustness(name, 64, 0.1, size=1000, seeds=(1, 2, 3))
+    assert result.share == 1.0
