@@ -32,7 +32,14 @@ def test_homo_economicus_defects_one_shot_and_keeps_the_wallet():
 
 def test_moralist_cooperates_one_shot_and_returns_the_wallet():
     assert one_shot_rate(scc.Moralist) >= 0.99
-    assert one_shot_rate(scc.Moralist, game=scc.LostWallet()) >= 0.99
+    # in the wallet the norm's pull is n (1 + μ w) = 6 against the gain e + w = 2.25: at the
+    # default precision P(return) = logistic(β · 3.75) (0.93); 300 draws within 4 SE of it
+    beta = scc.Moralist().profile.beta
+    expected = 1.0 / (1.0 + np.exp(-beta * 3.75))
+    tolerance = 4 * np.sqrt(expected * (1 - expected) / SAMPLES)
+    assert one_shot_rate(scc.Moralist, game=scc.LostWallet()) == pytest.approx(
+        expected, abs=tolerance
+    )
 
 
 def test_homo_economicus_complies_under_full_coverage_and_a_fine_above_temptation():
