@@ -143,8 +143,8 @@ def test_findings_move_defaults_when_asked():
 
 @pytest.mark.parametrize("name", list(findings.HEADLINES))
 def test_each_headline_finding_keeps_its_sign_with_every_default_moved_by_ten_percent(name):
-    """64 Sobol draws of every continuous default within ±10% (1000 citizens, seeds 1-3):
-    each headline finding keeps its sign in every draw, as docs/calibration.md and the
-    README report."""
-    result = findings.robustness(name, 64, 0.1, size=1000, seeds=(1, 2, 3))
+    """64 Sobol draws of every continuous default within ±10% (1000 citizens, seed 1; each
+    finding's own tests above hold it over five seeds): each headline finding keeps its
+    sign in every draw, as docs/calibration.md and the README report."""
+    result = findings.robustness(name, 64, 0.1, size=1000, seeds=(1,))
     assert result.share == 1.0
