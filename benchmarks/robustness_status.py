@@ -2,7 +2,8 @@
 
 Run ``python benchmarks/robustness_status.py [size]`` (default 1000 citizens, seeds 1-3).
 Prints :func:`sccgames.inference.findings.robustness_report` of the headlines and of the targets,
-and the wall time. The parameters moved are ``sccgames.inference.calibration.PARAMETERS``.
+and the wall time. The parameters moved are every continuous profile default
+(``sccgames.inference.calibration.robust_paths``).
 """
 
 import sys

@@ -55,7 +55,7 @@ def calibration(
     seeds: Sequence[int] = SEEDS,
     defaults: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Default ``Citizen`` populations in the lab's classic games, round by round.
+    """The default population in the lab's classic games, round by round.
 
     One-shot anonymous prisoner's dilemmas (strangers each round) [Sally1995]_, and ten
     rounds of a public goods game in groups of four with and without peer punishment
@@ -332,7 +332,9 @@ def robustness(
     seed : int, default 0
         Scrambles the design.
     parameters : sequence of str, optional
-        Profile paths to move; :data:`sccgames.inference.calibration.PARAMETERS` by default.
+        Profile paths to move; every continuous default
+        (:func:`sccgames.inference.calibration.robust_paths`) by default. Shares and
+        probabilities stay below 1 (:func:`sccgames.inference.calibration.perturbed`).
     holds : callable, optional
         For a callable finding: whether a value means the finding holds (default ``> 0``).
     size, seeds
