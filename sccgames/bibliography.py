@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 
 BIBLIOGRAPHY: dict[str, str] = {
+    "Akaike1974": (
+        "Akaike, H. (1974). A new look at the statistical model identification. IEEE "
+        "Transactions on Automatic Control 19(6), 716-723."
+    ),
     "Andreoni1990": (
         "Andreoni, J. (1990). Impure altruism and donations to public goods: a theory of "
         "warm-glow giving. The Economic Journal 100(401), 464-477."

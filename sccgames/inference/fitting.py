@@ -39,9 +39,12 @@ Choice data (``data = "society"``, the file's own society, or a ``.csv`` file)
 
 A published dataset (``data = "gneezy_rustichini_2000"``)
     Its transfer test (:func:`sccgames.inference.published.transfer_test`: fit on the control
-    centres and weeks 1–8 of the fined ones, predict weeks 9–20) as ``fits``, ``estimates``,
-    ``tests`` (the likelihood-ratio test only: Vuong's needs choice-level data), ``scores``
-    (its ``table``), ``weeks`` and ``boot``.
+    centres and weeks 1–8 of the fined ones, predict weeks 9–20) as ``fits`` and
+    ``estimates`` (every model of the test: the static and the learning rational model and
+    the motive model), ``tests`` (the likelihood-ratio test of motive against static only:
+    Vuong's needs choice-level data), ``scores`` (its ``table``: the motive model against
+    the rival chosen on the training weeks, the static model beside it), ``weeks`` and
+    ``boot`` (the gap to the rival).
 
 and a figure, :data:`FIGURE`: observed cooperation by round with each model's prediction and
 the end of the training rounds marked (for a dataset, :func:`sccgames.inference.published.plot`).
@@ -213,11 +216,11 @@ def _fit_models(
     return fits
 
 
-def _fits_table(fits: Mapping[Model, FitResult]) -> pd.DataFrame:
+def _fits_table(fits: Mapping[str, FitResult]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "model": model.value,
+                "model": str(model),
                 "n_obs": f.n_obs,
                 "n_params": f.n_params,
                 "loglik": f.loglik,
@@ -230,14 +233,14 @@ def _fits_table(fits: Mapping[Model, FitResult]) -> pd.DataFrame:
     )
 
 
-def _estimates_table(fits: Mapping[Model, FitResult]) -> pd.DataFrame:
+def _estimates_table(fits: Mapping[str, FitResult]) -> pd.DataFrame:
     rows = []
     for model, f in fits.items():
         interval = f.ci(LEVEL)
         for name, value in f.params.items():
             rows.append(
                 {
-                    "model": model.value,
+                    "model": str(model),
                     "parameter": name,
                     "estimate": value,
                     "se": f.se[name],
@@ -403,7 +406,7 @@ def _fit_choices(data: pd.DataFrame, spec: FitSpec, seed: int, bar: Any) -> dict
 def _fit_published(spec: FitSpec, seed: int) -> tuple[dict[str, pd.DataFrame], TransferResult]:
     """The transfer test of a published dataset, as tables (module docstring)."""
     result = PUBLISHED[spec.data](n_boot=spec.bootstrap, seed=seed, level=LEVEL)
-    fits = {m: result.fits[m] for m in MODELS}
+    fits = result.fits  # every model of the dataset's test, its rational rivals included
     tables = {
         "fits": _fits_table(fits),
         "estimates": _estimates_table(fits),
