@@ -305,13 +305,13 @@ def _command(args: argparse.Namespace) -> int:
                 f"{args.turns} turns x {args.repetitions} repetitions, seed {args.seed}\n"
             )
             print(summary.to_string(float_format=lambda x: f"{x:.2f}"))
+    elif args.command == "findings" and not args.ablate and (args.finding or args.channel):
+        raise ValueError("--finding and --channel choose what --ablate runs: add --ablate")
     elif args.command == "findings" and args.robustness:
         from sccgames.inference import findings
 
         sized = {"size": args.size} if args.size else {}
         print(findings.robustness_cli(draws=args.draws, **sized), end="")
-    elif args.command == "findings" and not args.ablate and (args.finding or args.channel):
-        raise ValueError("--finding and --channel choose what --ablate runs: add --ablate")
     elif args.command == "findings" and args.ablate:
         from sccgames.inference import findings
 

@@ -787,8 +787,26 @@ def ablation_report(result: Ablation) -> str:
                 f"| {row.channel} | {row.mean:+.4f} ± {row.sd:.4f} | {retained} | "
                 f"[{row.ci_low:+.4f}, {row.ci_high:+.4f}] | {row.verdict} |"
             )
-        lines.append("")
+        lines += ["", _roles(table), ""]
     return "\n".join(lines)
+
+
+#: How :func:`ablation_report` words each verdict, in the order it lists them.
+_ROLES = {
+    "carries it": "Carried by (gone or reversed without it)",
+    "weakens it": "Weakened without",
+    "opposes it": "Stronger without",
+    "no detectable role": "No detectable role",
+}
+
+
+def _roles(table: pd.DataFrame) -> str:
+    """One line naming the channels of each verdict, for one finding's summary."""
+    parts = []
+    for verdict, words in _ROLES.items():
+        names = table.loc[table["verdict"] == verdict, "channel"].tolist()
+        parts.append(f"{words}: {', '.join(names) if names else 'none'}.")
+    return " ".join(parts)
 
 
 def ablation_cli(size: int | None = None, **kwargs: Any) -> str:
