@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Runs sccgames.inference.findings over five seeds and prints mean, sd, min and max: "
             "calibration to lab play, the fine response of Homo Economicus, crowding-out "
-            "by a small fine, and the compliance gap by motive type."
+            "by a small fine, and the compliance gap by motive type; --robustness moves "
+            "every default, --ablate switches one mechanism off at a time."
         ),
     )
     found.add_argument(

@@ -9,7 +9,8 @@ tests in ``tests/inference/test_findings.py`` hold each finding to a statistical
 Rounds are counted from 0; phase means are over the last ``window`` rounds of a phase, once
 the population has settled into it. Every finding takes ``defaults``, profile defaults moved
 by path; :func:`robustness` uses them to ask whether a finding (:data:`HEADLINES`) or a
-calibration target holds when every default moves by ±10%.
+calibration target holds when every default moves by ±10%, and :func:`ablate` to ask which
+mechanism carries a finding, switching one channel (:data:`CHANNELS`) off at a time.
 """
 
 from __future__ import annotations
@@ -621,8 +622,8 @@ def _channels(
     if isinstance(channels, Mapping):
         chosen = {str(k): dict(v) for k, v in channels.items()}
         for overrides in chosen.values():
-            for path in overrides:
-                _calibration.default_value(path)  # one clear error for an unknown path
+            # an unknown path or a value out of its range: one clear error before any run
+            _calibration.with_defaults(Population(2), overrides)
     else:
         unknown = [c for c in channels if c not in CHANNELS]
         if unknown:

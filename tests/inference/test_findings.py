@@ -173,6 +173,8 @@ def test_ablate_refuses_unknown_names_and_bad_limits_with_one_line_naming_the_al
         findings.ablate("crowding_out", ["framing", "nope"])
     with pytest.raises(ValueError, match="unknown profile parameter 'moral.nope'"):
         findings.ablate("crowding_out", {"mine": {"moral.nope": 0.0}})
+    with pytest.raises(ValueError, match="moral.framing"):
+        findings.ablate("crowding_out", {"mine": {"moral.framing": 2.0}})
     with pytest.raises(ValueError, match="at least two distinct"):
         findings.ablate("crowding_out", seeds=(1,))
     with pytest.raises(ValueError, match="size must be an integer >= 2"):
@@ -205,7 +207,8 @@ def test_each_channel_switches_its_mechanism_off_in_every_type_the_findings_run(
 
 def test_the_full_model_is_the_plain_finding_and_a_channel_changes_it():
     seeds = (1, 2)
-    result = findings.ablate(["crowding_out", "hysteresis"], ["framing"], size=300, seeds=seeds)
+    own = {"framing": {"moral.framing": 0.0}}  # a channel of one's own, by its overrides
+    result = findings.ablate(["crowding_out", "hysteresis"], own, size=300, seeds=seeds)
     plain = findings.crowding_out(size=300, seeds=seeds)
     table = plain.pivot(index="seed", columns="condition")
     effects = result.effects.set_index(["finding", "channel", "seed"])["effect"].sort_index()
