@@ -698,9 +698,10 @@ def ablate(
     """
     names = _findings(finding)
     chosen = _channels(channels)
+    whole = all(isinstance(s, int | np.integer) and s >= 0 for s in seeds)
+    if not whole or len(seeds) < 2 or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be at least two distinct integers >= 0, got {seeds!r}")
     seeds = tuple(int(s) for s in seeds)
-    if len(seeds) < 2 or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be at least two distinct integers, got {seeds!r}")
     if size is not None and not (isinstance(size, int) and size >= 2):
         raise ValueError(f"size must be an integer >= 2, got {size!r}")
     if not (isinstance(alpha, float | int) and 0 < alpha < 1):

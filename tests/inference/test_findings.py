@@ -177,6 +177,8 @@ def test_ablate_refuses_unknown_names_and_bad_limits_with_one_line_naming_the_al
         findings.ablate("crowding_out", {"mine": {"moral.framing": 2.0}})
     with pytest.raises(ValueError, match="at least two distinct"):
         findings.ablate("crowding_out", seeds=(1,))
+    with pytest.raises(ValueError, match="at least two distinct integers >= 0"):
+        findings.ablate("crowding_out", seeds=(1, -2))
     with pytest.raises(ValueError, match="size must be an integer >= 2"):
         findings.ablate("crowding_out", size=1)
     with pytest.raises(ValueError, match="alpha"):
