@@ -90,19 +90,38 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Runs sccgames.inference.findings over five seeds and prints mean, sd, min and max: "
             "calibration to lab play, the fine response of Homo Economicus, crowding-out "
-            "by a small fine, and the compliance gap by motive type."
+            "by a small fine, and the compliance gap by motive type; --robustness moves "
+            "every default, --ablate switches one mechanism off at a time."
         ),
     )
     found.add_argument(
         "--size", type=_whole_number(2), default=None, help="citizens per society (defaults vary)"
     )
-    found.add_argument(
+    mode = found.add_mutually_exclusive_group()
+    mode.add_argument(
         "--robustness",
         action="store_true",
         help="share of draws of the defaults ±10%% in which each headline finding keeps its sign",
     )
+    mode.add_argument(
+        "--ablate",
+        action="store_true",
+        help="each finding with one mechanism switched off at a time: which ones carry it",
+    )
     found.add_argument(
         "--draws", type=_whole_number(2), default=64, help="draws for --robustness (64)"
+    )
+    found.add_argument(
+        "--finding",
+        action="append",
+        default=None,
+        help="with --ablate: only this finding (repeat for more; all by default)",
+    )
+    found.add_argument(
+        "--channel",
+        action="append",
+        default=None,
+        help="with --ablate: only this channel besides the full model (repeat; all by default)",
     )
     calibrate = commands.add_parser(
         "calibrate",
@@ -287,11 +306,20 @@ def _command(args: argparse.Namespace) -> int:
                 f"{args.turns} turns x {args.repetitions} repetitions, seed {args.seed}\n"
             )
             print(summary.to_string(float_format=lambda x: f"{x:.2f}"))
+    elif args.command == "findings" and not args.ablate and (args.finding or args.channel):
+        raise ValueError("--finding and --channel choose what --ablate runs: add --ablate")
     elif args.command == "findings" and args.robustness:
         from sccgames.inference import findings
 
         sized = {"size": args.size} if args.size else {}
         print(findings.robustness_cli(draws=args.draws, **sized), end="")
+    elif args.command == "findings" and args.ablate:
+        from sccgames.inference import findings
+
+        print(
+            findings.ablation_cli(size=args.size, finding=args.finding, channels=args.channel),
+            end="",
+        )
     elif args.command == "findings":
         _findings(args.size)
     return 0

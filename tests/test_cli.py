@@ -66,6 +66,37 @@ def test_findings_rejects_a_tiny_society(capsys):
     assert "expected a whole number >= 2, got 1" in capsys.readouterr().err
 
 
+def test_findings_ablate_prints_the_chosen_findings_table(capsys):
+    argv = ["findings", "--ablate", "--size", "200", "--finding", "fine_response"]
+    assert main([*argv, "--channel", "material", "--channel", "emotion"]) == 0
+    out = capsys.readouterr().out
+    assert "### fine_response" in out and "### crowding_out" not in out
+    rows = [line.split("|")[1].strip() for line in out.splitlines() if line.startswith("| ")]
+    assert rows == ["channel off", "none", "material", "emotion"]
+    assert "| material | +0.0000 ± 0.0000 | 0.00 |" in out and "carries it" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--ablate", "--channel", "nope"], "unknown channel 'nope': channels are ['none'"),
+        (["--ablate", "--finding", "nope"], "unknown finding 'nope': findings are ["),
+        (["--channel", "habit"], "--finding and --channel choose what --ablate runs"),
+    ],
+)
+def test_findings_ablate_refuses_unknown_names_in_one_line(argv, message, capsys):
+    assert main(["findings", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_findings_ablate_and_robustness_exclude_each_other(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["findings", "--ablate", "--robustness"])
+    assert info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "command", ["demo", "findings", "run", "sweep", "validate", "report", "schema", "fit"]
 )

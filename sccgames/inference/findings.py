@@ -9,11 +9,13 @@ tests in ``tests/inference/test_findings.py`` hold each finding to a statistical
 Rounds are counted from 0; phase means are over the last ``window`` rounds of a phase, once
 the population has settled into it. Every finding takes ``defaults``, profile defaults moved
 by path; :func:`robustness` uses them to ask whether a finding (:data:`HEADLINES`) or a
-calibration target holds when every default moves by ±10%.
+calibration target holds when every default moves by ±10%, and :func:`ablate` to ask which
+mechanism carries a finding, switching one channel (:data:`CHANNELS`) off at a time.
 """
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -194,35 +196,86 @@ def summarize(table: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- robustness
-def _public_goods_decline(defaults: Mapping[str, float], size: int, seeds: Sequence[int]) -> float:
-    table = calibration(size, seeds, defaults)
+#: The design each finding reads, as a function of ``(defaults, size, seeds)`` returning its
+#: table (the figures' own functions, at the conditions the finding compares).
+_DESIGNS: dict[str, Callable[..., pd.DataFrame]] = {
+    "calibration": lambda defaults, size, seeds: calibration(size, seeds, defaults),
+    "fine_response": lambda defaults, size, seeds: fine_response(
+        (0.0, 4.0), size, seeds, defaults=defaults
+    ),
+    "crowding_out": lambda defaults, size, seeds: crowding_out(
+        size=size, seeds=seeds, defaults=defaults
+    ),
+    "compliance_gap": lambda defaults, size, seeds: compliance_gap(
+        ("Citizen", "Moralist"), size, seeds, defaults=defaults
+    ),
+}
+
+
+def _decline(table: pd.DataFrame) -> pd.Series:
     pg = table[table["game"] == "public_goods"].pivot(index="seed", columns="round")
     c = pg["cooperation"]
-    return float((c[0] - c[9]).mean())
+    return c[0] - c[9]
+
+
+def _sustained(table: pd.DataFrame) -> pd.Series:
+    last = table[table["round"] == 9].pivot(index="seed", columns="game", values="cooperation")
+    return last["public_goods_punishment"] - last["public_goods"]
+
+
+def _fine_gain(table: pd.DataFrame) -> pd.Series:
+    during = table.pivot(index="seed", columns="fine", values="during")
+    return during[4.0] - during[0.0]
+
+
+def _crowded(table: pd.DataFrame, phase: str = "during") -> pd.Series:
+    phase_mean = table.pivot(index="seed", columns="condition", values=phase)
+    return phase_mean["control"] - phase_mean["fine"]
+
+
+def _gap_difference(table: pd.DataFrame) -> pd.Series:
+    gap = table.pivot(index="seed", columns="type", values="gap")
+    return gap["Citizen"] - gap["Moralist"]
+
+
+#: Each finding :func:`ablate` knows: its design (a key of ``_DESIGNS``) and its effect per
+#: seed from that design's table (a Series by seed, positive when the finding holds).
+_EFFECTS: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series]]] = {
+    "public_goods_decline": ("calibration", _decline),
+    "punishment_sustains": ("calibration", _sustained),
+    "fine_response": ("fine_response", _fine_gain),
+    "crowding_out": ("crowding_out", _crowded),
+    "hysteresis": ("crowding_out", lambda table: _crowded(table, "after")),
+    "compliance_gap": ("compliance_gap", _gap_difference),
+}
+
+
+def _by_seed(
+    name: str, defaults: Mapping[str, float], size: int, seeds: Sequence[int]
+) -> pd.Series:
+    """The effect of finding ``name`` in each seed (a Series by seed)."""
+    design, effect = _EFFECTS[name]
+    return effect(_DESIGNS[design](defaults, size, seeds))
+
+
+def _public_goods_decline(defaults: Mapping[str, float], size: int, seeds: Sequence[int]) -> float:
+    return float(_by_seed("public_goods_decline", defaults, size, seeds).mean())
 
 
 def _punishment_sustains(defaults: Mapping[str, float], size: int, seeds: Sequence[int]) -> float:
-    table = calibration(size, seeds, defaults)
-    last = table[table["round"] == 9].groupby("game")["cooperation"].mean()
-    return float(last["public_goods_punishment"] - last["public_goods"])
+    return float(_by_seed("punishment_sustains", defaults, size, seeds).mean())
 
 
 def _fine_response(defaults: Mapping[str, float], size: int, seeds: Sequence[int]) -> float:
-    table = fine_response((0.0, 4.0), size, seeds, defaults=defaults)
-    during = table.groupby("fine")["during"].mean()
-    return float(during[4.0] - during[0.0])
+    return float(_by_seed("fine_response", defaults, size, seeds).mean())
 
 
 def _crowding_out(defaults: Mapping[str, float], size: int, seeds: Sequence[int]) -> float:
-    table = crowding_out(size=size, seeds=seeds, defaults=defaults)
-    during = table.groupby("condition")["during"].mean()
-    return float(during["control"] - during["fine"])
+    return float(_by_seed("crowding_out", defaults, size, seeds).mean())
 
 
 def _compliance_gap(defaults: Mapping[str, float], size: int, seeds: Sequence[int]) -> float:
-    table = compliance_gap(("Citizen", "Moralist"), size, seeds, defaults=defaults)
-    gap = table.groupby("type")["gap"].mean()
-    return float(gap["Citizen"] - gap["Moralist"])
+    return float(_by_seed("compliance_gap", defaults, size, seeds).mean())
 
 
 #: The headline findings as scalars whose sign is the claim (positive when it holds):
@@ -411,3 +464,353 @@ def robustness_cli(
     return robustness_report(
         [robustness(n, draws, spread, **kwargs) for n in (names or list(HEADLINES))]
     )
+
+
+# --------------------------------------------------------------------------- ablation
+#: Each mechanism of the model and the profile defaults that switch it off, by path as in
+#: :func:`sccgames.inference.calibration.with_defaults` (so a preset that sets its own value
+#: keeps it: the presets the findings run, ``HomoEconomicus``, ``Citizen`` and ``Moralist``,
+#: either hold the default at every path below or already have the channel off).
+#: ``"none"`` is the full model. Why each override switches its channel off, and only it:
+#:
+#: ``framing``
+#:     ``moral.framing = 0``: κ = 0, so a present incentive no longer turns any of the norm
+#:     into a price (``n_eff = n``, :func:`sccgames.motives.framed_norm`).
+#: ``norm_dynamics``
+#:     ``moral.internalization = 0`` and ``moral.recovery = 0``: the norm neither grows
+#:     nor erodes under a regime (η_M = 0) nor relaxes back to n₀ without one (ψ = 0), so
+#:     it stays at its starting n₀ (:func:`sccgames.motives.norm_update`). Legitimacy acts on
+#:     choices only through this update (``L − L*``), so this also removes what the *level*
+#:     of legitimacy does.
+#: ``legitimacy``
+#:     ``legitimacy.unjust_sanction``, ``.impunity``, ``.fair_reward`` and
+#:     ``.resentment_weight`` all 0: legitimacy no longer moves with what the regime does
+#:     (:func:`sccgames.motives.legitimacy_update`) and stays at its starting value, which
+#:     still sets the sign of the norm's drift. "Off" here means "fixed"; a legitimacy held
+#:     at the threshold L* stops the drift altogether, which is ``norm_dynamics``.
+#: ``beliefs``
+#:     ``moral.compliance_learning = 0``: the perceived compliance ē stays at
+#:     ``moral.initial_compliance`` and the expected peer punishment q̂ at
+#:     :attr:`~sccgames.PeerPunishment.prior` (both learn at this rate);
+#:     ``rational.prior_strength = 1e6`` (the largest a profile accepts): the belief that a
+#:     partner or a stranger cooperates (p̂, generalized trust) and its responsiveness ρ̂ stay
+#:     at their priors τ and ρ₀, moved by at most ``n / 10⁶`` after ``n`` observations (the
+#:     profile has no switch that stops this learning outright; ``rational.forgetting``
+#:     then has nothing to forget); ``rational.score_trust = 0``: a public score no longer
+#:     moves the belief about its holder.
+#: ``habit``
+#:     ``weights.habit = 0``: habit never takes a choice over (θ = 0,
+#:     :func:`sccgames.motives.habit_strength`).
+#: ``emotion``
+#:     ``weights.emotion = 0``: no sympathy, inequity aversion, warm glow or anger in the
+#:     choice, and no anger in the urge to punish a peer
+#:     (:meth:`~sccgames.PeerPunishment.urge`). Resentment of unjust sanctions still moves
+#:     legitimacy (that is the ``legitimacy`` channel).
+#: ``conformity``
+#:     ``social.conformity = 0``: no pull toward what others are seen to do (χ = 0).
+#: ``esteem``
+#:     ``social.esteem = 0``: no worth in being seen to cooperate (ν = 0), and so no image
+#:     crowding-out either.
+#: ``norm``
+#:     ``weights.moral = 0``: the moral norm as a whole, its level with its dynamics and its
+#:     framing, in the choice and in the urge to punish.
+#: ``material``
+#:     ``weights.rational = 0``: rational calculation, the expected payoff of an act, the
+#:     shadow of the future and the regime's incentive ``ΔX`` (and the cost of punishing a
+#:     peer in the urge to punish). For ``HomoEconomicus``, whose only motive it is, choices
+#:     become coin flips: the control that an ablation can remove a finding.
+CHANNELS: dict[str, dict[str, float]] = {
+    "none": {},
+    "framing": {"moral.framing": 0.0},
+    "norm_dynamics": {"moral.internalization": 0.0, "moral.recovery": 0.0},
+    "legitimacy": {
+        "legitimacy.unjust_sanction": 0.0,
+        "legitimacy.impunity": 0.0,
+        "legitimacy.fair_reward": 0.0,
+        "legitimacy.resentment_weight": 0.0,
+    },
+    "beliefs": {
+        "moral.compliance_learning": 0.0,
+        "rational.prior_strength": 1e6,
+        "rational.score_trust": 0.0,
+    },
+    "habit": {"weights.habit": 0.0},
+    "emotion": {"weights.emotion": 0.0},
+    "conformity": {"social.conformity": 0.0},
+    "esteem": {"social.esteem": 0.0},
+    "norm": {"weights.moral": 0.0},
+    "material": {"weights.rational": 0.0},
+}
+
+#: The findings :func:`ablate` takes: the headlines (:data:`HEADLINES`) and the hysteresis
+#: of :func:`crowding_out` (cooperation stays below the control's after the fine is gone).
+ABLATABLE: dict[str, str] = {
+    **{name: claim for name, (_, claim) in HEADLINES.items()},
+    "hysteresis": "after the small fine is removed, cooperation stays below the control's "
+    "(crowding_out)",
+}
+
+
+def _default_size(design: str) -> int:
+    """Citizens per society of ``design`` when :func:`ablate` has no ``size``: its own."""
+    function = {
+        "calibration": calibration,
+        "fine_response": fine_response,
+        "crowding_out": crowding_out,
+        "compliance_gap": compliance_gap,
+    }[design]
+    return int(inspect.signature(function).parameters["size"].default)
+
+
+@dataclass(frozen=True)
+class Ablation:
+    """What :func:`ablate` found.
+
+    Attributes
+    ----------
+    effects : pandas.DataFrame
+        One row per finding, channel switched off (``"none"``: the full model) and seed:
+        ``finding``, ``channel``, ``seed``, ``effect`` (positive when the finding holds).
+    summary : pandas.DataFrame
+        One row per finding and channel: ``finding``, ``channel``, ``overrides`` (what was
+        switched off), ``mean``, ``sd``, ``ci_low``, ``ci_high`` (a t interval of the mean
+        effect at level ``1 − alpha``), ``retained`` (mean effect over the full model's, seeds
+        paired), ``p_holds`` (one-sided t-test that the effect is still of the claimed sign),
+        ``p_drop`` and ``p_rise`` (one-sided paired t-tests that switching the channel off
+        lowers or raises the effect), ``verdict`` and ``carries``.
+    alpha : float
+        Level of every test.
+    size : int or None
+        Citizens per society (None: each design's default).
+    seeds : tuple of int
+        The seeds, the same in every condition (common random numbers).
+
+    """
+
+    effects: pd.DataFrame
+    summary: pd.DataFrame
+    alpha: float
+    size: int | None
+    seeds: tuple[int, ...]
+
+
+def _p_greater(x: np.ndarray) -> float:
+    """One-sided t-test p-value that the mean of ``x`` exceeds 0 (exact when sd is 0)."""
+    x = np.asarray(x, float)
+    if x.std() == 0:  # identical values: the sign is certain
+        return 0.0 if x[0] > 0 else 1.0
+    return float(stats.ttest_1samp(x, 0.0, alternative="greater").pvalue)
+
+
+def _verdict(p_holds: float, p_drop: float, p_rise: float, alpha: float) -> str:
+    """What switching a channel off does to a finding, from the three tests."""
+    if p_drop < alpha:
+        # significantly weaker: gone (or reversed) unless still significantly of its sign
+        return "weakens it" if p_holds < alpha else "carries it"
+    if p_rise < alpha:
+        return "opposes it"
+    return "no detectable role"
+
+
+def _channels(
+    channels: Sequence[str] | Mapping[str, Mapping[str, float]] | None,
+) -> dict[str, dict[str, float]]:
+    if channels is None:
+        return dict(CHANNELS)
+    if isinstance(channels, str):
+        channels = [channels]
+    if isinstance(channels, Mapping):
+        chosen = {str(k): dict(v) for k, v in channels.items()}
+        for overrides in chosen.values():
+            # an unknown path or a value out of its range: one clear error before any run
+            _calibration.with_defaults(Population(2), overrides)
+    else:
+        unknown = [c for c in channels if c not in CHANNELS]
+        if unknown:
+            raise ValueError(f"unknown channel {unknown[0]!r}: channels are {list(CHANNELS)}")
+        chosen = {c: CHANNELS[c] for c in channels}
+    return {"none": {}, **{k: v for k, v in chosen.items() if k != "none"}}
+
+
+def _findings(finding: str | Sequence[str] | None) -> list[str]:
+    names = (
+        list(ABLATABLE)
+        if finding is None
+        else ([finding] if isinstance(finding, str) else list(finding))
+    )
+    unknown = [n for n in names if n not in ABLATABLE]
+    if unknown or not names:
+        raise ValueError(
+            f"unknown finding {unknown[0] if unknown else finding!r}: findings are "
+            f"{list(ABLATABLE)}"
+        )
+    return list(dict.fromkeys(names))
+
+
+def ablate(
+    finding: str | Sequence[str] | None = None,
+    channels: Sequence[str] | Mapping[str, Mapping[str, float]] | None = None,
+    *,
+    size: int | None = None,
+    seeds: Sequence[int] = SEEDS,
+    alpha: float = 0.05,
+) -> Ablation:
+    """Which mechanisms carry a finding: its effect with one channel switched off at a time.
+
+    Each channel of :data:`CHANNELS` is switched off by moving profile defaults
+    (:func:`sccgames.inference.calibration.with_defaults`), and the finding's effect is
+    measured in every seed, with the full model (``"none"``) on the same seeds. A channel
+    *carries* a finding when switching it off makes the effect significantly smaller
+    (paired one-sided t-test over seeds, ``p_drop < alpha``) and leaves it no longer
+    significantly of the claimed sign (``p_holds >= alpha``): removed or reversed. It
+    *weakens* it when the effect is smaller but still there, *opposes* it when switching
+    it off makes the effect significantly larger, and otherwise has *no detectable role*.
+    Each test is at level ``alpha``, one per finding and channel, with no correction for
+    their number.
+
+    Parameters
+    ----------
+    finding : str or sequence of str, optional
+        Names in :data:`ABLATABLE` (the headlines and ``"hysteresis"``); all by default.
+    channels : sequence of str, or mapping of str to dict, optional
+        Names in :data:`CHANNELS` (all by default), or channels of one's own: name to
+        profile overrides by path. The full model is always run as ``"none"``.
+    size : int, optional
+        Citizens per society; each design's default (as in :func:`crowding_out` and the
+        others) when not given.
+    seeds : sequence of int, default :data:`SEEDS`
+        At least two distinct seeds, shared by every channel.
+    alpha : float, default 0.05
+        Level of the tests, in (0, 1).
+
+    Returns
+    -------
+    Ablation
+        The effect per finding, channel and seed, and its summary.
+
+    Examples
+    --------
+    >>> from sccgames.inference import findings
+    >>> result = findings.ablate("fine_response", ["material"], size=300, seeds=(1, 2, 3))
+    >>> result.summary.set_index("channel").loc["material", "verdict"]
+    'carries it'
+
+    """
+    names = _findings(finding)
+    chosen = _channels(channels)
+    whole = all(isinstance(s, int | np.integer) and s >= 0 for s in seeds)
+    if not whole or len(seeds) < 2 or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be at least two distinct integers >= 0, got {seeds!r}")
+    seeds = tuple(int(s) for s in seeds)
+    if size is not None and not (isinstance(size, int) and size >= 2):
+        raise ValueError(f"size must be an integer >= 2, got {size!r}")
+    if not (isinstance(alpha, float | int) and 0 < alpha < 1):
+        raise ValueError(f"alpha must be a number in (0, 1), got {alpha!r}")
+    rows = []
+    for channel, overrides in chosen.items():
+        tables: dict[str, pd.DataFrame] = {}  # each design once per channel
+        for name in names:
+            design, effect = _EFFECTS[name]
+            if design not in tables:
+                n = size if size is not None else _default_size(design)
+                tables[design] = _DESIGNS[design](overrides, n, seeds)
+            values = effect(tables[design])
+            rows.extend(
+                {"finding": name, "channel": channel, "seed": seed, "effect": float(values[seed])}
+                for seed in seeds
+            )
+    effects = pd.DataFrame(rows)
+    return Ablation(effects, _summary(effects, chosen, alpha), float(alpha), size, seeds)
+
+
+def _summary(
+    effects: pd.DataFrame, channels: Mapping[str, Mapping[str, float]], alpha: float
+) -> pd.DataFrame:
+    rows = []
+    for (name, channel), group in effects.groupby(["finding", "channel"], sort=False):
+        full = effects[(effects["finding"] == name) & (effects["channel"] == "none")]
+        x = group.set_index("seed")["effect"]
+        f = full.set_index("seed")["effect"].loc[x.index]
+        n, mean, sd = len(x), float(x.mean()), float(x.std(ddof=1))
+        half = float(stats.t.ppf(1 - alpha / 2, n - 1)) * sd / np.sqrt(n)
+        p_holds = _p_greater(x.to_numpy())
+        if channel == "none":
+            p_drop = p_rise = np.nan
+            verdict = "full model"
+        else:
+            p_drop = _p_greater((f - x).to_numpy())
+            p_rise = _p_greater((x - f).to_numpy())
+            verdict = _verdict(p_holds, p_drop, p_rise, alpha)
+        rows.append(
+            {
+                "finding": name,
+                "channel": channel,
+                "overrides": ", ".join(f"{k} = {v:g}" for k, v in channels[channel].items()) or "-",
+                "mean": mean,
+                "sd": sd,
+                "ci_low": mean - half,
+                "ci_high": mean + half,
+                "retained": mean / float(f.mean()) if f.mean() != 0 else np.nan,
+                "p_holds": p_holds,
+                "p_drop": p_drop,
+                "p_rise": p_rise,
+                "verdict": verdict,
+                "carries": verdict == "carries it",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def ablation_report(result: Ablation) -> str:
+    """Markdown: for each finding, its claim and a table of the effect with each channel off.
+
+    Columns: the channel switched off, the mean effect ± its standard deviation over seeds,
+    the share of the full model's effect retained, the interval, and the verdict
+    (:func:`ablate`).
+    """
+    size = "each design's default size" if result.size is None else f"{result.size} citizens"
+    lines = [
+        f"Seeds {', '.join(map(str, result.seeds))}; {size}; tests at level {result.alpha:g}.",
+        "",
+    ]
+    for name, table in result.summary.groupby("finding", sort=False):
+        lines += [
+            f"### {name}",
+            "",
+            f"Claim: {ABLATABLE[name]}.",
+            "",
+            "| channel off | effect (mean ± sd) | retained | "
+            f"{1 - result.alpha:.0%} interval | verdict |",
+            "|---|---|---|---|---|",
+        ]
+        for row in table.itertuples():
+            retained = "-" if row.channel == "none" else f"{row.retained:.2f}"
+            lines.append(
+                f"| {row.channel} | {row.mean:+.4f} ± {row.sd:.4f} | {retained} | "
+                f"[{row.ci_low:+.4f}, {row.ci_high:+.4f}] | {row.verdict} |"
+            )
+        lines += ["", _roles(table), ""]
+    return "\n".join(lines)
+
+
+#: How :func:`ablation_report` words each verdict, in the order it lists them.
+_ROLES = {
+    "carries it": "Carried by (gone or reversed without it)",
+    "weakens it": "Weakened without",
+    "opposes it": "Stronger without",
+    "no detectable role": "No detectable role",
+}
+
+
+def _roles(table: pd.DataFrame) -> str:
+    """One line naming the channels of each verdict, for one finding's summary."""
+    parts = []
+    for verdict, words in _ROLES.items():
+        names = table.loc[table["verdict"] == verdict, "channel"].tolist()
+        parts.append(f"{words}: {', '.join(names) if names else 'none'}.")
+    return " ".join(parts)
+
+
+def ablation_cli(size: int | None = None, **kwargs: Any) -> str:
+    """``sccgames findings --ablate``: :func:`ablation_report` of every finding and channel."""
+    return ablation_report(ablate(size=size, **kwargs))

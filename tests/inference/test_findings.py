@@ -3,11 +3,16 @@
 Five seeds per condition (``findings.SEEDS``); thresholds are stated with each test.
 """
 
+import functools
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import stats
 
+from sccgames.inference import calibration as cal
 from sccgames.inference import findings
+from sccgames.model.population import Population
 from sccgames.model.profiles import Profile
 
 
@@ -148,3 +153,139 @@ def test_each_headline_finding_keeps_its_sign_with_every_default_moved_by_ten_pe
     sign in every draw, as docs/calibration.md and the README report."""
     result = findings.robustness(name, 64, 0.1, size=1000, seeds=(1,))
     assert result.share == 1.0
+
+
+# --------------------------------------------------------------------------- ablation
+#: The ablation docs/evidence.md reports ("What carries each finding"): every finding and
+#: channel, 1000 citizens per society, the five seeds of every finding.
+DOCS_SIZE = 1000
+
+
+@pytest.fixture(scope="module")
+def ablation():
+    return findings.ablate(size=DOCS_SIZE, seeds=findings.SEEDS)
+
+
+def test_ablate_refuses_unknown_names_and_bad_limits_with_one_line_naming_the_allowed():
+    with pytest.raises(ValueError, match=r"unknown finding 'nope': findings are \['public_"):
+        findings.ablate("nope")
+    with pytest.raises(ValueError, match=r"unknown channel 'nope': channels are \['none', 'fr"):
+        findings.ablate("crowding_out", ["framing", "nope"])
+    with pytest.raises(ValueError, match="unknown profile parameter 'moral.nope'"):
+        findings.ablate("crowding_out", {"mine": {"moral.nope": 0.0}})
+    with pytest.raises(ValueError, match="moral.framing"):
+        findings.ablate("crowding_out", {"mine": {"moral.framing": 2.0}})
+    with pytest.raises(ValueError, match="at least two distinct"):
+        findings.ablate("crowding_out", seeds=(1,))
+    with pytest.raises(ValueError, match="at least two distinct integers >= 0"):
+        findings.ablate("crowding_out", seeds=(1, -2))
+    with pytest.raises(ValueError, match="size must be an integer >= 2"):
+        findings.ablate("crowding_out", size=1)
+    with pytest.raises(ValueError, match="alpha"):
+        findings.ablate("crowding_out", alpha=1.0)
+    for bad in (findings.ablate, findings.robustness):  # the messages list every name
+        with pytest.raises(ValueError) as info:
+            bad("nope")
+        assert all(name in str(info.value) for name in findings.HEADLINES)
+
+
+@pytest.mark.parametrize("channel", [c for c in findings.CHANNELS if c != "none"])
+def test_each_channel_switches_its_mechanism_off_in_every_type_the_findings_run(channel):
+    """Every override names a profile path whose default is on, and after it every type the
+    findings run (each preset keeps a value it sets itself) holds the "off" value there."""
+    overrides = findings.CHANNELS[channel]
+    assert overrides
+    for path, off in overrides.items():
+        assert path in cal.robust_paths()
+        assert cal.default_value(path) != off  # so the default profile changes
+    for name in ("HomoEconomicus", "Citizen", "Moralist"):
+        moved = cal.with_defaults(Population(10, shares={name: 1.0}), overrides)
+        (profile,) = moved.profiles.values()
+        for path, off in overrides.items():
+            assert functools.reduce(getattr, path.split("."), profile) == off, (name, path)
+    citizen = cal.with_defaults(Population(10, shares={"Citizen": 1.0}), overrides)
+    assert citizen.profiles["Citizen"] != Profile()
+
+
+def test_the_full_model_is_the_plain_finding_and_a_channel_changes_it():
+    seeds = (1, 2)
+    own = {"framing": {"moral.framing": 0.0}}  # a channel of one's own, by its overrides
+    result = findings.ablate(["crowding_out", "hysteresis"], own, size=300, seeds=seeds)
+    plain = findings.crowding_out(size=300, seeds=seeds)
+    table = plain.pivot(index="seed", columns="condition")
+    effects = result.effects.set_index(["finding", "channel", "seed"])["effect"].sort_index()
+    expected = {
+        "crowding_out": table["during"]["control"] - table["during"]["fine"],
+        "hysteresis": table["after"]["control"] - table["after"]["fine"],
+    }
+    for name, values in expected.items():
+        for seed in seeds:
+            assert effects[(name, "none", seed)] == values[seed]
+    headline, _ = findings.HEADLINES["crowding_out"]
+    assert headline({}, 300, seeds) == pytest.approx(expected["crowding_out"].mean())
+    assert not np.allclose(
+        effects.loc["crowding_out", "framing"], effects.loc["crowding_out", "none"]
+    )
+    assert list(result.summary["channel"].unique()) == ["none", "framing"]
+    assert len(result.effects) == 2 * 2 * len(seeds)
+
+
+def test_homo_economicus_answers_a_fine_and_peers_deter_only_through_rational_calculation(
+    ablation,
+):
+    """Paired one-sided t-tests over five seeds at 0.05. ``HomoEconomicus`` has no motive but
+    rational calculation: switching it off removes its fine response (coin flips either
+    way) and no other channel removes it; peer punishment deters only through the expected
+    fine in ``ΔX``, so without rational calculation punishment sustains nothing."""
+    summary = ablation.summary.set_index(["finding", "channel"])
+    fine = summary.loc["fine_response"]
+    assert fine.loc["material", "carries"]
+    assert abs(fine.loc["material", "mean"]) < 0.01
+    others = fine.drop(index=["none", "material"])
+    assert not others["carries"].any()
+    assert (others["retained"] > 0.9).all()
+    assert summary.loc[("punishment_sustains", "material"), "carries"]
+    assert abs(summary.loc[("punishment_sustains", "material"), "mean"]) < 0.01
+
+
+def test_without_the_moral_norm_a_small_fine_crowds_nothing_out(ablation):
+    """A fine can crowd out only a norm: with the norm's weight 0 the fine's incentive is
+    all that is left, and both the crowding-out and the hysteresis are gone or reversed
+    (paired one-sided t-tests over five seeds at 0.05)."""
+    summary = ablation.summary.set_index(["finding", "channel"])
+    for name in ("crowding_out", "hysteresis"):
+        assert summary.loc[(name, "none"), "p_holds"] < 0.05  # the full model shows it
+        assert summary.loc[(name, "norm"), "verdict"] == "carries it", name
+        assert summary.loc[(name, "norm"), "ci_high"] < summary.loc[(name, "none"), "ci_low"]
+
+
+def documented_ablation() -> tuple[dict[tuple[str, str], tuple[float, str]], list[str]]:
+    """docs/evidence.md's ablation tables: (finding, channel) to (mean effect, verdict), and
+    the line naming each verdict's channels, per finding."""
+    text = (Path(__file__).parents[2] / "docs" / "evidence.md").read_text(encoding="utf-8")
+    section = text.split("<!-- ablation:start -->", 1)[1].split("<!-- ablation:end -->", 1)[0]
+    rows, roles, finding = {}, [], None
+    for line in section.splitlines():
+        if line.startswith("### "):
+            finding = line[4:].strip()
+        elif line.startswith("Carried by"):
+            roles.append(line.strip())
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 5 and cells[0] in findings.CHANNELS:
+            rows[(finding, cells[0])] = (float(cells[1].split("±")[0]), cells[4])
+    return rows, roles
+
+
+def test_the_ablation_tables_in_the_docs_are_a_fresh_run(ablation):
+    """docs/evidence.md "What carries each finding" is ``ablation_report`` of the ablation
+    of every finding and channel at 1000 citizens and five seeds: each mean effect within
+    0.001 of a fresh run, each verdict and each line naming the channels that carry a
+    finding the same."""
+    rows, roles = documented_ablation()
+    summary = ablation.summary.set_index(["finding", "channel"])
+    assert set(rows) == set(summary.index)
+    for key, (mean, verdict) in rows.items():
+        assert summary.loc[key, "mean"] == pytest.approx(mean, abs=0.001), key
+        assert summary.loc[key, "verdict"] == verdict, key
+    fresh = [line for line in findings.ablation_report(ablation).splitlines()]
+    assert roles == [line for line in fresh if line.startswith("Carried by")]
