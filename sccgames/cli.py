@@ -141,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--screen", type=_positive_int, default=256, help="Sobol points, a power of 2 (256)"
     )
     calibrate.add_argument(
+        "--robust",
+        type=_whole_number(0),
+        default=0,
+        help="draws within +-10%% of every default the search averages over, 0 or a power of 2 (0)",
+    )
+    calibrate.add_argument(
         "--output", type=Path, default=None, help="a new markdown file for the report"
     )
     run = commands.add_parser(

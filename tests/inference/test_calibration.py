@@ -114,11 +114,61 @@ def test_calibrate_recovers_parameters_that_generated_its_targets():
         size=1000,
         maxiter=40,
         screen=16,
+        robust=0,
     )
     estimate = result.estimates.set_index("parameter")["estimate"]
     assert estimate["moral.norm"] == pytest.approx(1.8, abs=0.15)
     assert estimate["emotion.warm_glow"] == pytest.approx(0.6, abs=0.15)
     assert (result.targets["distance"].abs() <= 1).all()
+
+
+def test_the_robust_objective_averages_the_plain_one_over_moved_defaults():
+    """With ``robust`` draws the objective is the mean of the plain objective at θ and at
+    each draw of every default moved within ±spread: at a vanishing spread it is the plain
+    objective; at ±10% it is the plain objective averaged over the moved populations."""
+    targets = cal.TARGETS[cal.TARGETS["statistic"].isin(["pd_first_round", "pg_first_round"])]
+    bounds = {"moral.norm": (0.0, 3.0)}
+    pop = scc.Population(300)
+    x = np.array([0.3])
+    plain = cal.objective_function(bounds, targets, pop, (1,))(x)
+    tiny = cal.objective_function(bounds, targets, pop, (1,), robust=2, spread=1e-9)(x)
+    assert tiny == pytest.approx(plain, rel=1e-6)
+    robust = cal.objective_function(bounds, targets, pop, (1, 2), robust=2, spread=0.1)(x)
+    paths = cal.robust_paths()
+    base = {p: cal.default_value(p) for p in paths} | {"moral.norm": 0.9}
+    factors = cal._factors(len(paths), 2, 0.1, 0)
+    values = np.array(list(base.values()))
+    moved = [dict(zip(paths, (values * f).tolist(), strict=True)) for f in factors]
+    for draw in moved:  # the shares and probabilities stay below 1
+        for path, value in draw.items():
+            if cal._is_share(path):
+                draw[path] = min(value, 0.99)
+    mid = ((targets["low"] + targets["high"]) / 2).to_numpy()
+    half = ((targets["high"] - targets["low"]) / 2).to_numpy()
+
+    def plain_at(values, seeds):
+        sim = cal.simulate(cal.with_defaults(pop, values), seeds, targets)
+        means = sim.groupby("statistic")["value"].mean().reindex(targets["statistic"])
+        return float((((means.to_numpy() - mid) / half) ** 2).sum())
+
+    at_theta = plain_at({"moral.norm": 0.9}, (1, 2))
+    expected = np.mean([at_theta] + [plain_at(draw, (1,)) for draw in moved])
+    assert robust == pytest.approx(expected, rel=1e-9)
+    assert robust != pytest.approx(at_theta, rel=1e-3)
+
+
+def test_a_robust_search_says_so_and_scores_its_estimates_by_the_robust_objective():
+    bounds = {"moral.norm": (0.0, 3.0)}
+    targets = cal.TARGETS[cal.TARGETS["statistic"] == "pd_first_round"]
+    result = cal.calibrate(bounds, targets, seeds=(1,), size=100, maxiter=3, screen=2, robust=2)
+    assert result.settings["robust"] == 2
+    assert "averaging 2 draws within ±10% of every default" in cal.report(result)
+    x = (result.estimates["estimate"].to_numpy() - 0.0) / 3.0
+    robust = cal.objective_function(bounds, targets, scc.Population(100), (1,), robust=2)
+    assert result.objective == pytest.approx(robust(x), rel=1e-9)
+    assert "averaging" not in cal.report(
+        cal.calibrate(bounds, targets, seeds=(1,), size=100, maxiter=0, screen=1)
+    )
 
 
 def test_report_lists_every_target_and_parameter():
@@ -139,6 +189,8 @@ def test_report_lists_every_target_and_parameter():
         ({"seeds": ()}, "seeds must be"),
         ({"screen": 3}, "power of two"),
         ({"maxiter": -1}, "maxiter"),
+        ({"robust": 3}, "robust must be 0 or a power of two"),
+        ({"spread": 1.5}, "spread must be a number in"),
         ({"targets": cal.TARGETS.assign(design="nope")}, "unknown design"),
     ],
 )
