@@ -337,7 +337,7 @@ def row_payoffs(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
                 row = int(np.flatnonzero(unset)[0])
                 raise ValueError(
                     f"data row {row + 1} has no payoffs: its payoff columns are empty and "
-                    'data.attrs has no "payoffs" to take them from'
+                    'there is no data.attrs["payoffs"] to take them from'
                 )
             table[unset] = shared
     elif n:

@@ -562,6 +562,7 @@ def test_fit_section_defaults_and_spec() -> None:
         "payoffs": None,
         "bootstrap": 0,
         "lr_draws": 99,
+        "columns": {},
     }
     # the models come in the order of inference.MODELS whatever the file's order
     assert config.parse(base_fit(models=["motive", "rational"])).fit.models == MODELS
@@ -600,6 +601,7 @@ def test_fit_section_defaults_and_spec() -> None:
         ({"data": 3}, "fit.data: expected one of 'society', 'gneezy_rustichini_2000' or a path"),
         ({"train_rounds": 5}, "fit.train_rounds: expected a round in 1..4"),
         ({"payoffs": "pd"}, "fit.payoffs: only for data from a .csv file"),
+        ({"columns": {"money": "stakes"}}, "fit.columns: only for data from a .csv file"),
         ({"data": "gneezy_rustichini_2000"}, "fit.data: a society experiment fits its own"),
         ({"train_rounds": None, "bootstrap": 10}, "fit.bootstrap: needs fit.train_rounds"),
         ({"models": ["motive"], "bootstrap": 10}, "fit.bootstrap: needs both models"),
@@ -621,8 +623,12 @@ def test_fit_section_errors(fit: dict[str, Any], expected: str) -> None:
         ({"kind": "fit"}, "x.toml: fit: missing required section for kind = 'fit'"),
         ({"kind": "fit", "fit": {}}, "x.toml: fit.data: kind = 'fit' has no society to fit"),
         (
-            {"kind": "fit", "fit": {"data": "x.csv"}},
-            "x.toml: fit.payoffs: missing required key for data from a .csv file",
+            {"kind": "fit", "fit": {"data": "x.csv", "columns": {"money": "stake"}}},
+            "x.toml: fit.columns.money: unknown value 'stake'; did you mean 'stakes'?",
+        ),
+        (
+            {"kind": "fit", "fit": {"data": "x.csv", "columns": {"money": 3}}},
+            "x.toml: fit.columns.money: expected one of 'cooperated'",
         ),
         (
             {"kind": "fit", "fit": {"data": "x.csv", "payoffs": "public_goods"}},
