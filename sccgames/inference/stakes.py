@@ -73,7 +73,8 @@ def stakes_choices(
     Parameters
     ----------
     population : Population, optional
-        Who chooses. Default ``Population(SIZE)`` (the default type shares).
+        Who chooses. Default ``Population(SIZE)`` (the default type shares,
+        :data:`~sccgames.model.population.DEFAULT_SHARES`).
     stakes : sequence of float, default :data:`STAKES`
         The levels (> 0, at least three, distinct).
     design : {"wallet", "pd"}, default "wallet"
