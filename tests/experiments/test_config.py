@@ -674,6 +674,10 @@ def test_json_schema_knows_the_fit_section() -> None:
     }
     jsonschema.validate(base_fit(), schema)
     jsonschema.validate({"kind": "fit", "fit": {"data": "a/b.Csv", "payoffs": "pd"}}, schema)
+    mapped = {"kind": "fit", "fit": {"data": "a.csv", "columns": {"money": "stakes"}}}
+    jsonschema.validate(mapped, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(_set(mapped, "fit/columns/money", "stake"), schema)
     for bad in (
         _set(base_tournament(), "fit", {}),
         _set(base_fit(), "fit/modles", ["motive"]),

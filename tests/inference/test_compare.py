@@ -651,6 +651,21 @@ def test_gradient_with_a_game_per_row(citizen_data: pd.DataFrame, model: str, dr
     assert info.shape == (len(names), len(names)) and np.all(np.isfinite(info))
 
 
+def test_gradient_with_a_game_per_row_and_a_future() -> None:
+    """Fixed partners (δ's shadow of the future scales with each row's game) and habit."""
+    from sccgames.inference import likelihood as lk
+
+    fixed = society({"Citizen": 1.0}, 200, 8, seed=2, matching="fixed")
+    data = _per_row(inf.choices_from_society(fixed), seed=4)
+    names = inf.parameter_names("motive", data)
+    assert {"delta", "habit"} <= set(names)
+    theta = np.array([1.2, 0.5, 0.3, 0.6, 0.8, 0.4, 0.3, 0.2, 0.1, 0.5, 0.3, 0.2][: len(names)])
+    f = lk.objective(names, data)
+    h = 1e-6
+    numeric = [(f(theta + h * e)[0] - f(theta - h * e)[0]) / (2 * h) for e in np.eye(len(names))]
+    np.testing.assert_allclose(f(theta)[1], numeric, rtol=1e-4, atol=1e-7)
+
+
 def test_concatenated_conditions_fit_jointly() -> None:
     """Two stake levels simulated apart and concatenated: the joint log-likelihood is the
     sum of the two, at any parameters, for both models, and the joint fit runs."""
