@@ -46,7 +46,10 @@ so the formulas stay those of :mod:`sccgames.model.motives`; the kinks (``max(ha
 norm, ``min(·, remaining)`` in the shadow of the future, ``max(ΔX, 0)`` in the image) are
 differentiated by central differences of those same functions. A likelihood evaluation with
 its exact gradient then costs about as much as one evaluation did before, so L-BFGS-B needs
-no finite-difference gradient (``k + 1`` evaluations per step).
+no finite-difference gradient (``k + 1`` evaluations per step). When the game varies by row
+(:data:`PAYOFF_COLUMNS`, :data:`STAKES_COLUMN`), the coefficients that depend only on the game
+become arrays, one value a row, and the same formulas run elementwise; data of one game keep
+numbers.
 """
 
 from __future__ import annotations
@@ -319,7 +322,15 @@ def row_payoffs(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             f"choice data need the game's payoffs: the columns {list(PAYOFF_COLUMNS)} in every "
             'row, or data.attrs["payoffs"] = (own, other) for the rows without them'
         )
-    shared = None if default is None else np.asarray(default, float).reshape(8)
+    shared = None
+    if default is not None:
+        try:
+            shared = np.asarray(default, float).reshape(8)
+        except (TypeError, ValueError):
+            raise ValueError(
+                'data.attrs["payoffs"] must be (own, other), two 2×2 tables of numbers indexed '
+                f"[my action][partner's action], got {str(default)[:80]}"
+            ) from None
     if present:
         table = data[list(PAYOFF_COLUMNS)].to_numpy(float)  # n × 8, own then other
         empty = np.isnan(table)

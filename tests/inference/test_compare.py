@@ -591,6 +591,10 @@ def test_row_payoffs_columns_attrs_and_stakes() -> None:
         lk.row_payoffs(data.drop(columns=["other_dd"]))
     with pytest.raises(ValueError, match=r"the columns \['own_cc'.* or data.attrs"):
         lk.row_payoffs(_no_attrs(pd.DataFrame({"cooperated": [True]})))
+    with pytest.raises(ValueError, match=r'attrs\["payoffs"\] must be \(own, other\), two 2×2'):
+        ragged = pd.DataFrame({"cooperated": [True]})
+        ragged.attrs["payoffs"] = ((1, 2), (3,))
+        lk.row_payoffs(ragged)
     with pytest.raises(ValueError, match=r"data row 3, column 'own_cc': inf is outside"):
         lk.check_choice_columns(data.assign(own_cc=[1.0, np.nan, np.inf]))
     with pytest.raises(ValueError, match=r"data row 1, column 'stakes': -1.0 is outside"):
