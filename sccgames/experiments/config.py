@@ -18,6 +18,7 @@ nothing in a file is ever evaluated as code.
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import itertools
 import json
@@ -1020,9 +1021,12 @@ def _map_columns(frame: pd.DataFrame, columns: Mapping[str, str], name: str) -> 
             raise ConfigError(f"{target!r} is also the column of {twice[0]!r}", where)
     unknown = [str(c) for c in frame.columns if c not in columns and c not in CHOICE_COLUMNS]
     if unknown:
+        # the example maps the first to the nearest choice-data name, else to the stakes
+        near = difflib.get_close_matches(unknown[0].lower()[:100], CHOICE_COLUMNS, n=1)
+        example = near[0] if near else STAKES_COLUMN
         raise ConfigError(
             f"{name}: unknown column(s) {unknown}; map each in fit.columns (e.g. "
-            f"{{{unknown[0]} = \"{STAKES_COLUMN}\"}}) to {IGNORE_COLUMN!r} or to one of "
+            f"{{{unknown[0]} = \"{example}\"}}) to {IGNORE_COLUMN!r} or to one of "
             f"{_ALLOWED}",
             "fit.data",
         )

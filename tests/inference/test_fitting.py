@@ -265,6 +265,7 @@ HALF = {k: [v, None] for k, v in PD_CELLS.items()}  # row 2 has no game of its o
             "cooperated, habit, stakes, own_cc..other_dd, context or history columns",
         ),
         ({"money": [1.0, 7.0], "x": [0, 0]}, {"payoffs": "pd"}, "unknown column(s) ['money', 'x']"),
+        ({"Fines": [1.0, 7.0]}, {"payoffs": "pd"}, "(e.g. {Fines = \"fine\"})"),
         ({}, {"payoffs": "pd", "columns": {"money": "stakes"}}, "fit.columns.money: c.csv has no"),
         (
             {"money": [1.0, 7.0], "stakes": [1.0, 1.0]},
