@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from sccgames.experiments import plots
     from sccgames.experiments.experiment import run
     from sccgames.inference import datasets, signatures
+    from sccgames.inference.stakes import stakes_study
     from sccgames.model.agents import (
         Citizen,
         ConditionalCooperator,
@@ -152,6 +153,7 @@ _LAZY: dict[str, str] = {
     "Society": "sccgames.engines.society",
     "SocietyResults": "sccgames.engines.society",
     "stag_hunt": "sccgames.rules.games",
+    "stakes_study": "sccgames.inference.stakes",
     "State": "sccgames.model.decision",
     "SubgamePerfect": "sccgames.model.agents",
     "Tournament": "sccgames.engines.tournament",
@@ -250,4 +252,5 @@ __all__ = [
     "signatures",
     "snowdrift",
     "stag_hunt",
+    "stakes_study",
 ]

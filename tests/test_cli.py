@@ -392,3 +392,36 @@ def test_an_argument_error_line_is_capped_too(capsys):
     assert err[0].startswith("usage: sccgames demo")
     assert err[-1].startswith("sccgames demo: error: argument --turns: expected a whole")
     assert len(err[-1]) == MAX_LINE
+
+
+def test_fit_refuses_a_csv_column_it_would_not_read(workspace, capsys):
+    """Was: a ``money`` column was silently left out and every row fitted as one game."""
+    import numpy as np
+    import pandas as pd
+
+    from sccgames.inference.likelihood import HISTORY_COLUMNS
+
+    rng = np.random.default_rng(0)
+    n = 40
+    frame = pd.DataFrame(
+        {"subject": np.arange(n) % 10, "round": np.arange(n) // 10}
+        | {"cooperated": rng.random(n) < 0.4, "money": np.repeat([1.0, 7.0], n // 2)}
+        | dict.fromkeys(HISTORY_COLUMNS, 0.0)
+    )
+    frame.to_csv("choices.csv", index=False)
+    fit = 'kind = "fit"\n[fit]\ndata = "choices.csv"\npayoffs = "pd"\nmodels = ["rational"]\n'
+    fit += "starts = 1\nlr_draws = 0\n"
+    Path("f.toml").write_text(fit)
+    before = snapshot(workspace)
+    for command in (["validate", "f.toml"], ["fit", "f.toml", "--out", "out", "--quiet"]):
+        assert main(command) == 2
+        line = one_error_line(capsys)
+        assert "f.toml: fit.data: choices.csv: unknown column(s) ['money']" in line
+        assert "map each in fit.columns" in line
+        assert snapshot(workspace) == before
+    Path("f.toml").write_text(fit + 'columns = { money = "stakes" }\n')
+    assert main(["fit", "f.toml", "--out", "out", "--quiet"]) == 0
+    from sccgames.experiments.experiment import load_run
+
+    choices = load_run("out")["choices"]
+    assert "money" not in choices and list(choices["stakes"].unique()) == [1.0, 7.0]

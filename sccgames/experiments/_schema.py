@@ -25,6 +25,7 @@ from sccgames import limits
 from sccgames.engines.society import Imitation
 from sccgames.inference import compare as inference
 from sccgames.inference.datasets import GNEEZY_RUSTICHINI_2000
+from sccgames.inference.likelihood import CHOICE_COLUMNS
 from sccgames.inference.published import transfer_test
 from sccgames.limits import MAX_MAGNITUDE, MAX_MESSAGE, MAX_STRING_LENGTH, shorten
 from sccgames.model.population import Discrete
@@ -553,6 +554,10 @@ OWN_SOCIETY = "society"
 PUBLISHED: dict[str, Callable[..., Any]] = {GNEEZY_RUSTICHINI_2000.name: transfer_test}
 #: ``[fit] data`` ending in this (in any case) is a file of choice data.
 CHOICE_FILE_SUFFIX = ".csv"
+#: ``[fit] columns`` value that marks a file's column as deliberately not used.
+IGNORE_COLUMN = "ignore"
+#: ``[fit] columns`` values: a column of choice data or :data:`IGNORE_COLUMN`.
+COLUMN_TARGETS = [*CHOICE_COLUMNS, IGNORE_COLUMN]
 #: ``[fit] starts``: :func:`sccgames.inference.compare.fit`'s own default, so that a file and a call
 #: with no ``starts`` fit alike.
 FIT_STARTS: int = inspect.signature(inference.fit).parameters["starts"].default
@@ -569,8 +574,11 @@ _FIT = Table(
         # none: where the regime changes is the experiment's design, not a default's
         "train_rounds": (Int(1, limits.MAX_ROUNDS), None),
         "data": (DataSource([OWN_SOCIETY, *PUBLISHED], CHOICE_FILE_SUFFIX), OWN_SOCIETY),
-        # a file of choices carries no game, a society and a dataset do
+        # a file of choices carries no game unless it has the payoff columns; a society and a
+        # dataset do
         "payoffs": (_game_node(TWO_BY_TWO), None),
+        # none: a file's columns are the choice data's own unless the file says otherwise
+        "columns": (MapOf(Str(COLUMN_TARGETS)), {}),
         # none: every replicate refits both models, which costs time only when asked for
         "bootstrap": (Int(0, limits.MAX_FIT_DRAWS), 0),
         # the bootstrap null of the likelihood-ratio test; 0 refers it to χ² (conservative)

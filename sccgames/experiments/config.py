@@ -18,13 +18,14 @@ nothing in a file is ever evaluated as code.
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import itertools
 import json
 import os
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ from sccgames.engines.tournament import Tournament, resolve_player
 from sccgames.experiments._schema import (
     _EXPERIMENT,
     CHOICE_FILE_SUFFIX,
+    IGNORE_COLUMN,
     KIND_SECTIONS,
     KINDS,
     MATCHINGS,
@@ -54,7 +56,16 @@ from sccgames.experiments._schema import (
 )
 from sccgames.experiments.runs import run_name
 from sccgames.inference.compare import MODELS, Model
-from sccgames.inference.likelihood import CONTEXT_COLUMNS, HISTORY_COLUMNS, check_choice_columns
+from sccgames.inference.likelihood import (
+    CHOICE_COLUMNS,
+    CONTEXT_COLUMNS,
+    HISTORY_COLUMNS,
+    IDENTIFIER_COLUMNS,
+    PAYOFF_COLUMNS,
+    STAKES_COLUMN,
+    check_choice_columns,
+    row_payoffs,
+)
 from sccgames.model.population import Discrete, Population, fehr_schmidt, resolve_preset
 from sccgames.rules.games import GAME_NAMES, society_game
 from sccgames.rules.institutions import Combined, Schedule
@@ -211,9 +222,11 @@ class FitSpec:
         columns take :class:`~sccgames.model.decision.Context`'s defaults). A relative path is taken
         from the working directory, as ``[output] directory`` is.
     payoffs : Component or None
-        For a ``.csv`` file, and required there: the game the choices were made in (a 2×2
-        game or the lost wallet, written as ``society.game`` is), since a file of choices
-        carries no payoffs. Not allowed otherwise (the society's game or the dataset's own
+        For a ``.csv`` file: the game the choices were made in (a 2×2 game or the lost
+        wallet, written as ``society.game`` is). Required unless the file gives every row's
+        game in the payoff columns (:data:`sccgames.inference.likelihood.PAYOFF_COLUMNS`);
+        rows whose payoff cells are empty take it. Not allowed when every row has its own
+        (it would not be used), nor for other data (the society's game or the dataset's own
         model gives them).
     bootstrap : int
         Replicates of the percentile interval of the out-of-sample log-loss gap (rational −
@@ -226,6 +239,13 @@ class FitSpec:
         (:func:`sccgames.inference.compare.likelihood_ratio_test`). Default
         :data:`~sccgames.experiments._schema.LR_DRAWS`, the function's own (99, p-values on a grid
         of 0.01); 0 refers the statistic to χ², which is conservative here.
+    columns : dict of str to str
+        For a ``.csv`` file: what its other columns are, ``{file's name: choice-data
+        column}`` (a name of :data:`sccgames.inference.likelihood.CHOICE_COLUMNS`, e.g.
+        ``{money = "stakes"}``), or ``"ignore"`` for a column that is deliberately not used.
+        Every column of the file must be a choice-data column or named here, so that no
+        column is silently left out of the fit. Default: none (the file uses the choice
+        data's own names).
 
     """
 
@@ -236,6 +256,7 @@ class FitSpec:
     payoffs: Component | None
     bootstrap: int
     lr_draws: int
+    columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def published(self) -> bool:
@@ -443,6 +464,7 @@ def _fit_spec(raw: dict[str, Any]) -> FitSpec | None:
         payoffs=None if f["payoffs"] is None else Component.of(f["payoffs"]),
         bootstrap=f["bootstrap"],
         lr_draws=f["lr_draws"],
+        columns=dict(f["columns"]),
     )
     own = spec.data == OWN_SOCIETY
     if raw["kind"] == "society" and not own:
@@ -470,11 +492,11 @@ def _fit_spec(raw: dict[str, Any]) -> FitSpec | None:
                 f"{[m.value for m in MODELS]} (the default), got {f['models']}",
                 "fit.models",
             )
-    if spec.from_file and spec.payoffs is None:
+    if not spec.from_file and spec.columns:
         raise ConfigError(
-            f"missing required key for data from a {CHOICE_FILE_SUFFIX} file (the game the "
-            "choices were made in, as society.game is written)",
-            "fit.payoffs",
+            f"only for data from a {CHOICE_FILE_SUFFIX} file (the society's or the dataset's "
+            "columns are the choice data's own)",
+            "fit.columns",
         )
     if not spec.from_file and spec.payoffs is not None:
         raise ConfigError(
@@ -953,6 +975,16 @@ def _build_society(experiment: Experiment) -> Society:
 # ----------------------------------------------------------------------------- fit data
 #: Columns a file of choice data must have (context columns may be missing: defaults).
 REQUIRED_COLUMNS = ("subject", "round", "cooperated", *HISTORY_COLUMNS)
+#: Columns of a file read as numbers (``subject``, ``group`` and ``type`` are names).
+NUMERIC_COLUMNS = (
+    "round",
+    "cooperated",
+    "habit",
+    *CONTEXT_COLUMNS,
+    *HISTORY_COLUMNS,
+    *PAYOFF_COLUMNS,
+    STAKES_COLUMN,
+)
 
 
 def _payoffs(game: Any) -> tuple[Any, Any]:
@@ -961,29 +993,85 @@ def _payoffs(game: Any) -> tuple[Any, Any]:
     return tuple(tuple(tuple(float(x) for x in row) for row in m) for m in (own, other))
 
 
-def read_choices(path: str | os.PathLike[str], payoffs: Component) -> pd.DataFrame:
+#: The columns of choice data in a few words, for the one line that refuses another column.
+_ALLOWED = (
+    f"{', '.join(IDENTIFIER_COLUMNS)}, cooperated, habit, {STAKES_COLUMN}, "
+    f"{PAYOFF_COLUMNS[0]}..{PAYOFF_COLUMNS[-1]}, context or history columns"
+)
+
+
+def _map_columns(frame: pd.DataFrame, columns: Mapping[str, str], name: str) -> pd.DataFrame:
+    """``frame`` with its columns renamed by ``columns`` (``[fit] columns``), ignored ones dropped.
+
+    A column neither mapped nor of :data:`~sccgames.inference.likelihood.CHOICE_COLUMNS` is a
+    :class:`ConfigError` naming it and what is allowed.
+    """
+    for column, target in columns.items():
+        where = f"fit.columns.{column}"
+        if column not in frame:
+            raise ConfigError(f"{name} has no column {column!r} to map", where)
+        if target != IGNORE_COLUMN and target in frame:
+            raise ConfigError(
+                f"{name} has a {target!r} column already; map {column!r} to another column "
+                f"or to {IGNORE_COLUMN!r}",
+                where,
+            )
+        twice = [c for c, t in columns.items() if t == target and c != column]
+        if target != IGNORE_COLUMN and twice:
+            raise ConfigError(f"{target!r} is also the column of {twice[0]!r}", where)
+    unknown = [str(c) for c in frame.columns if c not in columns and c not in CHOICE_COLUMNS]
+    if unknown:
+        # the example maps the first to the nearest choice-data name, else to the stakes
+        near = difflib.get_close_matches(unknown[0].lower()[:100], CHOICE_COLUMNS, n=1)
+        example = near[0] if near else STAKES_COLUMN
+        raise ConfigError(
+            f"{name}: unknown column(s) {unknown}; map each in fit.columns (e.g. "
+            f"{{{unknown[0]} = \"{example}\"}}) to {IGNORE_COLUMN!r} or to one of "
+            f"{_ALLOWED}",
+            "fit.data",
+        )
+    dropped = [c for c, t in columns.items() if t == IGNORE_COLUMN]
+    renamed = {c: t for c, t in columns.items() if t != IGNORE_COLUMN}
+    return frame.drop(columns=dropped).rename(columns=renamed)
+
+
+def read_choices(
+    path: str | os.PathLike[str],
+    payoffs: Component | None,
+    columns: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Read a ``.csv`` file of choice data for :func:`sccgames.inference.fit`.
 
     Parameters
     ----------
     path : str or path-like
         Columns as :func:`~sccgames.inference.compare.choices_from_society` makes them:
-        :data:`REQUIRED_COLUMNS` (``cooperated`` as true/false or 1/0), and any of
-        :data:`sccgames.inference.CONTEXT_COLUMNS` (missing ones take the defaults of
-        :class:`~sccgames.model.decision.Context`); other columns are kept and not used.
-    payoffs : Component
-        The game the choices were made in (``[fit] payoffs``).
+        :data:`REQUIRED_COLUMNS` (``cooperated`` as true/false or 1/0), and any of the other
+        :data:`sccgames.inference.likelihood.CHOICE_COLUMNS`: context columns (missing ones
+        take the defaults of :class:`~sccgames.model.decision.Context`), the game of each row
+        (:data:`~sccgames.inference.likelihood.PAYOFF_COLUMNS`, all eight or none; a row may
+        leave them empty to take ``payoffs``), ``stakes`` (multiplies the row's payoffs),
+        ``habit``, and the identifiers ``group`` and ``type``. Any other column must be
+        named in ``columns``.
+    payoffs : Component or None
+        The game the choices were made in (``[fit] payoffs``), for the rows without payoff
+        columns; ``None`` if every row gives its own.
+    columns : mapping, optional
+        ``[fit] columns``: the file's other columns renamed to choice-data columns, or
+        dropped where mapped to ``"ignore"``.
 
     Returns
     -------
     pandas.DataFrame
-        With ``attrs["payoffs"]`` set from the game.
+        With ``attrs["payoffs"]`` set from ``payoffs`` when it is given.
 
     Raises
     ------
     ConfigError
-        At ``fit.data`` for a missing or unreadable file, missing columns, or missing or
-        non-numeric values; at ``fit.payoffs`` for a game the API rejects.
+        At ``fit.data`` for a missing or unreadable file, missing or unknown columns, or
+        missing, non-numeric or out-of-range values; at ``fit.columns`` for a mapping that
+        does not fit the file; at ``fit.payoffs`` for a game the API rejects, a missing game
+        (rows without payoff columns) or an unused one (every row has its own).
 
     """
     path = Path(path)
@@ -994,26 +1082,28 @@ def read_choices(path: str | os.PathLike[str], payoffs: Component) -> pd.DataFra
         raise ConfigError(f"no such file: {str(path)!r}", where) from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ConfigError(f"cannot read {str(path)!r}: {exc}", where) from None
+    frame = _map_columns(frame, columns or {}, path.name)
     missing = [c for c in REQUIRED_COLUMNS if c not in frame]
     if missing:
         raise ConfigError(
             f"{path.name} has no column(s) {missing}; choice data need {list(REQUIRED_COLUMNS)}",
             where,
         )
-    numeric = [c for c in (*REQUIRED_COLUMNS[1:], *CONTEXT_COLUMNS) if c in frame]
-    for column in numeric:
+    for column in (c for c in NUMERIC_COLUMNS if c in frame):
         values = frame[column]
         if values.dtype == bool:
             values = values.astype(float)
-        values = pd.to_numeric(values, errors="coerce")
-        if values.isna().any():
-            row = int(np.flatnonzero(values.isna().to_numpy())[0])
+        numbers = pd.to_numeric(values, errors="coerce")
+        # an empty payoff cell is allowed (the row takes the [fit] payoffs); text is not
+        bad = numbers.isna() & (values.notna() if column in PAYOFF_COLUMNS else True)
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
             raise ConfigError(
                 f"{path.name}: column {column!r} has a missing or non-numeric value in data "
                 f"row {row + 1}",
                 where,
             )
-        frame[column] = values.astype(float)
+        frame[column] = numbers.astype(float)
     if frame.empty:
         raise ConfigError(
             f"{path.name} has a header and no rows of choices; expected at least one row",
@@ -1031,8 +1121,35 @@ def read_choices(path: str | os.PathLike[str], payoffs: Component) -> pd.DataFra
     _check_ranges(frame, path.name, where)
     frame["cooperated"] = frame["cooperated"].astype(bool)
     frame["round"] = frame["round"].astype(np.int64)
-    frame.attrs["payoffs"] = _payoffs(_game(payoffs, "fit.payoffs"))
+    _game_of_rows(frame, payoffs, path.name)
     return frame
+
+
+def _game_of_rows(frame: pd.DataFrame, payoffs: Component | None, name: str) -> None:
+    """Set ``attrs["payoffs"]`` from ``payoffs`` and check that every row has one game."""
+    every = all(c in frame for c in PAYOFF_COLUMNS)
+    own_game = every and bool(frame[list(PAYOFF_COLUMNS)].notna().all().all())
+    if payoffs is None and not any(c in frame for c in PAYOFF_COLUMNS):
+        raise ConfigError(
+            f"missing required key: {name} has no payoff columns ({', '.join(PAYOFF_COLUMNS)}) "
+            "to give each row's game; name the game the choices were made in, as "
+            "society.game is written",
+            "fit.payoffs",
+        )
+    if payoffs is not None and own_game:
+        raise ConfigError(
+            f"not used: every row of {name} gives its own game in the payoff columns; remove "
+            "fit.payoffs, or the columns",
+            "fit.payoffs",
+        )
+    if payoffs is not None:
+        frame.attrs["payoffs"] = _payoffs(_game(payoffs, "fit.payoffs"))
+    try:
+        row_payoffs(frame)
+    except ValueError as exc:
+        where = "fit.payoffs" if "has no payoffs" in str(exc) else "fit.data"
+        message = str(exc).replace('data.attrs["payoffs"]', "fit.payoffs")
+        raise ConfigError(f"{name}: {message}", where) from None
 
 
 def _check_ranges(frame: pd.DataFrame, name: str, where: str) -> None:
@@ -1040,7 +1157,8 @@ def _check_ranges(frame: pd.DataFrame, name: str, where: str) -> None:
     try:
         check_choice_columns(frame)
     except ValueError as exc:
-        raise ConfigError(f"{name}: {exc}", where) from None
+        message = str(exc).replace('data.attrs["payoffs"]', "fit.payoffs")
+        raise ConfigError(f"{name}: {message}", where) from None
 
 
 def _train_rounds_split(data: pd.DataFrame, spec: FitSpec) -> None:
@@ -1070,7 +1188,6 @@ def check_fit_data(experiment: Experiment) -> None:
     if spec is None or not spec.from_file:
         return
     try:
-        assert spec.payoffs is not None  # parse requires it for a file
-        _train_rounds_split(read_choices(spec.data, spec.payoffs), spec)
+        _train_rounds_split(read_choices(spec.data, spec.payoffs, spec.columns), spec)
     except ConfigError as exc:
         raise exc.located(experiment.source) from None

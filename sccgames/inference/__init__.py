@@ -4,8 +4,9 @@
 functions are also this package's (``scc.inference.fit``), imported on first use.
 :mod:`.likelihood` holds the two models, :mod:`.fitting` fits experiment files,
 :mod:`.mixture` a finite mixture of types, :mod:`.signatures` the motives' fingerprints in
-data, :mod:`.datasets` and :mod:`.published` the bundled published data,
-:mod:`.calibration` the defaults' calibration and :mod:`.findings` the package's claims.
+data, :mod:`.stakes` predictions across stake levels, :mod:`.datasets` and :mod:`.published`
+the bundled published data, :mod:`.calibration` the defaults' calibration and
+:mod:`.findings` the package's claims.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         HISTORY_COLUMNS,
         MODELS,
         MOTIVE_PARAMETERS,
+        PAYOFF_COLUMNS,
         RATIONAL_PARAMETERS,
         START_BOX,
         FitResult,
@@ -54,6 +56,7 @@ __all__ = [
     "HISTORY_COLUMNS",
     "MODELS",
     "MOTIVE_PARAMETERS",
+    "PAYOFF_COLUMNS",
     "RATIONAL_PARAMETERS",
     "START_BOX",
     "FitResult",

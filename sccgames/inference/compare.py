@@ -32,6 +32,7 @@ from sccgames.inference.likelihood import (
     HISTORY_COLUMNS,
     MODELS,
     MOTIVE_PARAMETERS,
+    PAYOFF_COLUMNS,
     RATIONAL_PARAMETERS,
     START_BOX,
     Model,
@@ -58,6 +59,7 @@ __all__ = [
     "HISTORY_COLUMNS",
     "MODELS",
     "MOTIVE_PARAMETERS",
+    "PAYOFF_COLUMNS",
     "RATIONAL_PARAMETERS",
     "START_BOX",
     "FitResult",
@@ -117,8 +119,10 @@ def choices_from_society(society: Any) -> pd.DataFrame:
         :data:`HISTORY_COLUMNS` (counts of observed moves, which are data, not latent
         states; ``docs/model.md`` §7), as float64, and ``habit``: each row's habit before the
         choice, computed from the subject's own earlier choices
-        (:func:`~sccgames.inference.likelihood.habit_trace`). ``attrs["payoffs"]`` holds the game's
-        ``(own, other)`` payoffs as nested tuples, indexed ``[my action, partner's action]``.
+        (:func:`~sccgames.inference.likelihood.habit_trace`), and the game in every row,
+        :data:`PAYOFF_COLUMNS`, so that the data of several games (stakes, say) can be
+        concatenated and fitted together. ``attrs["payoffs"]`` holds the same game's ``(own,
+        other)`` payoffs as nested tuples, indexed ``[my action, partner's action]``.
 
     Raises
     ------
@@ -160,7 +164,15 @@ def choices_from_society(society: Any) -> pd.DataFrame:
     habit = habit_trace(data)
     if habit is not None:  # from the whole panel, so that any split of rows keeps it
         data["habit"] = habit
-    data.attrs["payoffs"] = payoffs
+    return _with_payoffs(data, payoffs)
+
+
+def _with_payoffs(data: pd.DataFrame, payoffs: Any) -> pd.DataFrame:
+    """``data`` with the game ``(own, other)`` in :data:`PAYOFF_COLUMNS` and ``attrs``."""
+    own, other = (np.asarray(m, float).reshape(2, 2) for m in payoffs)
+    for name, value in zip(PAYOFF_COLUMNS, (*own.ravel(), *other.ravel()), strict=True):
+        data[name] = float(value)
+    data.attrs["payoffs"] = tuple(tuple(tuple(map(float, row)) for row in m) for m in (own, other))
     return data
 
 
@@ -203,8 +215,7 @@ def choices_from_match(match: Any) -> pd.DataFrame:
             )
     data = pd.DataFrame(rows)
     payoffs = match.players[agents[0]]._payoffs
-    data.attrs["payoffs"] = (tuple(payoffs.own), tuple(payoffs.other))
-    return data
+    return _with_payoffs(data, (payoffs.own, payoffs.other))
 
 
 def choices_from_batch(
@@ -248,8 +259,7 @@ def choices_from_batch(
         parts.append(pd.DataFrame(columns))
     data = pd.concat(parts, ignore_index=True)
     payoffs = payoff_tuples(game)
-    data.attrs["payoffs"] = (tuple(payoffs.own), tuple(payoffs.other))
-    return data
+    return _with_payoffs(data, (payoffs.own, payoffs.other))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ Choice data (``data = "society"``, the file's own society, or a ``.csv`` file)
     ``choices``
         The data fitted, one row per subject and round (as
         :func:`~sccgames.inference.compare.choices_from_society` makes them; the game's payoffs are
-        in the manifest).
+        in the manifest, and each row's in its payoff columns when the data have them).
     ``fits``
         One row per model: ``model``, ``n_obs``, ``n_params``, ``loglik``, ``aic``, ``bic``,
         ``converged`` — on the training rounds when ``train_rounds`` is given, else on all.
@@ -169,8 +169,7 @@ def choice_data(experiment: Experiment) -> pd.DataFrame:
         raise ConfigError("no choice data to fit here", "fit.data", experiment.source)
     try:
         if spec.from_file:
-            assert spec.payoffs is not None
-            data = read_choices(spec.data, spec.payoffs)
+            data = read_choices(spec.data, spec.payoffs, spec.columns)
         else:
             society = experiment.build()
             data = inference.choices_from_society(society)
@@ -565,7 +564,8 @@ def run(
                 tables = _fit_choices(data, spec, experiment.seed, bar)
             except ConfigError as exc:
                 raise exc.located(experiment.source) from None
-        extra["payoffs"] = data.attrs["payoffs"]
+        # the default game; a game per row is in the choices table's payoff columns
+        extra["payoffs"] = data.attrs.get("payoffs", "per row")
     figure = _figure(tables, experiment.seed)
     folder_path = None
     if directory is not None:

@@ -46,7 +46,10 @@ so the formulas stay those of :mod:`sccgames.model.motives`; the kinks (``max(ha
 norm, ``min(·, remaining)`` in the shadow of the future, ``max(ΔX, 0)`` in the image) are
 differentiated by central differences of those same functions. A likelihood evaluation with
 its exact gradient then costs about as much as one evaluation did before, so L-BFGS-B needs
-no finite-difference gradient (``k + 1`` evaluations per step).
+no finite-difference gradient (``k + 1`` evaluations per step). When the game varies by row
+(:data:`PAYOFF_COLUMNS`, :data:`STAKES_COLUMN`), the coefficients that depend only on the game
+become arrays, one value a row, and the same formulas run elementwise; data of one game keep
+numbers.
 """
 
 from __future__ import annotations
@@ -104,6 +107,41 @@ CONTEXT_COLUMNS = (
 )
 #: Observable history counts (from :class:`~sccgames.model.decision.State`).
 HISTORY_COLUMNS = ("partner_c", "partner_moves", "c_then_c", "after_c", "d_then_c", "after_d")
+#: The game of each row, when choice data carry it per row: ``own_<a><b>`` is the chooser's
+#: payoff and ``other_<a><b>`` the partner's when the chooser plays ``a`` and the partner
+#: ``b`` (``c`` or ``d``), i.e. ``own[a][b]`` of :class:`~sccgames.model.decision.Payoffs`.
+#: A row whose eight payoff cells are all empty (NaN) takes the default game of
+#: ``data.attrs["payoffs"]``; data without these columns take it in every row.
+PAYOFF_COLUMNS = (
+    "own_cc",
+    "own_cd",
+    "own_dc",
+    "own_dd",
+    "other_cc",
+    "other_cd",
+    "other_dc",
+    "other_dd",
+)
+#: A column that multiplies every payoff of its row (both players'), after the row's game is
+#: read: the stakes of a condition, e.g. Cohn et al.'s "big money" wallet [Cohn2019]_.
+STAKES_COLUMN = "stakes"
+#: Columns that name a row rather than describe its choice: ``subject`` and ``round`` order
+#: the habit (:func:`habit_trace`) and cluster the bootstrap, ``group`` and ``type`` are kept
+#: for the user's own tables (:func:`~sccgames.inference.compare.choices_from_society` writes
+#: ``type``).
+IDENTIFIER_COLUMNS = ("subject", "round", "group", "type")
+#: Every column choice data may have: the choice, the identifiers, the habit before the choice
+#: (:func:`habit_trace`), the context, the history, the payoffs and the stakes. A file of
+#: choices (``sccgames fit``) must map any other column to one of these or refuse it.
+CHOICE_COLUMNS = (
+    "cooperated",
+    *IDENTIFIER_COLUMNS,
+    "habit",
+    *CONTEXT_COLUMNS,
+    *HISTORY_COLUMNS,
+    *PAYOFF_COLUMNS,
+    STAKES_COLUMN,
+)
 #: The allowed range of every numeric column of choice data, ``(low, high)`` inclusive: the
 #: ranges :class:`~sccgames.model.decision.Context` documents (probabilities in [0, 1], a partner's
 #: signal in [−1, 1], amounts and score steps >= 0 and within the float32 range check
@@ -124,7 +162,10 @@ COLUMN_RANGES: dict[str, tuple[float, float]] = {
     "in_group": (0.0, 1.0),
     "remaining": (0.0, math.inf),
     "peer_sanction": (0.0, MAX_MAGNITUDE),
+    STAKES_COLUMN: (0.0, MAX_MAGNITUDE),
 } | {name: (0.0, float(MAX_ROUNDS)) for name in HISTORY_COLUMNS}
+#: The range of a payoff cell (a row may leave all eight empty: :data:`PAYOFF_COLUMNS`).
+PAYOFF_RANGE = (-MAX_MAGNITUDE, MAX_MAGNITUDE)
 #: Counts that cannot exceed another count: ``(part, whole)``.
 COUNT_PAIRS = (("partner_c", "partner_moves"), ("c_then_c", "after_c"), ("d_then_c", "after_d"))
 
@@ -170,7 +211,11 @@ _TINY = 1e-300
 # --------------------------------------------------------------------------- data
 @dataclass(frozen=True)
 class _Data:
-    """Choice data as float arrays, with the Context the motive functions read."""
+    """Choice data as float arrays, with the Context the motive functions read.
+
+    ``own`` and ``other`` are the payoffs of :func:`row_payoffs`: ``(2, 2)`` for one game,
+    ``(2, 2, n)`` for a game per row.
+    """
 
     y: np.ndarray
     context: Context
@@ -207,16 +252,20 @@ class _Data:
 def check_choice_columns(data: pd.DataFrame) -> None:
     """Raise ``ValueError`` naming the first row and column of choice data out of range.
 
-    The ranges are :data:`COLUMN_RANGES` (only ``remaining`` may be infinite, nothing may be
-    NaN); a count of cooperations may not exceed the count it is part of
-    (:data:`COUNT_PAIRS`). Data rows are numbered from 1.
+    The ranges are :data:`COLUMN_RANGES` and, for :data:`PAYOFF_COLUMNS`, :data:`PAYOFF_RANGE`
+    (only ``remaining`` may be infinite, nothing but a payoff cell may be NaN); a count of
+    cooperations may not exceed the count it is part of (:data:`COUNT_PAIRS`). Data rows are
+    numbered from 1.
     """
-    for column, (low, high) in COLUMN_RANGES.items():
+    ranges = COLUMN_RANGES | dict.fromkeys(PAYOFF_COLUMNS, PAYOFF_RANGE)
+    for column, (low, high) in ranges.items():
         if column not in data:
             continue
         values = data[column].to_numpy(dtype=float)
         bad = ~((values >= low) & (values <= high))
-        if column != "remaining":
+        if column in PAYOFF_COLUMNS:
+            bad &= ~np.isnan(values)  # an empty row of payoffs takes the default game
+        elif column != "remaining":
             bad |= ~np.isfinite(values)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
@@ -236,13 +285,90 @@ def check_choice_columns(data: pd.DataFrame) -> None:
                 )
 
 
+def row_payoffs(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(own, other)`` payoffs each row of choice data was chosen under.
+
+    A row's game is its :data:`PAYOFF_COLUMNS` if it fills them, else the default game of
+    ``data.attrs["payoffs"]`` (``(own, other)``, each indexed ``[my action][partner's
+    action]``); the :data:`STAKES_COLUMN`, if any, multiplies it.
+
+    Returns
+    -------
+    own, other : numpy.ndarray
+        Shape ``(2, 2)`` when every row has the same game (the motive functions then run on
+        numbers, as on one game), else ``(2, 2, n)``: ``own[a][b]`` is then the array of the
+        rows' payoffs, which the motive functions of :mod:`sccgames.model.motives` read
+        elementwise.
+
+    Raises
+    ------
+    ValueError
+        Naming what is missing: some payoff columns but not all eight, a row with some of
+        its cells empty but not all, or a row with no game (no payoff cells and no
+        ``attrs["payoffs"]``).
+
+    """
+    n = len(data)
+    default = data.attrs.get("payoffs")
+    present = [name for name in PAYOFF_COLUMNS if name in data]
+    if present and len(present) < len(PAYOFF_COLUMNS):
+        missing = [name for name in PAYOFF_COLUMNS if name not in data]
+        raise ValueError(
+            f"choice data with payoff columns need all of {list(PAYOFF_COLUMNS)}; "
+            f"missing {missing}"
+        )
+    if not present and default is None:
+        raise ValueError(
+            f"choice data need the game's payoffs: the columns {list(PAYOFF_COLUMNS)} in every "
+            'row, or data.attrs["payoffs"] = (own, other) for the rows without them'
+        )
+    shared = None
+    if default is not None:
+        try:
+            shared = np.asarray(default, float).reshape(8)
+        except (TypeError, ValueError):
+            raise ValueError(
+                'data.attrs["payoffs"] must be (own, other), two 2×2 tables of numbers indexed '
+                f"[my action][partner's action], got {str(default)[:80]}"
+            ) from None
+    if present:
+        table = data[list(PAYOFF_COLUMNS)].to_numpy(float)  # n × 8, own then other
+        empty = np.isnan(table)
+        partial = empty.any(axis=1) & ~empty.all(axis=1)
+        if partial.any():
+            row = int(np.flatnonzero(partial)[0])
+            cells = [name for name, e in zip(PAYOFF_COLUMNS, empty[row], strict=True) if e]
+            raise ValueError(
+                f"data row {row + 1}: payoff column(s) {cells} are empty; give all eight "
+                "payoffs of a row or none (a row with none takes data.attrs[\"payoffs\"])"
+            )
+        unset = empty[:, 0]
+        if unset.any():
+            if shared is None:
+                row = int(np.flatnonzero(unset)[0])
+                raise ValueError(
+                    f"data row {row + 1} has no payoffs: its payoff columns are empty and "
+                    'there is no data.attrs["payoffs"] to take them from'
+                )
+            table[unset] = shared
+    elif n:
+        table = np.broadcast_to(shared, (n, 8))
+    else:
+        table = np.zeros((0, 8))
+    if STAKES_COLUMN in data:
+        table = table * data[STAKES_COLUMN].to_numpy(float)[:, None]
+    if n == 0 or (table == table[0]).all():
+        game = (table[0] if n else shared if shared is not None else np.zeros(8)).reshape(2, 2, 2)
+        return game[0].copy(), game[1].copy()
+    rows = np.ascontiguousarray(table.T).reshape(2, 2, 2, n)
+    return rows[0], rows[1]
+
+
 def _prepare(data: pd.DataFrame | _Data) -> _Data:
     if isinstance(data, _Data):
         return data
-    if "payoffs" not in data.attrs:
-        raise ValueError('choice data need the game\'s payoffs in data.attrs["payoffs"]')
     check_choice_columns(data)
-    own, other = (np.asarray(m, float) for m in data.attrs["payoffs"])
+    own, other = row_payoffs(data)
     context = Context(
         **{
             name: data[name].to_numpy(float) if name in data else getattr(Context(), name)
@@ -321,28 +447,49 @@ def _slope(
     return (f(up) - f(down)) / (up - down)  # type: ignore[operator]
 
 
+#: A coefficient of the utility that depends only on the game: a number if every row has the
+#: same game, else an array with one value per row.
+_Coefficient = float | np.ndarray
+
+
+def _term(
+    scale: float, coefficient: _Coefficient, a: np.ndarray | None
+) -> tuple[float, np.ndarray | None]:
+    """The term ``scale · coefficient · a`` of a direction (``a = None``: 1) as ``(c, array)``.
+
+    A number coefficient stays in ``c`` (the score then costs one dot product of the shared
+    array ``a``); a per-row one goes into the array.
+    """
+    if np.ndim(coefficient) == 0:
+        return scale * float(coefficient), a  # type: ignore[arg-type]
+    return scale, coefficient if a is None else coefficient * a
+
+
 @dataclass(frozen=True)
 class _Design:
     """What the likelihood needs from the data, computed once (module docstring).
 
     ``p̂ = p0 + p1 τ``; ``ΔX = x0 + x1 λ``; ``Δu_R = r0 + r1 p̂ + shadow(δ) · future + ΔX``;
     the emotion term of σ, α, β_g is ``θ (e0 + e1 p̂)``; the norm term is
-    ``n · moral(p̂)``; the esteem term ``ν · visibility · image(ΔX)``.
+    ``n · moral(p̂)``; the esteem term ``ν · visibility · image(ΔX)``. The coefficients
+    that depend only on the game (``r0``, ``r1``, ``e0``, ``e1``) are numbers when every row
+    has the same game and arrays, one value a row, when the game varies by row
+    (:func:`row_payoffs`).
     """
 
     p0: np.ndarray
     p1: np.ndarray
     x0: np.ndarray
     x1: np.ndarray
-    r0: float
-    r1: float
+    r0: _Coefficient
+    r1: _Coefficient
     future: np.ndarray
     remaining: np.ndarray
     framed: np.ndarray
     other: np.ndarray
     moral_affine: tuple[np.ndarray, np.ndarray] | None
     moral_slope_p1: np.ndarray | None
-    emotion: dict[str, tuple[float, float]]
+    emotion: dict[str, tuple[_Coefficient, _Coefficient]]
     visibility: np.ndarray
     habit: np.ndarray | None
 
@@ -354,6 +501,10 @@ class _Design:
 
         def full(x: object) -> np.ndarray:
             return np.broadcast_to(np.asarray(x, float), (n,))
+
+        def coefficient(x: object) -> _Coefficient:
+            """A number if the game is shared, else one value per row."""
+            return float(x) if np.ndim(x) == 0 else full(x)  # type: ignore[arg-type]
 
         def belief(trust: float) -> np.ndarray:
             prior = motives.trust_prior(trust, r.score_trust, c.partner_signal)
@@ -375,7 +526,7 @@ class _Design:
         # the norm term is affine in p̂ unless the expected harm can change sign on [0, 1]
         harm0, harm1 = _affine(motives.expected_harm, d.other)
         moral_affine = None
-        if harm0 > 0 and harm0 + harm1 > 0:
+        if np.all(harm0 > 0) and np.all(harm0 + harm1 > 0):  # type: ignore[operator]
             a, b = _affine(
                 lambda p: motives.moral_utility(
                     framed, 1.0, m.harm_weight, motives.expected_harm(p, d.other)
@@ -396,15 +547,15 @@ class _Design:
             p1=full(p1),
             x0=full(x0),
             x1=full(x1),
-            r0=float(r0),
-            r1=float(r1),
+            r0=coefficient(r0),
+            r1=coefficient(r1),
             future=full(future),
             remaining=full(c.remaining),
             framed=full(framed),
             other=d.other,
             moral_affine=moral_affine,
             moral_slope_p1=None if moral_affine is None else moral_affine[1] * full(p1),
-            emotion={k: (float(a), float(b)) for k, (a, b) in emotion.items()},
+            emotion={k: (coefficient(a), coefficient(b)) for k, (a, b) in emotion.items()},
             visibility=full(c.visibility),
             habit=d.habit,
         )
@@ -461,7 +612,7 @@ class _Evaluation:
     u: np.ndarray
     moral: np.ndarray | None
     image: np.ndarray | None
-    du_dp: float  # ∂u/∂p̂ of the terms affine in p̂ (all but the norm's)
+    du_dp: _Coefficient  # ∂u/∂p̂ of the terms affine in p̂ (all but the norm's)
 
     @property
     def x(self) -> np.ndarray:
@@ -505,7 +656,7 @@ class _Evaluation:
             if name == "beta":
                 terms = [(1.0, self.u)]
             elif name == "trust":
-                terms = [(beta * self.du_dp, design.p1)]
+                terms = [_term(beta, self.du_dp, design.p1)]
                 if p["norm"] and design.moral_affine is not None:
                     terms.append((beta * p["norm"], design.moral_slope_p1))
                 elif p["norm"]:
@@ -529,7 +680,7 @@ class _Evaluation:
                 terms = []
             else:  # an emotion parameter: e0 + e1 p̂
                 e0, e1 = design.emotion[name]
-                terms = [(beta * e0, None), (beta * e1, self.p_hat)]
+                terms = [_term(beta, e0, None), _term(beta, e1, self.p_hat)]
             out[name] = terms
         return out
 

@@ -25,6 +25,7 @@ from scipy import stats
 from sccgames.engines.society import Society
 from sccgames.inference import datasets
 from sccgames.inference.compare import choices_from_society
+from sccgames.inference.likelihood import PAYOFF_COLUMNS, row_payoffs
 from sccgames.model.population import Discrete, Population
 from sccgames.rules.games import LostWallet
 from sccgames.rules.institutions import Schedule
@@ -161,9 +162,11 @@ def cooperation_without_reason(data: pd.DataFrame, null: float = 0.5) -> Signatu
     Parameters
     ----------
     data : pandas.DataFrame
-        Choices with the columns :data:`NO_REASON_COLUMNS`. If ``data.attrs["payoffs"]`` is
-        there (:func:`~sccgames.inference.compare.choices_from_society` sets it), defection must
-        strictly pay in that game, or a ``ValueError`` says so.
+        Choices with the columns :data:`NO_REASON_COLUMNS`. If the data give the game
+        (``data.attrs["payoffs"]`` or the per-row
+        :data:`~sccgames.inference.likelihood.PAYOFF_COLUMNS`, which
+        :func:`~sccgames.inference.compare.choices_from_society` writes), defection must strictly
+        pay in every row's game, or a ``ValueError`` says so.
     null : float, default 0.5
         The largest P(C) allowed under H0, in [0, 0.5].
 
@@ -172,10 +175,17 @@ def cooperation_without_reason(data: pd.DataFrame, null: float = 0.5) -> Signatu
     _require(data, NO_REASON_COLUMNS, what)
     if not (isinstance(null, int | float) and 0.0 <= null <= 0.5):
         raise ValueError(f"{what}: null must be a probability in [0, 0.5], got {null!r}")
-    if "payoffs" in data.attrs:
-        own = np.asarray(data.attrs["payoffs"][0], float)
-        if not (own[1] > own[0]).all():
+    if "payoffs" in data.attrs or any(name in data for name in PAYOFF_COLUMNS):
+        own, _ = row_payoffs(data)
+        pays = own[1] > own[0]  # D against C and against D, in every row's game
+        if own.ndim == 2 and not pays.all():
             raise ValueError(f"{what}: defection must strictly pay in the game, got {own.tolist()}")
+        if not pays.all():
+            row = int(np.flatnonzero(~pays.all(axis=0))[0])
+            raise ValueError(
+                f"{what}: defection must strictly pay in every row's game; in data row "
+                f"{row + 1} the chooser's payoffs are {own[..., row].tolist()}"
+            )
     c, t = _outcomes(data, what)
     v = {k: data[k].to_numpy(float) for k in NO_REASON_COLUMNS}
     incentive = v["coverage"] * (v["reward"] + v["fine"] + v["score_up"] + v["score_down"])

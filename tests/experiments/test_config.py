@@ -562,6 +562,7 @@ def test_fit_section_defaults_and_spec() -> None:
         "payoffs": None,
         "bootstrap": 0,
         "lr_draws": 99,
+        "columns": {},
     }
     # the models come in the order of inference.MODELS whatever the file's order
     assert config.parse(base_fit(models=["motive", "rational"])).fit.models == MODELS
@@ -600,6 +601,7 @@ def test_fit_section_defaults_and_spec() -> None:
         ({"data": 3}, "fit.data: expected one of 'society', 'gneezy_rustichini_2000' or a path"),
         ({"train_rounds": 5}, "fit.train_rounds: expected a round in 1..4"),
         ({"payoffs": "pd"}, "fit.payoffs: only for data from a .csv file"),
+        ({"columns": {"money": "stakes"}}, "fit.columns: only for data from a .csv file"),
         ({"data": "gneezy_rustichini_2000"}, "fit.data: a society experiment fits its own"),
         ({"train_rounds": None, "bootstrap": 10}, "fit.bootstrap: needs fit.train_rounds"),
         ({"models": ["motive"], "bootstrap": 10}, "fit.bootstrap: needs both models"),
@@ -621,8 +623,12 @@ def test_fit_section_errors(fit: dict[str, Any], expected: str) -> None:
         ({"kind": "fit"}, "x.toml: fit: missing required section for kind = 'fit'"),
         ({"kind": "fit", "fit": {}}, "x.toml: fit.data: kind = 'fit' has no society to fit"),
         (
-            {"kind": "fit", "fit": {"data": "x.csv"}},
-            "x.toml: fit.payoffs: missing required key for data from a .csv file",
+            {"kind": "fit", "fit": {"data": "x.csv", "columns": {"money": "stake"}}},
+            "x.toml: fit.columns.money: unknown value 'stake'; did you mean 'stakes'?",
+        ),
+        (
+            {"kind": "fit", "fit": {"data": "x.csv", "columns": {"money": 3}}},
+            "x.toml: fit.columns.money: expected one of 'cooperated'",
         ),
         (
             {"kind": "fit", "fit": {"data": "x.csv", "payoffs": "public_goods"}},
@@ -668,6 +674,10 @@ def test_json_schema_knows_the_fit_section() -> None:
     }
     jsonschema.validate(base_fit(), schema)
     jsonschema.validate({"kind": "fit", "fit": {"data": "a/b.Csv", "payoffs": "pd"}}, schema)
+    mapped = {"kind": "fit", "fit": {"data": "a.csv", "columns": {"money": "stakes"}}}
+    jsonschema.validate(mapped, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(_set(mapped, "fit/columns/money", "stake"), schema)
     for bad in (
         _set(base_tournament(), "fit", {}),
         _set(base_fit(), "fit/modles", ["motive"]),

@@ -373,9 +373,8 @@ def test_gradient_across_kinks() -> None:
     from sccgames.inference import likelihood as lk
 
     data = inf.choices_from_society(society({"Citizen": 1.0}, 200, 8, seed=2, matching="fixed"))
-    own, _ = data.attrs["payoffs"]
     # defecting on a defector helps it here, so E[harm] changes sign as p̂ goes from 0 to 1
-    data.attrs["payoffs"] = (own, ((3.0, -1.0), (0.0, 1.0)))
+    data[["other_cc", "other_cd", "other_dc", "other_dd"]] = (3.0, -1.0, 0.0, 1.0)
     assert lk._prepare(data).design.moral_affine is None
     names = inf.parameter_names("motive", data)
     assert "delta" in names
@@ -560,3 +559,130 @@ def test_choices_from_the_tournament_batch_kernel() -> None:
     np.testing.assert_allclose(p, expected, rtol=1e-9)
     with pytest.raises(ValueError, match="MotiveAgent"):
         inf.choices_from_batch([axl.TitForTat()], [axl.Defector()], 3)
+
+
+# --------------------------------------------------------------------------- a game per row
+def test_row_payoffs_columns_attrs_and_stakes() -> None:
+    """Columns win over attrs, an empty row takes attrs, stakes multiply; one game is 2×2."""
+    from sccgames.inference import likelihood as lk
+
+    pd_game = (((3.0, 0.0), (5.0, 1.0)), ((3.0, 5.0), (0.0, 1.0)))
+    data = pd.DataFrame({"cooperated": [True, False, True]})
+    data.attrs["payoffs"] = pd_game
+    own, other = lk.row_payoffs(data)
+    assert own.shape == other.shape == (2, 2)  # one game: the motive math runs on numbers
+    np.testing.assert_array_equal(own, pd_game[0])
+    data["stakes"] = [1.0, 2.0, 7.0]
+    own, other = lk.row_payoffs(data)
+    assert own.shape == (2, 2, 3)
+    np.testing.assert_array_equal(own[1][0], [5.0, 10.0, 35.0])  # T × stakes
+    np.testing.assert_array_equal(other[0][1], [5.0, 10.0, 35.0])
+    cells = np.array([[4.0, 0.0, 6.0, 1.0, 4.0, 6.0, 0.0, 1.0]] * 3)
+    cells[1] = np.nan  # row 2 has no game of its own: attrs give it
+    data[list(lk.PAYOFF_COLUMNS)] = cells
+    own, other = lk.row_payoffs(data)
+    np.testing.assert_array_equal(own[0][0], [4.0, 6.0, 28.0])  # R: columns, attrs, columns
+    np.testing.assert_array_equal(other[1][1], [1.0, 2.0, 7.0])  # P
+    with pytest.raises(ValueError, match=r"data row 2 has no payoffs"):
+        lk.row_payoffs(_no_attrs(data.copy()))
+    with pytest.raises(ValueError, match=r"data row 1: payoff column\(s\) \['own_dd'\] are empty"):
+        lk.row_payoffs(data.assign(own_dd=[np.nan, np.nan, 1.0]))
+    with pytest.raises(ValueError, match=r"need all of .*missing \['other_dd'\]"):
+        lk.row_payoffs(data.drop(columns=["other_dd"]))
+    with pytest.raises(ValueError, match=r"the columns \['own_cc'.* or data.attrs"):
+        lk.row_payoffs(_no_attrs(pd.DataFrame({"cooperated": [True]})))
+    with pytest.raises(ValueError, match=r'attrs\["payoffs"\] must be \(own, other\), two 2×2'):
+        ragged = pd.DataFrame({"cooperated": [True]})
+        ragged.attrs["payoffs"] = ((1, 2), (3,))
+        lk.row_payoffs(ragged)
+    with pytest.raises(ValueError, match=r"data row 3, column 'own_cc': inf is outside"):
+        lk.check_choice_columns(data.assign(own_cc=[1.0, np.nan, np.inf]))
+    with pytest.raises(ValueError, match=r"data row 1, column 'stakes': -1.0 is outside"):
+        lk.check_choice_columns(data.assign(stakes=-1.0))
+
+
+def _no_attrs(data: pd.DataFrame) -> pd.DataFrame:
+    data.attrs = {}
+    return data
+
+
+def _per_row(data: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """``data`` with stakes 1, 2 or 7 per row and, in some rows, a partner's payoff that
+    makes E[harm] change sign on [0, 1] (the norm's kink)."""
+    rng = np.random.default_rng(seed)
+    out = data.copy()
+    out["stakes"] = rng.choice([1.0, 2.0, 7.0], len(out))
+    out.loc[rng.random(len(out)) < 0.3, "other_cd"] = -1.0
+    return out
+
+
+@pytest.mark.parametrize("model", inf.MODELS)
+def test_a_game_per_row_is_each_rows_own_game(citizen_data: pd.DataFrame, model: str) -> None:
+    """Every row's log-likelihood is the one its game gives on its own, to 1e-12."""
+    data = _per_row(citizen_data.iloc[:4000], seed=5)
+    theta = {"beta": 0.9, "trust": 0.5, "score_value": 0.3, "delta": 0.4, "norm": 1.2}
+    theta |= {"warm_glow": 0.3, "sympathy": 0.4, "envy": 0.5, "guilt": 0.2, "esteem": 0.6}
+    theta |= {"habit": 0.3}
+    terms = inf.loglik_terms(model, theta, data)
+    games = data.groupby(["stakes", "other_cd"]).groups
+    assert len(games) == 6
+    for (stakes, other_cd), rows in games.items():
+        alone = data.loc[rows].drop(columns=[*inf.PAYOFF_COLUMNS, "stakes"])
+        own = np.array([[3.0, 0.0], [5.0, 1.0]]) * stakes
+        other = np.array([[3.0, other_cd], [0.0, 1.0]]) * stakes
+        alone.attrs = {"payoffs": (own.tolist(), other.tolist())}
+        expected = inf.loglik_terms(model, theta, alone)
+        np.testing.assert_allclose(terms[data.index.get_indexer(rows)], expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("model", inf.MODELS)
+@pytest.mark.parametrize("draw", range(2))
+def test_gradient_with_a_game_per_row(citizen_data: pd.DataFrame, model: str, draw: int) -> None:
+    """The exact gradient agrees with central differences when the game varies by row."""
+    from sccgames.inference import likelihood as lk
+
+    data = _per_row(citizen_data.iloc[:3000], seed=draw)
+    d = lk._prepare(data)
+    assert d.own.shape == (2, 2, 3000) and d.design.moral_affine is None
+    names = inf.parameter_names(model, data)
+    rng = np.random.default_rng(10 + draw)
+    theta = np.array([rng.uniform(*inf.START_BOX[k]) for k in names])
+    f = lk.objective(names, data)
+    h = 1e-6
+    numeric = [(f(theta + h * e)[0] - f(theta - h * e)[0]) / (2 * h) for e in np.eye(len(names))]
+    np.testing.assert_allclose(f(theta)[1], numeric, rtol=1e-5, atol=1e-8)
+    info = inf.information(names, theta, data)
+    assert info.shape == (len(names), len(names)) and np.all(np.isfinite(info))
+
+
+def test_gradient_with_a_game_per_row_and_a_future() -> None:
+    """Fixed partners (δ's shadow of the future scales with each row's game) and habit."""
+    from sccgames.inference import likelihood as lk
+
+    fixed = society({"Citizen": 1.0}, 200, 8, seed=2, matching="fixed")
+    data = _per_row(inf.choices_from_society(fixed), seed=4)
+    names = inf.parameter_names("motive", data)
+    assert {"delta", "habit"} <= set(names)
+    theta = np.array([1.2, 0.5, 0.3, 0.6, 0.8, 0.4, 0.3, 0.2, 0.1, 0.5, 0.3, 0.2][: len(names)])
+    f = lk.objective(names, data)
+    h = 1e-6
+    numeric = [(f(theta + h * e)[0] - f(theta - h * e)[0]) / (2 * h) for e in np.eye(len(names))]
+    np.testing.assert_allclose(f(theta)[1], numeric, rtol=1e-4, atol=1e-7)
+
+
+def test_concatenated_conditions_fit_jointly() -> None:
+    """Two stake levels simulated apart and concatenated: the joint log-likelihood is the
+    sum of the two, at any parameters, for both models, and the joint fit runs."""
+    pd1, pd3 = (scc.prisoners_dilemma(3 * k, 0, 5 * k, k) for k in (1, 3))
+    a = inf.choices_from_society(society({"Citizen": 1.0}, 200, 6, seed=1, game=pd1))
+    b = inf.choices_from_society(society({"Citizen": 1.0}, 200, 6, seed=2, game=pd3))
+    assert a.attrs["payoffs"] != b.attrs["payoffs"]
+    both = pd.concat([a, b], ignore_index=True)
+    assert "payoffs" not in both.attrs  # pandas drops attrs that differ: the columns carry it
+    theta = {"beta": 0.8, "trust": 0.5, "score_value": 0.3, "norm": 1.1, "warm_glow": 0.2}
+    theta |= {"sympathy": 0.3, "envy": 0.4, "guilt": 0.1, "esteem": 0.5, "habit": 0.2}
+    for model in inf.MODELS:
+        joint = inf.loglik(model, theta, both)
+        assert joint == pytest.approx(inf.loglik(model, theta, a) + inf.loglik(model, theta, b))
+    fitted = inf.fit("rational", both, starts=1)
+    assert fitted.n_obs == len(a) + len(b) and fitted.converged

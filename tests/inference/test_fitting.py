@@ -18,6 +18,7 @@ from sccgames.cli import main
 from sccgames.experiments import config, experiment
 from sccgames.inference import compare as inference
 from sccgames.inference import fitting
+from sccgames.inference import likelihood as lk
 
 CONFIGS = pathlib.Path(__file__).resolve().parents[2] / "configs"
 FIT = CONFIGS / "fit.toml"
@@ -168,13 +169,14 @@ def test_one_model_and_no_split(tmp_path):
 
 def test_a_csv_file_of_choices_fits_as_the_society_did(tmp_path):
     society = experiment.fit(small_fit(bootstrap=0), progress_bar=False)
-    society["choices"].to_csv(tmp_path / "choices.csv", index=False)
+    choices = society["choices"]
+    assert set(inference.PAYOFF_COLUMNS) <= set(choices)  # the game is in every row
+    choices.to_csv(tmp_path / "choices.csv", index=False)
     tree = {
         "kind": "fit",
         "seed": 1,
         "fit": {
             "data": str(tmp_path / "choices.csv"),
-            "payoffs": "pd",
             "train_rounds": 6,
             "starts": 2,
             "lr_draws": 19,  # as configs/fit.toml, which small_fit shrinks
@@ -183,6 +185,11 @@ def test_a_csv_file_of_choices_fits_as_the_society_did(tmp_path):
     from_file = experiment.fit(tree, progress_bar=False)
     for name in ("fits", "estimates", "tests", "scores", "predictions"):
         pd.testing.assert_frame_equal(from_file[name], society[name])
+    # without the payoff columns the file needs [fit] payoffs: the same game, the same fit
+    choices.drop(columns=list(inference.PAYOFF_COLUMNS)).to_csv(tmp_path / "bare.csv", index=False)
+    tree["fit"] |= {"data": str(tmp_path / "bare.csv"), "payoffs": "pd"}
+    bare = experiment.fit(tree, progress_bar=False)
+    pd.testing.assert_frame_equal(bare["fits"], society["fits"])
     tree["fit"]["payoffs"] = {"kind": "pd", "t": 6.0}  # another game: another likelihood
     other = experiment.fit(tree, progress_bar=False)
     assert not np.allclose(other["fits"]["loglik"], society["fits"]["loglik"])
@@ -229,6 +236,109 @@ def test_bad_csv_files_are_config_errors(tmp_path, edit, message):
         config.validate(tree, "x.toml")
     assert str(info.value).startswith("x.toml: fit.")
     assert message in str(info.value)
+
+
+def _csv(tmp_path, **columns):
+    """A two-row file of choices with ``columns`` added; its path."""
+    frame = pd.DataFrame(
+        {c: [0, 1] for c in fitting.REQUIRED_COLUMNS} | {"round": [5, 6]} | columns
+    )
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    return str(tmp_path / "c.csv")
+
+
+PD_CELLS = dict(
+    zip(inference.PAYOFF_COLUMNS, [3.0, 0.0, 5.0, 1.0, 3.0, 5.0, 0.0, 1.0], strict=True)
+)
+
+HALF = {k: [v, None] for k, v in PD_CELLS.items()}  # row 2 has no game of its own
+
+
+@pytest.mark.parametrize(
+    ("columns", "fit", "message"),
+    [
+        (
+            {"money": [1.0, 7.0]},
+            {"payoffs": "pd"},
+            "fit.data: c.csv: unknown column(s) ['money']; map each in fit.columns (e.g. "
+            '{money = "stakes"}) to \'ignore\' or to one of subject, round, group, type, '
+            "cooperated, habit, stakes, own_cc..other_dd, context or history columns",
+        ),
+        ({"money": [1.0, 7.0], "x": [0, 0]}, {"payoffs": "pd"}, "unknown column(s) ['money', 'x']"),
+        ({"Fines": [1.0, 7.0]}, {"payoffs": "pd"}, "(e.g. {Fines = \"fine\"})"),
+        ({}, {"payoffs": "pd", "columns": {"money": "stakes"}}, "fit.columns.money: c.csv has no"),
+        (
+            {"money": [1.0, 7.0], "stakes": [1.0, 1.0]},
+            {"payoffs": "pd", "columns": {"money": "stakes"}},
+            "fit.columns.money: c.csv has a 'stakes' column already",
+        ),
+        (
+            {"a": [1.0, 7.0], "b": [1.0, 1.0]},
+            {"payoffs": "pd", "columns": {"a": "stakes", "b": "stakes"}},
+            "fit.columns.a: 'stakes' is also the column of 'b'",
+        ),
+        (
+            {"money": ["lots", "little"]},
+            {"payoffs": "pd", "columns": {"money": "stakes"}},
+            "fit.data: c.csv: column 'stakes' has a missing or non-numeric value in data row 1",
+        ),
+        ({"stakes": [1.0, -2.0]}, {"payoffs": "pd"}, "row 2, column 'stakes': -2.0 is outside"),
+        ({}, {}, "fit.payoffs: missing required key: c.csv has no payoff columns (own_cc,"),
+        (PD_CELLS, {"payoffs": "pd"}, "fit.payoffs: not used: every row of c.csv gives its own"),
+        (
+            {k: v for k, v in PD_CELLS.items() if k != "other_dd"},
+            {},
+            "fit.data: c.csv: choice data with payoff columns need all of",
+        ),
+        (
+            HALF,
+            {},
+            "fit.payoffs: c.csv: data row 2 has no payoffs: its payoff columns are empty and "
+            "there is no fit.payoffs to take them from",
+        ),
+        (HALF, {"payoffs": "pd", "columns": {}}, "ok"),
+        (
+            PD_CELLS | {"own_dd": [1.0, None]},
+            {"payoffs": "pd"},
+            "fit.data: c.csv: data row 2: payoff column(s) ['own_dd'] are empty; give all eight "
+            "payoffs of a row or none (a row with none takes fit.payoffs)",
+        ),
+        (PD_CELLS | {"own_cc": ["x", 3.0]}, {}, "column 'own_cc' has a missing or non-numeric"),
+    ],
+)
+def test_every_csv_column_is_choice_data_or_mapped(tmp_path, columns, fit, message):
+    """A column the fit would not read is refused, in one line naming it and what is allowed."""
+    tree = {"kind": "fit", "fit": {"data": _csv(tmp_path, **columns), **fit}}
+    if message == "ok":  # rows with empty payoff cells take [fit] payoffs
+        assert config.validate(tree, "x.toml").fit.from_file
+        return
+    with pytest.raises(config.ConfigError) as info:
+        config.validate(tree, "x.toml")
+    assert str(info.value).startswith("x.toml: fit.")
+    assert message in str(info.value)
+
+
+def test_mapped_and_ignored_columns_are_read_as_named(tmp_path):
+    """``money = "stakes"`` multiplies each row's game; ``"ignore"`` drops a column."""
+    path = _csv(tmp_path, money=[1.0, 7.0], notes=["a", "b"], group=[1, 2], type=["x", "y"])
+    columns = {"money": "stakes", "notes": "ignore"}
+    frame = config.read_choices(path, config.Component("pd"), columns)
+    assert "notes" not in frame and "money" not in frame
+    np.testing.assert_array_equal(frame["stakes"], [1.0, 7.0])
+    own, _ = lk.row_payoffs(frame)
+    np.testing.assert_array_equal(own[1][0], [5.0, 35.0])  # T, times the stakes
+    # the fit reads them: a game ×7 in row 2 is another likelihood than the pooled game
+    theta = {"beta": 1.0, "trust": 0.5, "delta": 0.5}
+    ignored = {"money": "ignore", "notes": "ignore"}
+    pooled = config.read_choices(path, config.Component("pd"), ignored)
+    assert inference.loglik("rational", theta, frame) != pytest.approx(
+        inference.loglik("rational", theta, pooled)
+    )
+    # a file with its own game per row needs no [fit] payoffs
+    path = _csv(tmp_path, **PD_CELLS, stakes=[1.0, 2.0])
+    frame = config.read_choices(path, None)
+    assert "payoffs" not in frame.attrs
+    np.testing.assert_array_equal(lk.row_payoffs(frame)[0][0][0], [3.0, 6.0])  # R × stakes
 
 
 def test_infinite_remaining_turns_are_allowed_in_a_csv(tmp_path):

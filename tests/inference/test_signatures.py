@@ -270,6 +270,12 @@ def test_one_shot_test_refuses_a_game_where_cooperating_can_pay():
     assert 0 <= cooperation_without_reason(pd_data).p_value <= 1
     wallet = choices_from_society(scc.Society(50, 1, game=scc.LostWallet(money=1.0), seed=1))
     assert 0 <= cooperation_without_reason(wallet).p_value <= 1
+    # a game per row (concatenated conditions): every row's game is checked
+    both = pd.concat([pd_data, stag], ignore_index=True)
+    with pytest.raises(ValueError, match=f"in data row {len(pd_data) + 1} the chooser's payoffs"):
+        cooperation_without_reason(both)
+    wallets = pd.concat([pd_data, wallet], ignore_index=True)
+    assert 0 <= cooperation_without_reason(wallets).p_value <= 1
 
 
 # --------------------------------------------------------------------------- invariants
