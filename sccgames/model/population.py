@@ -180,7 +180,7 @@ class Population:
     size : int
         Number of citizens (>= 2).
     shares : mapping, default :data:`DEFAULT_SHARES`
-        Share of each type (by default half Citizens, 30% Homo Economicus, 20% Moralists,
+        Share of each type (by default 55% Citizens, 30% Homo Economicus, 15% Moralists,
         as people sort into types [FischbacherGachterFehr2001]_), keyed by preset name
         (``"HomoEconomicus"``), preset class, or a name given in ``profiles``; shares sum
         to 1.
