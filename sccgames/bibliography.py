@@ -134,6 +134,10 @@ BIBLIOGRAPHY: dict[str, str] = {
         "Sally, D. (1995). Conversation and cooperation in social dilemmas: a meta-analysis "
         "of experiments from 1958 to 1992. Rationality and Society 7(1), 58-92."
     ),
+    "Schwarz1978": (
+        "Schwarz, G. (1978). Estimating the dimension of a model. The Annals of Statistics "
+        "6(2), 461-464."
+    ),
     "SelfLiang1987": (
         "Self, S. G. & Liang, K.-Y. (1987). Asymptotic properties of maximum likelihood "
         "estimators and likelihood ratio tests under nonstandard conditions. Journal of the "

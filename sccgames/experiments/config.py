@@ -55,7 +55,7 @@ from sccgames.experiments._schema import (
     json_schema,
 )
 from sccgames.experiments.runs import run_name
-from sccgames.inference.compare import MODELS, Model
+from sccgames.inference.compare import MODELS, RIVALS, Model
 from sccgames.inference.likelihood import (
     CHOICE_COLUMNS,
     CONTEXT_COLUMNS,
@@ -229,11 +229,12 @@ class FitSpec:
         (it would not be used), nor for other data (the society's game or the dataset's own
         model gives them).
     bootstrap : int
-        Replicates of the percentile interval of the out-of-sample log-loss gap (rational −
-        motive): subjects resampled whole, both models refitted on each replicate (for a
+        Replicates of the percentile interval of the out-of-sample log-loss gap (best rational
+        rival − motive): subjects resampled whole, every model refitted on each replicate (for a
         published dataset, its transfer test's stratified resampling of centres). Default 0
-        (no interval): every replicate refits both models, which should cost time only when
-        asked for. With choice data it needs ``train_rounds`` and both models.
+        (no interval): every replicate refits every model, which should cost time only when
+        asked for. With choice data it needs ``train_rounds``, the motive model and a
+        rational one.
     lr_draws : int
         Parametric-bootstrap draws of the likelihood-ratio test's null distribution
         (:func:`sccgames.inference.compare.likelihood_ratio_test`). Default
@@ -488,7 +489,7 @@ def _fit_spec(raw: dict[str, Any]) -> FitSpec | None:
             )
         if spec.models != MODELS:
             raise ConfigError(
-                f"data = {spec.data!r} is a comparison of both models; expected "
+                f"data = {spec.data!r} is a comparison of every model; expected "
                 f"{[m.value for m in MODELS]} (the default), got {f['models']}",
                 "fit.models",
             )
@@ -525,9 +526,10 @@ def _fit_spec(raw: dict[str, Any]) -> FitSpec | None:
                 "needs fit.train_rounds (it bootstraps the out-of-sample log-loss gap)",
                 "fit.bootstrap",
             )
-        if len(spec.models) < len(MODELS):
+        if Model.MOTIVE not in spec.models or not any(m in spec.models for m in RIVALS):
             raise ConfigError(
-                "needs both models (it bootstraps the log-loss gap between them)",
+                "needs the motive model and a rational one (it bootstraps the log-loss gap "
+                "between the motive model and the best rational rival)",
                 "fit.bootstrap",
             )
     return spec
@@ -1026,7 +1028,7 @@ def _map_columns(frame: pd.DataFrame, columns: Mapping[str, str], name: str) -> 
         example = near[0] if near else STAKES_COLUMN
         raise ConfigError(
             f"{name}: unknown column(s) {unknown}; map each in fit.columns (e.g. "
-            f"{{{unknown[0]} = \"{example}\"}}) to {IGNORE_COLUMN!r} or to one of "
+            f'{{{unknown[0]} = "{example}"}}) to {IGNORE_COLUMN!r} or to one of '
             f"{_ALLOWED}",
             "fit.data",
         )

@@ -1,8 +1,8 @@
 """Inference: is a purely rational model enough to explain the choices? (``docs/model.md`` §7).
 
-:mod:`.compare` fits the rational and the motive model to choice data and compares them; its
+:mod:`.compare` fits the rational models and the motive model to choice data and compares them; its
 functions are also this package's (``scc.inference.fit``), imported on first use.
-:mod:`.likelihood` holds the two models, :mod:`.fitting` fits experiment files,
+:mod:`.likelihood` holds the models, :mod:`.fitting` fits experiment files,
 :mod:`.mixture` a finite mixture of types, :mod:`.signatures` the motives' fingerprints in
 data, :mod:`.stakes` predictions across stake levels, :mod:`.datasets` and :mod:`.published`
 the bundled published data, :mod:`.calibration` the defaults' calibration and
@@ -19,10 +19,12 @@ if TYPE_CHECKING:
         BOUNDS,
         CONTEXT_COLUMNS,
         HISTORY_COLUMNS,
+        LEARNING_PARAMETERS,
         MODELS,
         MOTIVE_PARAMETERS,
         PAYOFF_COLUMNS,
         RATIONAL_PARAMETERS,
+        RIVALS,
         START_BOX,
         FitResult,
         LRTest,
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
         predict,
         probability,
         resolve_model,
+        rival_test,
         utility,
         vuong_test,
     )
@@ -54,10 +57,12 @@ __all__ = [
     "BOUNDS",
     "CONTEXT_COLUMNS",
     "HISTORY_COLUMNS",
+    "LEARNING_PARAMETERS",
     "MODELS",
     "MOTIVE_PARAMETERS",
     "PAYOFF_COLUMNS",
     "RATIONAL_PARAMETERS",
+    "RIVALS",
     "START_BOX",
     "FitResult",
     "LRTest",
@@ -81,6 +86,7 @@ __all__ = [
     "predict",
     "probability",
     "resolve_model",
+    "rival_test",
     "utility",
     "vuong_test",
 ]

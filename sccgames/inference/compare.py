@@ -30,10 +30,12 @@ from sccgames.inference.likelihood import (
     BOUNDS,
     CONTEXT_COLUMNS,
     HISTORY_COLUMNS,
+    LEARNING_PARAMETERS,
     MODELS,
     MOTIVE_PARAMETERS,
     PAYOFF_COLUMNS,
     RATIONAL_PARAMETERS,
+    RIVALS,
     START_BOX,
     Model,
     _prepare,
@@ -49,6 +51,7 @@ from sccgames.inference.likelihood import (
 )
 from sccgames.model.agents import MotiveAgent
 from sccgames.model.decision import evidence
+from sccgames.model.profiles import Profile
 from sccgames.rules.games import payoff_tuples, society_game
 
 C = Action.C
@@ -57,10 +60,12 @@ __all__ = [
     "BOUNDS",
     "CONTEXT_COLUMNS",
     "HISTORY_COLUMNS",
+    "LEARNING_PARAMETERS",
     "MODELS",
     "MOTIVE_PARAMETERS",
     "PAYOFF_COLUMNS",
     "RATIONAL_PARAMETERS",
+    "RIVALS",
     "START_BOX",
     "FitResult",
     "LRTest",
@@ -84,6 +89,7 @@ __all__ = [
     "predict",
     "probability",
     "resolve_model",
+    "rival_test",
     "utility",
     "vuong_test",
 ]
@@ -301,6 +307,11 @@ class FitResult:
         return {k: (v - z * self.se[k], v + z * self.se[k]) for k, v in self.params.items()}
 
 
+#: Where the motive and learning models' own parameters reduce them to the rational model.
+_NESTED = dict.fromkeys(MOTIVE_PARAMETERS, 0.0) | {
+    "prior_strength": float(Profile().rational.prior_strength)
+}
+
 #: L-BFGS-B's stopping rules in :func:`fit`: tight, as the gradient is exact.
 FIT_OPTIONS = {"ftol": 1e-12, "gtol": 1e-7, "maxiter": 1000}
 
@@ -317,7 +328,7 @@ def fit(
 
     Parameters
     ----------
-    model : {"rational", "motive"}
+    model : {"rational", "learning", "motive"}
         Which model (see :mod:`sccgames.inference.likelihood`).
     data : pandas.DataFrame
         Choice data as from :func:`choices_from_society`.
@@ -327,9 +338,10 @@ def fit(
         Seed of the random starts and of the screening subsample (two child streams of
         ``numpy.random.SeedSequence(seed)``).
     init : mapping, optional
-        One extra start (say the rational estimates, motive terms 0, when fitting the motive
-        model, so that its optimum is never below the nested one's). Missing motive
-        parameters start at 0, other missing names are drawn.
+        One extra start (say the rational estimates, when fitting the motive or the
+        learning model, so that its optimum is never below the nested one's). Missing
+        motive parameters start at 0 and a missing prior strength at the profile's (where
+        both reduce to the rational model); other missing names are drawn.
     screen : int or None, default 20 000
         With more rows than this and more than two starts, every start is first run on a
         random subsample of ``screen`` rows and only the best two go on to all the data
@@ -355,7 +367,9 @@ def fit(
         extra = [
             float(init[k])
             if k in init
-            else (0.0 if k in MOTIVE_PARAMETERS else rng.uniform(*START_BOX[k]))
+            else _NESTED[k]
+            if k in _NESTED
+            else rng.uniform(*START_BOX[k])
             for k in names
         ]
         points.append(np.clip(extra, [b[0] for b in bounds], [b[1] for b in bounds]))
@@ -608,6 +622,57 @@ def likelihood_ratio_test(
         again_full = _refit(full.model, sample, [again.params, full.params])
         exceed += 2.0 * (again_full.loglik - again.loglik) >= statistic - 1e-9
     return LRTest(statistic, df, float((1 + exceed) / (1 + draws)))
+
+
+def rival_test(
+    rival: FitResult,
+    motive: FitResult,
+    data: pd.DataFrame,
+    *,
+    draws: int = 99,
+    seed: int = 0,
+    progress_bar: bool = False,
+) -> LRTest:
+    """Test whether the motive model fits better than a rational rival can by chance.
+
+    The rival need not be nested in the motive model (the learner is not). The statistic is
+    ``2 (log L_motive − log L_rival)`` and its null law is a parametric bootstrap under the
+    fitted rival [EfronTibshirani1993]_, as in :func:`likelihood_ratio_test`: ``draws`` data
+    sets of choices drawn from the rival's P(C) on the observed contexts, both models refitted
+    (each from its own estimates and the refitted rival's), ``p = (1 + #{T* ≥ T}) / (1 +
+    draws)`` — a Monte Carlo test of exact size when ``α (1 + draws)`` is a whole number
+    [Dufour2006]_. ``df`` is the difference in free parameters (for information only).
+
+    Parameters
+    ----------
+    rival, motive : FitResult
+        Fits of a rational model and of the motive model on ``data``.
+    data : pandas.DataFrame
+        The choice data of both fits.
+    draws : int, default 99
+        Bootstrap data sets.
+    seed : int, default 0
+        Seed of the simulated choices.
+    progress_bar : bool, default False
+        Show a tqdm bar over the draws.
+
+    """
+    if rival.n_obs != motive.n_obs or rival.n_obs != len(data):
+        raise ValueError("the two fits must be on the same data, and data the rows they fitted")
+    if draws < 1:
+        raise ValueError(f"draws must be at least 1, got {draws}")
+    statistic = 2.0 * (motive.loglik - rival.loglik)
+    p_null = predict(rival, data)
+    rng = np.random.default_rng(seed)
+    exceed = 0
+    for _ in tqdm(range(draws), desc="rival bootstrap", disable=not progress_bar):
+        sample = data.copy()
+        sample["cooperated"] = rng.random(len(data)) < p_null
+        sample.attrs = dict(data.attrs)
+        again = _refit(rival.model, sample, [rival.params])
+        again_motive = _refit(motive.model, sample, [again.params, motive.params])
+        exceed += 2.0 * (again_motive.loglik - again.loglik) >= statistic - 1e-9
+    return LRTest(statistic, motive.n_params - rival.n_params, float((1 + exceed) / (1 + draws)))
 
 
 def _refit(model: str, data: pd.DataFrame, inits: Sequence[Mapping[str, float]]) -> FitResult:

@@ -16,24 +16,28 @@ Choice data (``data = "society"``, the file's own society, or a ``.csv`` file)
     ``estimates``
         One row per model and parameter: ``estimate``, ``se`` (Hessian) and the Wald
         interval ``ci_low``, ``ci_high`` at :data:`LEVEL`.
-    ``tests`` (both models)
+    ``tests`` (the motive model and a rational rival)
         ``test``, ``model_a``, ``model_b``, ``statistic``, ``df``, ``p``: the likelihood-ratio
-        test of the rational model (``model_b``) nested in the motive model (``model_a``),
-        statistic ``2 (log L_a − log L_b)`` with the p-value of
+        test of the static rational model (``model_b``) nested in the motive model
+        (``model_a``), statistic ``2 (log L_a − log L_b)`` with the p-value of
         :func:`~sccgames.inference.compare.likelihood_ratio_test` from ``lr_draws`` parametric
         bootstrap draws (or χ²_df with ``lr_draws = 0``, conservative, as the motive terms
-        lie on their bound 0 under the rational model), and Vuong's test, ``z > 0``
-        favouring ``model_a``; a large statistic favours ``model_a`` in both.
+        lie on their bound 0 under the rational model), and Vuong's test of the motive model
+        against the best rational rival (the one with the lower BIC,
+        :func:`~sccgames.inference.selection.best_rival`; the learner is not nested in the
+        motive model), ``z > 0`` favouring ``model_a``; a large statistic favours
+        ``model_a`` in both.
     ``predictions``
         One row per model and round: ``split`` (``train`` or ``test``), ``n_obs``, the
         ``observed`` cooperation rate and the mean ``predicted`` P(C). In-sample fitted
         rates without ``train_rounds``; with it, predictions of rounds the fit never saw.
     ``scores`` (with ``train_rounds``)
         One row per model on the test rounds (``window``): ``log_loss`` and ``brier`` per
-        choice, ``observed`` and ``predicted`` cooperation, and with both models the
-        ``log_loss_gap`` (rational − motive: positive when the motive model predicts
-        better) with its bootstrap percentile interval ``ci_low``, ``ci_high`` (NaN
-        without ``bootstrap``).
+        choice, ``observed`` and ``predicted`` cooperation, and with the motive model and a
+        rival the ``rival`` (chosen by BIC on the training rounds), the ``log_loss_gap``
+        (rival − motive: positive when the motive model predicts better) with its bootstrap
+        percentile interval ``ci_low``, ``ci_high`` (NaN without ``bootstrap``; the rival is
+        chosen again in every replicate), and ``static_gap`` (static rational − motive).
     ``boot`` (with ``bootstrap``)
         One row per replicate: ``replicate``, ``window``, ``log_loss_gap``.
 
@@ -55,8 +59,9 @@ one-shot 2×2 game only through one affine function of the belief), so optima of
 likelihood make very different predictions of a regime; ``configs/fit.toml`` therefore has a
 small fine in its training rounds. β's standard error is NaN when this happens.
 
-Every fit is seeded by the file's ``seed``: both models' random starts (the motive model
-also starts from the rational estimates, so its maximum is never below the nested one's)
+Every fit is seeded by the file's ``seed``: every model's random starts (the learning and
+the motive model also start from the static estimates, so that their maxima are never below
+the nested one's)
 and the bootstrap's resampling, so that the same file gives the same tables. A bootstrap
 replicate resamples subjects whole (a subject's choices are not independent) and refits
 both models by one L-BFGS-B run each, started at the full-sample estimates (a warm start
@@ -89,9 +94,10 @@ from sccgames.experiments.config import (
 from sccgames.experiments.config import check_fit_data as check
 from sccgames.experiments.runs import RunFolder, is_complete
 from sccgames.inference import compare as inference
-from sccgames.inference.compare import MODELS, FitResult, Model
+from sccgames.inference.compare import RIVALS, FitResult, Model
 from sccgames.inference.published import TransferResult
 from sccgames.inference.published import plot as plot_transfer
+from sccgames.inference.selection import best_rival
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -124,7 +130,11 @@ TRAIN, TEST = "train", "test"
 #: Row labels of the ``tests`` table.
 LIKELIHOOD_RATIO, VUONG = "likelihood ratio", "vuong"
 #: Line colours of the models (those of :func:`sccgames.inference.published.plot`).
-COLOURS: Mapping[Model, str] = {Model.RATIONAL: "tab:blue", Model.MOTIVE: "tab:red"}
+COLOURS: Mapping[Model, str] = {
+    Model.RATIONAL: "tab:blue",
+    Model.LEARNING: "tab:green",
+    Model.MOTIVE: "tab:red",
+}
 
 
 @dataclass(frozen=True)
@@ -207,7 +217,7 @@ def _fit_models(
                 model.value, data, starts=0, seed=seed, init=warm[model].params
             )
         else:
-            nested = fits.get(Model.RATIONAL) if model is Model.MOTIVE else None
+            nested = fits.get(Model.RATIONAL) if model is not Model.RATIONAL else None
             init = None if nested is None else nested.params
             fits[model] = inference.fit(model.value, data, starts=starts, seed=seed, init=init)
         if bar is not None:
@@ -250,35 +260,48 @@ def _estimates_table(fits: Mapping[str, FitResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _comparable(fits: Mapping[Model, FitResult]) -> bool:
+    """Whether ``fits`` hold the motive model and at least one rational rival."""
+    return Model.MOTIVE in fits and any(m in fits for m in RIVALS)
+
+
 def _tests_table(
     fits: Mapping[Model, FitResult],
     data: pd.DataFrame | None,
     draws: int = 0,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """The likelihood-ratio test (and Vuong's, given the choice data) of motive vs rational.
+    """The likelihood-ratio test of motive vs static, and Vuong's of motive vs the best rival.
 
-    With choice data and ``draws`` the LR test's null is the parametric bootstrap's;
-    otherwise χ² (conservative).
+    The LR test needs the nested pair (the static model and the motive model); with choice
+    data and ``draws`` its null is the parametric bootstrap's, otherwise χ² (conservative).
+    Vuong's test, for non-nested models too, needs the choice data; it puts the motive model
+    against the rival chosen by BIC (:func:`~sccgames.inference.selection.best_rival`).
     """
-    full, nested = fits[Model.MOTIVE], fits[Model.RATIONAL]
-    boot = data if draws else None
-    statistic, df, p = inference.likelihood_ratio_test(nested, full, boot, draws=draws, seed=seed)
-    rows = [(LIKELIHOOD_RATIO, statistic, float(df), p)]
+    rows = []
+    full = fits[Model.MOTIVE]
+    if Model.RATIONAL in fits:
+        nested = fits[Model.RATIONAL]
+        boot = data if draws else None
+        statistic, df, p = inference.likelihood_ratio_test(
+            nested, full, boot, draws=draws, seed=seed
+        )
+        rows.append((LIKELIHOOD_RATIO, Model.RATIONAL.value, statistic, float(df), p))
     if data is not None:
-        z, p_vuong = inference.vuong_test(data, full, nested)
-        rows.append((VUONG, z, np.nan, p_vuong))
+        rival = best_rival({str(m): f for m, f in fits.items()})
+        z, p_vuong = inference.vuong_test(data, full, fits[Model(rival)])
+        rows.append((VUONG, rival, z, np.nan, p_vuong))
     return pd.DataFrame(
         [
             {
                 "test": test,
                 "model_a": Model.MOTIVE.value,
-                "model_b": Model.RATIONAL.value,
+                "model_b": model_b,
                 "statistic": float(statistic),
                 "df": df,
                 "p": float(p),
             }
-            for test, statistic, df, p in rows
+            for test, model_b, statistic, df, p in rows
         ]
     )
 
@@ -296,10 +319,14 @@ def _predict(fit: FitResult, data: pd.DataFrame) -> np.ndarray:
 
 
 def _log_loss_gap(fits: Mapping[Model, FitResult], test: pd.DataFrame) -> float:
-    """Out-of-sample log loss of the rational model minus the motive model's."""
+    """Out-of-sample log loss of the best rival minus the motive model's.
+
+    The rival is the rational model with the lowest BIC on the training fits.
+    """
+    rival = Model(best_rival({str(m): f for m, f in fits.items()}))
     y = test["cooperated"].to_numpy(bool)
-    loss = {m: inference.log_loss(_predict(fits[m], test), y) for m in MODELS}
-    return loss[Model.RATIONAL] - loss[Model.MOTIVE]
+    loss = {m: inference.log_loss(_predict(fits[m], test), y) for m in (rival, Model.MOTIVE)}
+    return loss[rival] - loss[Model.MOTIVE]
 
 
 def _bootstrap(
@@ -322,7 +349,7 @@ def _bootstrap(
         sample = data.iloc[np.concatenate([rows_of[g] for g in drawn])].reset_index(drop=True)
         sample.attrs = dict(data.attrs)
         early = sample["round"] < spec.train_rounds
-        refits = _fit_models(_rows(sample, early), MODELS, 0, seed, warm=fits)
+        refits = _fit_models(_rows(sample, early), tuple(fits), 0, seed, warm=fits)
         gaps.append(_log_loss_gap(refits, _rows(sample, ~early)))
         bar.update()
     return pd.DataFrame(
@@ -365,7 +392,7 @@ def _fit_choices(data: pd.DataFrame, spec: FitSpec, seed: int, bar: Any) -> dict
     train = data if k is None else _rows(data, data["round"] < k)
     fits = _fit_models(train, spec.models, spec.starts, seed, bar=bar)
     tables = {"choices": data, "fits": _fits_table(fits), "estimates": _estimates_table(fits)}
-    if len(fits) == len(MODELS):
+    if _comparable(fits):
         tables["tests"] = _tests_table(fits, train, spec.lr_draws, seed)
     tables["predictions"] = _predictions_table(fits, data, k)
     if k is None:
@@ -388,9 +415,13 @@ def _fit_choices(data: pd.DataFrame, spec: FitSpec, seed: int, bar: Any) -> dict
             }
         )
     scores = pd.DataFrame(rows)
-    if len(fits) == len(MODELS):
+    if _comparable(fits):
         loss = dict(zip(scores["model"], scores["log_loss"], strict=True))
-        scores["log_loss_gap"] = loss[Model.RATIONAL.value] - loss[Model.MOTIVE.value]
+        rival = best_rival({str(m): f for m, f in fits.items()})
+        scores["rival"] = rival
+        scores["log_loss_gap"] = loss[rival] - loss[Model.MOTIVE.value]
+        if Model.RATIONAL in fits:
+            scores["static_gap"] = loss[Model.RATIONAL.value] - loss[Model.MOTIVE.value]
         low = high = np.nan
         if spec.bootstrap:
             boot = _bootstrap(data, spec, fits, seed, window, bar)

@@ -1,7 +1,8 @@
-"""The two choice models of :mod:`sccgames.inference.compare`, their likelihood and its gradient.
+"""The choice models of :mod:`sccgames.inference.compare`, their likelihood and its gradient.
 
-Choice data (one row per citizen and round) are explained by two nested logit (quantal
-response, [McKelveyPalfrey1995]_) models that reuse the motive math of
+Choice data (one row per citizen and round) are explained by logit (quantal response,
+[McKelveyPalfrey1995]_) models — two rational ones, static and learning, and the motive
+model, which nests the static one — that reuse the motive math of
 :mod:`sccgames.model.motives` and :class:`sccgames.model.decision.Context` (no formula is written
 twice):
 
@@ -12,7 +13,15 @@ twice):
     observed partner moves, with free generalized trust τ; ``ΔX`` comes from
     :meth:`Context.incentive <sccgames.model.decision.Context.incentive>` with a free score value λ;
     the shadow of the future has a free δ. Free: β ∈ [0, 50], τ ∈ [0, 1], λ ∈ [0, 10] and δ ∈ [0,
-    0.99].
+    0.99]. The belief weighs τ as :attr:`~sccgames.model.profiles.RationalParams.prior_strength`
+    (2) observed moves.
+``"learning"``
+    The rational model of a Bayesian learner of others' cooperation whose prior strength k
+    (how many observed moves its prior τ is worth) is free too, k ∈ [0.01, 1000]:
+    ``p̂ = (k · prior(τ) + c) / (k + m)`` after c cooperations in m observed moves. A small k
+    follows the history at once, a large one keeps its prior; the static model is the
+    learner with k = 2. As an agent it is :class:`~sccgames.HomoEconomicus` with
+    ``rational.prior_strength = k``: the same code simulates and fits it.
 ``"motive"``
     ``P(C) = logistic(β (Δu_R + Δu_M + Δu_E + Δu_S))``: the motive terms that need no latent
     state, with free norm n, warm glow g, sympathy σ, envy α, guilt β_g ∈ [0, 1) and esteem
@@ -71,14 +80,17 @@ from sccgames.model.profiles import Profile
 
 
 class Model(enum.StrEnum):
-    """The two models of a choice (see the module docstring); strings name them too."""
+    """The models of a choice (see the module docstring); strings name them too."""
 
     RATIONAL = "rational"
+    LEARNING = "learning"
     MOTIVE = "motive"
 
 
-#: Both models, rational first.
+#: Every model, the rational ones first.
 MODELS = tuple(Model)
+#: The rational models: the rivals the motive model is put against.
+RIVALS = (Model.RATIONAL, Model.LEARNING)
 
 
 def resolve_model(model: Model | str) -> Model:
@@ -182,6 +194,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "guilt": (0.0, 0.999),
     "esteem": (0.0, 10.0),
     "habit": (0.0, 0.999),
+    "prior_strength": (0.01, 1000.0),
 }
 START_BOX: dict[str, tuple[float, float]] = {
     "beta": (0.2, 5.0),
@@ -195,8 +208,10 @@ START_BOX: dict[str, tuple[float, float]] = {
     "guilt": (0.0, 0.5),
     "esteem": (0.0, 2.0),
     "habit": (0.0, 0.5),
+    "prior_strength": (0.5, 20.0),
 }
 RATIONAL_PARAMETERS = ("beta", "trust", "score_value", "delta")
+LEARNING_PARAMETERS = ("prior_strength",)
 MOTIVE_PARAMETERS = ("norm", "warm_glow", "sympathy", "envy", "guilt", "esteem", "habit")
 #: The emotion parameters that multiply an affine function of p̂, in emotion_utility's order.
 _EMOTION = ("sympathy", "envy", "guilt")
@@ -241,6 +256,8 @@ class _Data:
             "esteem": bool(np.any(np.asarray(c.visibility) != 0)),
             # w_H matters once some habit has formed (θ = w_H |2h − 1| > 0 somewhere)
             "habit": self.habit is not None and bool(np.any(self.habit != 0.5)),
+            # k matters once some partner move has been seen
+            "prior_strength": bool(np.any(self.history["partner_moves"] > 0)),
         }
 
     @cached_property
@@ -314,8 +331,7 @@ def row_payoffs(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if present and len(present) < len(PAYOFF_COLUMNS):
         missing = [name for name in PAYOFF_COLUMNS if name not in data]
         raise ValueError(
-            f"choice data with payoff columns need all of {list(PAYOFF_COLUMNS)}; "
-            f"missing {missing}"
+            f"choice data with payoff columns need all of {list(PAYOFF_COLUMNS)}; missing {missing}"
         )
     if not present and default is None:
         raise ValueError(
@@ -340,7 +356,7 @@ def row_payoffs(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             cells = [name for name, e in zip(PAYOFF_COLUMNS, empty[row], strict=True) if e]
             raise ValueError(
                 f"data row {row + 1}: payoff column(s) {cells} are empty; give all eight "
-                "payoffs of a row or none (a row with none takes data.attrs[\"payoffs\"])"
+                'payoffs of a row or none (a row with none takes data.attrs["payoffs"])'
             )
         unset = empty[:, 0]
         if unset.any():
@@ -427,7 +443,8 @@ def parameter_names(model: Model | str, data: pd.DataFrame | _Data) -> tuple[str
     """
     model = resolve_model(model)
     needed = _prepare(data).needed
-    names = RATIONAL_PARAMETERS + (MOTIVE_PARAMETERS if model == Model.MOTIVE else ())
+    extra = {Model.MOTIVE: MOTIVE_PARAMETERS, Model.LEARNING: LEARNING_PARAMETERS}
+    names = RATIONAL_PARAMETERS + extra.get(model, ())
     return tuple(name for name in names if needed.get(name, True))
 
 
@@ -469,7 +486,9 @@ def _term(
 class _Design:
     """What the likelihood needs from the data, computed once (module docstring).
 
-    ``p̂ = p0 + p1 τ``; ``ΔX = x0 + x1 λ``; ``Δu_R = r0 + r1 p̂ + shadow(δ) · future + ΔX``;
+    ``p̂ = p0 + p1 τ`` (at the default prior strength; :meth:`belief` at another, with the
+    prior ``q0 + q1 τ`` and the partner counts ``(c, m)``); ``ΔX = x0 + x1 λ``;
+    ``Δu_R = r0 + r1 p̂ + shadow(δ) · future + ΔX``;
     the emotion term of σ, α, β_g is ``θ (e0 + e1 p̂)``; the norm term is
     ``n · moral(p̂)``; the esteem term ``ν · visibility · image(ΔX)``. The coefficients
     that depend only on the game (``r0``, ``r1``, ``e0``, ``e1``) are numbers when every row
@@ -492,6 +511,10 @@ class _Design:
     emotion: dict[str, tuple[_Coefficient, _Coefficient]]
     visibility: np.ndarray
     habit: np.ndarray | None
+    prior: tuple[np.ndarray, np.ndarray]
+    counts: tuple[np.ndarray, np.ndarray]
+    future_per_rho: _Coefficient
+    responses: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
     @classmethod
     def of(cls, d: _Data) -> _Design:
@@ -511,6 +534,8 @@ class _Design:
             return motives.beta_mean(prior, r.prior_strength, h["partner_c"], h["partner_moves"])
 
         p0, p1 = _affine(belief)
+        q0, q1 = _affine(lambda t: motives.trust_prior(t, r.score_trust, c.partner_signal))
+        prior_affine = (full(q0), full(q1))
         x0, x1 = _affine(c.incentive)
         rho_hat = motives.responsiveness(
             h["c_then_c"], h["after_c"], h["d_then_c"], h["after_d"], r.responsiveness,
@@ -518,6 +543,9 @@ class _Design:
         )  # fmt: skip
         r0, r1 = _affine(lambda p: motives.rational_utility(p, d.own, 0.0, 0.0, 0.0))
         future = motives.rational_utility(0.0, d.own, 1.0, rho_hat, 0.0) - r0
+        # the future term is ρ̂ times the gain of mutual C over mutual D: kept for ρ̂ at any k
+        future_per_rho = coefficient(motives.rational_utility(0.0, d.own, 1.0, 1.0, 0.0) - r0)
+        responses = tuple(full(h[k]) for k in ("c_then_c", "after_c", "d_then_c", "after_d"))
         # the framed norm per unit of n, times Bicchieri's conditionality at ē (defaults)
         framed = motives.framed_norm(1.0, m.framing, c.salience, m.framing_half)
         framed = framed * motives.conditionality(
@@ -558,6 +586,10 @@ class _Design:
             emotion={k: (coefficient(a), coefficient(b)) for k, (a, b) in emotion.items()},
             visibility=full(c.visibility),
             habit=d.habit,
+            prior=prior_affine,
+            counts=(full(h["partner_c"]), full(h["partner_moves"])),
+            future_per_rho=future_per_rho,
+            responses=responses,  # type: ignore[arg-type]
         )
 
     # the pieces of the utility, each a motive function
@@ -582,14 +614,20 @@ class _Design:
         """
         names = tuple(names)
         p = dict.fromkeys(BOUNDS, 0.0) | dict(zip(names, map(float, theta), strict=True))
-        p_hat = self.p0 + p["trust"] * self.p1
+        p0, p1, dp_dk = self.p0, self.p1, None
+        future, dfuture_dk = self.future, None
+        if "prior_strength" in names:
+            p0, p1, dp_dk = self.belief(p["prior_strength"], p["trust"])
+            if "delta" in names:
+                future, dfuture_dk = self.future_at(p["prior_strength"])
+        p_hat = p0 + p["trust"] * p1
         delta_x = self.x0 + p["score_value"] * self.x1 if "score_value" in names else self.x0
         # the emotion terms are θ (e0 + e1 p̂): their sum is one affine function of p̂
         constant = self.r0 + p["warm_glow"] + sum(p[k] * self.emotion[k][0] for k in _EMOTION)
         slope = self.r1 + sum(p[k] * self.emotion[k][1] for k in _EMOTION)  # ∂u/∂p̂ so far
         u = constant + slope * p_hat + delta_x
         if "delta" in names:
-            u += self.shadow(p["delta"]) * self.future
+            u += self.shadow(p["delta"]) * future
         moral = image = None
         if "norm" in names:
             moral = self.moral(p_hat)
@@ -597,7 +635,34 @@ class _Design:
         if "esteem" in names:
             image = self.visibility * self.image(delta_x)
             u += p["esteem"] * image
-        return _Evaluation(self, names, p, p_hat, delta_x, u, moral, image, slope)
+        return _Evaluation(
+            self, names, p, p_hat, delta_x, u, moral, image, slope, p1, dp_dk, future, dfuture_dk
+        )
+
+    def future_at(self, strength: float) -> tuple[np.ndarray, np.ndarray]:
+        """The future term at prior strength k (ρ̂ smoothed with k), and its derivative in k.
+
+        :func:`~sccgames.model.motives.responsiveness` at k is a difference of two Beta
+        means, each ``(k a + s) / (k + t)`` with ``∂/∂k = (a t − s) / (k + t)²``.
+        """
+        k, rho0 = float(strength), _DEFAULT.rational.responsiveness
+        cc, after_c, dc, after_d = self.responses
+        rho = motives.responsiveness(cc, after_c, dc, after_d, rho0, k)
+        up, down = (1.0 + rho0) / 2.0, (1.0 - rho0) / 2.0
+        drho = (up * after_c - cc) / (k + after_c) ** 2 - (down * after_d - dc) / (k + after_d) ** 2
+        return self.future_per_rho * rho, self.future_per_rho * drho
+
+    def belief(self, strength: float, trust: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``p̂ = p0 + τ p1`` at prior strength k, and ``∂p̂/∂k`` at τ.
+
+        ``p̂ = (k (q0 + q1 τ) + c) / (k + m)`` (:func:`~sccgames.model.motives.beta_mean`
+        of the prior :func:`~sccgames.model.motives.trust_prior`, affine in τ), so
+        ``∂p̂/∂k = ((q0 + q1 τ) m − c) / (k + m)²``.
+        """
+        k, (q0, q1), (c, m) = float(strength), self.prior, self.counts
+        total = k + m
+        p0, p1 = (k * q0 + c) / total, k * q1 / total
+        return p0, p1, ((q0 + q1 * trust) * m - c) / total**2
 
 
 @dataclass(frozen=True)
@@ -613,6 +678,10 @@ class _Evaluation:
     moral: np.ndarray | None
     image: np.ndarray | None
     du_dp: _Coefficient  # ∂u/∂p̂ of the terms affine in p̂ (all but the norm's)
+    p1: np.ndarray  # ∂p̂/∂τ at this prior strength
+    dp_dk: np.ndarray | None  # ∂p̂/∂k when the prior strength k is free
+    future: np.ndarray  # the future term at this prior strength
+    dfuture_dk: np.ndarray | None  # its derivative in k, when k and δ are free
 
     @property
     def x(self) -> np.ndarray:
@@ -656,7 +725,7 @@ class _Evaluation:
             if name == "beta":
                 terms = [(1.0, self.u)]
             elif name == "trust":
-                terms = [_term(beta, self.du_dp, design.p1)]
+                terms = [_term(beta, self.du_dp, self.p1)]
                 if p["norm"] and design.moral_affine is not None:
                     terms.append((beta * p["norm"], design.moral_slope_p1))
                 elif p["norm"]:
@@ -669,7 +738,7 @@ class _Evaluation:
                     terms.append((beta * p["esteem"], design.visibility * image_slope * design.x1))
             elif name == "delta":
                 lo, hi = BOUNDS["delta"]
-                terms = [(beta, design.future * _slope(design.shadow, p["delta"], lo, hi))]
+                terms = [(beta, self.future * _slope(design.shadow, p["delta"], lo, hi))]
             elif name == "norm":
                 terms = [(beta, self.moral)]
             elif name == "esteem":
@@ -678,6 +747,10 @@ class _Evaluation:
                 terms = [(beta, None)]
             elif name == "habit":  # arbitrates after the logit: no part of x
                 terms = []
+            elif name == "prior_strength":
+                terms = [_term(beta, self.du_dp, self.dp_dk)]
+                if self.dfuture_dk is not None:
+                    terms.append((beta, design.shadow(p["delta"]) * self.dfuture_dk))
             else:  # an emotion parameter: e0 + e1 p̂
                 e0, e1 = design.emotion[name]
                 terms = [_term(beta, e0, None), _term(beta, e1, self.p_hat)]

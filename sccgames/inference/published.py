@@ -76,7 +76,7 @@ choices of the test weeks.
 
 Results (``transfer_test(n_boot=200, seed=0)``)
 -----------------------------------------------
-On the training weeks the learning model is the better rational rival (AIC; log-likelihood
+On the training weeks the learning model is the better rational rival (BIC; log-likelihood
 −324.6 against the static model's −366.7; the motive model's is −327.7). Its fit: a prior
 π₀ = 0.23 that the centre is strict, evidence q = 0.59 a week, β = 13.0 ± 7.7: the fine
 teaches parents within about four weeks that lateness is cheap.
@@ -123,6 +123,7 @@ from scipy.special import expit
 
 from sccgames.inference import datasets
 from sccgames.inference.compare import FitResult, brier, log_loss, maximize
+from sccgames.inference.selection import best_rival as _best_rival
 from sccgames.model import motives
 from sccgames.model.profiles import MoralParams
 
@@ -566,13 +567,12 @@ def _scores(p: np.ndarray, data: Panel, mask: np.ndarray) -> tuple[float, float]
 
 
 def best_rival(fits: Mapping[str, FitResult]) -> str:
-    """The rational model of :data:`RIVALS` with the lowest AIC on its training cells.
+    """The model of :data:`RIVALS` with the lowest BIC on its training cells.
 
-    ``AIC = 2 k − 2 log L`` [Akaike1974]_, with k the free parameters (the intercepts
-    included), so that the learner's extra parameter is paid for; a tie goes to the
-    simpler, static model.
+    :func:`sccgames.inference.selection.best_rival`: the learner's extra parameters are
+    paid for at ``ln n`` each, and a tie goes to the static model.
     """
-    return min(RIVALS, key=lambda m: fits[m].aic)
+    return _best_rival(fits, RIVALS)
 
 
 def _log_loss_gaps(

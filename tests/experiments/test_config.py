@@ -553,9 +553,9 @@ def test_fit_section_defaults_and_spec() -> None:
     experiment = config.parse(base_fit())
     spec = experiment.fit
     assert spec == config.FitSpec(MODELS, 5, 3, "society", None, 0, 99)
-    assert spec.models == (Model.RATIONAL, Model.MOTIVE) and not spec.published
+    assert spec.models == (Model.RATIONAL, Model.LEARNING, Model.MOTIVE) and not spec.published
     assert experiment.raw["fit"] == {
-        "models": ["rational", "motive"],
+        "models": ["rational", "learning", "motive"],
         "starts": 5,
         "train_rounds": 3,
         "data": "society",
@@ -565,7 +565,9 @@ def test_fit_section_defaults_and_spec() -> None:
         "columns": {},
     }
     # the models come in the order of inference.MODELS whatever the file's order
-    assert config.parse(base_fit(models=["motive", "rational"])).fit.models == MODELS
+    assert config.parse(base_fit(models=["motive", "learning", "rational"])).fit.models == MODELS
+    two = config.parse(base_fit(models=["motive", "rational"])).fit.models
+    assert two == (Model.RATIONAL, Model.MOTIVE)
     assert config.parse(base_society()).fit is None
     gr = config.parse({"kind": "fit", "fit": {"data": "gneezy_rustichini_2000"}})
     assert gr.fit.published and gr.society is None and gr.tournament is None
@@ -595,7 +597,7 @@ def test_fit_section_defaults_and_spec() -> None:
             "fit.models[1]: unknown value 'motiv'; did you mean 'motive'?",
         ),
         ({"models": ["motive", "motive"]}, "fit.models[1]: 'motive' is given twice"),
-        ({"models": [1]}, "fit.models[0]: expected one of 'rational', 'motive', got 1"),
+        ({"models": [1]}, "fit.models[0]: expected one of 'rational', 'learning', 'motive', got 1"),
         ({"data": "socety"}, "fit.data: unknown value 'socety'; did you mean 'society'?"),
         ({"data": "choices.xlsx"}, "or a path ending in .csv"),
         ({"data": 3}, "fit.data: expected one of 'society', 'gneezy_rustichini_2000' or a path"),
@@ -604,7 +606,10 @@ def test_fit_section_defaults_and_spec() -> None:
         ({"columns": {"money": "stakes"}}, "fit.columns: only for data from a .csv file"),
         ({"data": "gneezy_rustichini_2000"}, "fit.data: a society experiment fits its own"),
         ({"train_rounds": None, "bootstrap": 10}, "fit.bootstrap: needs fit.train_rounds"),
-        ({"models": ["motive"], "bootstrap": 10}, "fit.bootstrap: needs both models"),
+        (
+            {"models": ["motive"], "bootstrap": 10},
+            "fit.bootstrap: needs the motive model and a rational one",
+        ),
     ],
 )
 def test_fit_section_errors(fit: dict[str, Any], expected: str) -> None:
@@ -640,7 +645,7 @@ def test_fit_section_errors(fit: dict[str, Any], expected: str) -> None:
         ),
         (
             {"kind": "fit", "fit": {"data": "gneezy_rustichini_2000", "models": ["motive"]}},
-            "fit.models: data = 'gneezy_rustichini_2000' is a comparison of both models",
+            "fit.models: data = 'gneezy_rustichini_2000' is a comparison of every model",
         ),
         (
             {**base_society(), "kind": "fit", "fit": {"data": "gneezy_rustichini_2000"}},
@@ -664,7 +669,7 @@ def test_json_schema_knows_the_fit_section() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     schema = config.json_schema()
     fit = schema["properties"]["fit"]
-    assert fit["properties"]["models"]["items"]["enum"] == ["rational", "motive"]
+    assert fit["properties"]["models"]["items"]["enum"] == ["rational", "learning", "motive"]
     assert fit["properties"]["models"]["uniqueItems"] is True
     assert fit["properties"]["starts"] == {
         "type": "integer",

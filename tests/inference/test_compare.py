@@ -622,7 +622,7 @@ def test_a_game_per_row_is_each_rows_own_game(citizen_data: pd.DataFrame, model:
     data = _per_row(citizen_data.iloc[:4000], seed=5)
     theta = {"beta": 0.9, "trust": 0.5, "score_value": 0.3, "delta": 0.4, "norm": 1.2}
     theta |= {"warm_glow": 0.3, "sympathy": 0.4, "envy": 0.5, "guilt": 0.2, "esteem": 0.6}
-    theta |= {"habit": 0.3}
+    theta |= {"habit": 0.3, "prior_strength": 3.0}
     terms = inf.loglik_terms(model, theta, data)
     games = data.groupby(["stakes", "other_cd"]).groups
     assert len(games) == 6
@@ -680,9 +680,80 @@ def test_concatenated_conditions_fit_jointly() -> None:
     both = pd.concat([a, b], ignore_index=True)
     assert "payoffs" not in both.attrs  # pandas drops attrs that differ: the columns carry it
     theta = {"beta": 0.8, "trust": 0.5, "score_value": 0.3, "norm": 1.1, "warm_glow": 0.2}
-    theta |= {"sympathy": 0.3, "envy": 0.4, "guilt": 0.1, "esteem": 0.5, "habit": 0.2}
+    theta |= {
+        "sympathy": 0.3,
+        "envy": 0.4,
+        "guilt": 0.1,
+        "esteem": 0.5,
+        "habit": 0.2,
+        "prior_strength": 4.0,
+    }
     for model in inf.MODELS:
         joint = inf.loglik(model, theta, both)
         assert joint == pytest.approx(inf.loglik(model, theta, a) + inf.loglik(model, theta, b))
     fitted = inf.fit("rational", both, starts=1)
     assert fitted.n_obs == len(a) + len(b) and fitted.converged
+
+
+# --------------------------------------------------------------------------- the learning rival
+@pytest.mark.parametrize("strength", [0.3, 7.0])
+def test_learning_likelihood_is_the_decision_rule_of_a_learner(strength: float) -> None:
+    """log L of the learning model = Σ log P of the decision rule for a rational agent whose
+    prior is worth ``strength`` observed moves (to 1e-9): the agent simulates, the same code
+    fits."""
+    data = inf.choices_from_society(
+        society({"Citizen": 0.5, "HomoEconomicus": 0.5}, 300, 12, seed=3, matching="fixed")
+    )
+    params = {"beta": 1.7, "trust": 0.6, "score_value": 0.3, "delta": 0.8}
+    profile = replace(
+        Profile(),
+        beta=1.7,
+        weights=Weights(1.0, 0.0, 0.0, 0.0, 0.0),
+        rational=RationalParams(trust=0.6, score_value=0.3, delta=0.8, prior_strength=strength),
+    )
+    state, context, payoffs = contexts_of(data)
+    y = data["cooperated"].to_numpy()
+    expected = log_probabilities(p_cooperate(profile, state, context, payoffs), y)
+    got = inf.loglik_terms("learning", params | {"prior_strength": strength}, data)
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=0)
+    assert inf.parameter_names("learning", data) == (
+        *inf.parameter_names("rational", data),
+        "prior_strength",
+    )
+
+
+def test_learning_nests_the_static_model_at_the_profiles_prior_strength(
+    citizen_data: pd.DataFrame,
+) -> None:
+    theta = {"beta": 1.3, "trust": 0.4, "score_value": 0.2}
+    k = Profile().rational.prior_strength
+    np.testing.assert_allclose(
+        inf.loglik_terms("learning", theta | {"prior_strength": k}, citizen_data),
+        inf.loglik_terms("rational", theta, citizen_data),
+        rtol=1e-12,
+    )
+    assert not np.allclose(
+        inf.loglik_terms("learning", theta | {"prior_strength": 0.5}, citizen_data),
+        inf.loglik_terms("rational", theta, citizen_data),
+    )
+    one_shot = citizen_data[citizen_data["round"] == 0].copy()
+    one_shot.attrs = dict(citizen_data.attrs)
+    assert "prior_strength" not in inf.parameter_names("learning", one_shot)  # nothing seen
+
+
+def test_learning_recovery(citizen_data: pd.DataFrame) -> None:
+    """Data from a learner whose prior is worth 0.3 moves: each true value in its 95% Wald
+    interval (n = 20 000, seed 13). Which model such data choose: test_selection.py."""
+    truth = {"beta": 1.5, "trust": 0.6, "score_value": 0.3, "prior_strength": 0.3}
+    law = inf.FitResult("learning", truth, 0.0, 4, len(citizen_data), 0, 0, {}, True)
+    data = citizen_data.copy()
+    rng = np.random.default_rng(13)
+    data["cooperated"] = rng.random(len(data)) < inf.predict(law, citizen_data)
+    data.attrs = dict(citizen_data.attrs)
+    static = inf.fit("rational", data, starts=2, seed=0)
+    result = inf.fit("learning", data, starts=2, seed=0, init=static.params)
+    assert result.converged and result.n_params == 4
+    for name, value in truth.items():
+        low, high = result.ci()[name]
+        assert low <= value <= high, (name, value, result.params[name], result.se[name])
+    assert result.loglik >= static.loglik

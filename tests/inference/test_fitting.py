@@ -37,7 +37,9 @@ COLUMNS = {
         "brier",
         "observed",
         "predicted",
+        "rival",
         "log_loss_gap",
+        "static_gap",
         "ci_low",
         "ci_high",
     ],
@@ -82,7 +84,7 @@ def test_fit_file_writes_a_complete_run_folder(fitted):
     assert set(tables) == {*COLUMNS, "choices"}
     for name, columns in COLUMNS.items():
         assert list(tables[name].columns) == columns, name
-    assert list(tables["fits"]["model"]) == ["rational", "motive"]
+    assert list(tables["fits"]["model"]) == ["rational", "learning", "motive"]
     assert len(tables["boot"]) == 50
 
 
@@ -94,8 +96,11 @@ def test_fitted_loglikelihoods_equal_inference_on_the_same_data(fitted, data):
     train = data[data["round"] < 10].reset_index(drop=True)
     train.attrs = data.attrs
     rational = inference.fit("rational", train, starts=5, seed=1)
+    learning = inference.fit("learning", train, starts=5, seed=1, init=rational.params)
     motive = inference.fit("motive", train, starts=5, seed=1, init=rational.params)
+    rival = learning if learning.bic < rational.bic else rational
     fits = tables["fits"].set_index("model")
+    assert fits.loc["learning", "loglik"] == pytest.approx(learning.loglik, rel=1e-12)
     assert fits.loc["rational", "loglik"] == pytest.approx(rational.loglik, rel=1e-12)
     assert fits.loc["motive", "loglik"] == pytest.approx(motive.loglik, rel=1e-12)
     assert fits.loc["motive", "loglik"] >= fits.loc["rational", "loglik"]
@@ -107,15 +112,16 @@ def test_fitted_loglikelihoods_equal_inference_on_the_same_data(fitted, data):
     assert tests.loc[fitting.LIKELIHOOD_RATIO, "statistic"] == pytest.approx(statistic)
     assert tests.loc[fitting.LIKELIHOOD_RATIO, "df"] == df
     assert tests.loc[fitting.LIKELIHOOD_RATIO, "p"] == p
-    z, _ = inference.vuong_test(train, motive, rational)
+    z, _ = inference.vuong_test(train, motive, rival)
     assert tests.loc[fitting.VUONG, "statistic"] == pytest.approx(z)
+    assert tests.loc[fitting.VUONG, "model_b"] == rival.model
 
     # out of sample: the scores are log_loss and brier of predict on rounds >= 10, by hand
     test = data[data["round"] >= 10].reset_index(drop=True)
     test.attrs = data.attrs
     scores = tables["scores"].set_index("model")
     losses = {}
-    for fit in (rational, motive):
+    for fit in (rational, learning, motive):
         p = inference.predict(fit, test)
         losses[fit.model] = inference.log_loss(p, test["cooperated"])
         assert scores.loc[fit.model, "log_loss"] == pytest.approx(losses[fit.model], rel=1e-12)
@@ -125,8 +131,11 @@ def test_fitted_loglikelihoods_equal_inference_on_the_same_data(fitted, data):
         by_round = tables["predictions"].query(f"model == '{fit.model}' and round >= 10")
         hand = pd.Series(p).groupby(test["round"]).mean().to_numpy()
         np.testing.assert_allclose(by_round["predicted"], hand, rtol=1e-12)
-    gap = losses["rational"] - losses["motive"]
-    assert scores["log_loss_gap"].to_numpy() == pytest.approx([gap, gap])
+    gap = losses[rival.model] - losses["motive"]
+    assert (scores["rival"] == rival.model).all()
+    assert scores["log_loss_gap"].to_numpy() == pytest.approx([gap] * 3)
+    static = losses["rational"] - losses["motive"]
+    assert scores["static_gap"].to_numpy() == pytest.approx([static] * 3)
     low, high = np.quantile(tables["boot"]["log_loss_gap"], [0.025, 0.975])
     assert scores["ci_low"].iloc[0] == pytest.approx(low)
     assert scores["ci_high"].iloc[0] == pytest.approx(high)
@@ -261,11 +270,11 @@ HALF = {k: [v, None] for k, v in PD_CELLS.items()}  # row 2 has no game of its o
             {"money": [1.0, 7.0]},
             {"payoffs": "pd"},
             "fit.data: c.csv: unknown column(s) ['money']; map each in fit.columns (e.g. "
-            '{money = "stakes"}) to \'ignore\' or to one of subject, round, group, type, '
+            "{money = \"stakes\"}) to 'ignore' or to one of subject, round, group, type, "
             "cooperated, habit, stakes, own_cc..other_dd, context or history columns",
         ),
         ({"money": [1.0, 7.0], "x": [0, 0]}, {"payoffs": "pd"}, "unknown column(s) ['money', 'x']"),
-        ({"Fines": [1.0, 7.0]}, {"payoffs": "pd"}, "(e.g. {Fines = \"fine\"})"),
+        ({"Fines": [1.0, 7.0]}, {"payoffs": "pd"}, '(e.g. {Fines = "fine"})'),
         ({}, {"payoffs": "pd", "columns": {"money": "stakes"}}, "fit.columns.money: c.csv has no"),
         (
             {"money": [1.0, 7.0], "stakes": [1.0, 1.0]},

@@ -457,9 +457,7 @@ def test_custom_profiles_by_name():
     default = Profile()
     np.testing.assert_array_equal(citizens.profile.beta, [2.5] * 3 + [default.beta] * 7)
     np.testing.assert_array_equal(citizens.profile.weights.moral, [3.0] * 3 + [1.0] * 7)
-    np.testing.assert_array_equal(
-        citizens.profile.moral.norm, [2.0] * 3 + [default.moral.norm] * 7
-    )
+    np.testing.assert_array_equal(citizens.profile.moral.norm, [2.0] * 3 + [default.moral.norm] * 7)
 
 
 def test_custom_profile_may_shadow_a_preset_name():
