@@ -21,7 +21,7 @@ then, under :class:`~sccgames.engines.society.Imitation`, citizens copy profiles
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -30,7 +30,13 @@ from scipy.special import expit
 from threadpoolctl import ThreadpoolController
 
 from sccgames._validation import check_probability
-from sccgames.engines.metrics import FEW_CELLS, GINI_SAMPLE, METRIC_COLUMNS, cell_sums, ginis
+from sccgames.engines.metrics import (
+    FEW_CELLS,
+    GINI_SAMPLE,
+    METRIC_COLUMNS,
+    cell_sums,
+    ginis,
+)
 from sccgames.model import motives
 from sccgames.model.decision import (
     Context,
@@ -77,6 +83,8 @@ class RoundState:
         This round's rows of the run's
         :attr:`~sccgames.engines.society.SocietyResults.metrics` and ``.by_type``, as
         columns (the ``metrics`` and ``by_type`` properties make them DataFrames).
+    community_figures : dict
+        This round's rows of ``.by_community`` (empty without communities).
     p_cooperate : numpy.ndarray
         Each citizen's P(C) this round.
     cooperated : numpy.ndarray of bool
@@ -105,6 +113,7 @@ class RoundState:
     state: State
     partner: np.ndarray | None
     role: np.ndarray | None = None
+    community_figures: dict[str, Any] = field(default_factory=dict)
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -269,10 +278,9 @@ class _Run:
         self.state = _full_state(self.profile, n, self.dt)
         # each phase's regime, and the coverage of each domain under it (looked up per round)
         self.regimes = regimes = [self.plan.regime_at(start) for start in self.plan.starts]
-        self.coverages = [
-            np.array([(r.credit or NoRegime()).coverage_for(d) for d in self.domain_names], self.dt)
-            for r in regimes
-        ]
+        self.coverages = [self._coverage_table(r.credit) for r in regimes]
+        # each citizen's row of a coverage table given per community: community × domains
+        self.coverage_row = self.community.astype(np.int64) * len(self.domain_names)
         credit = next((r.credit for r in regimes if r.credit is not None), None)
         community = next((r.community for r in regimes if r.community is not None), None)
         peers = next((r.peers for r in regimes if r.peers is not None), None)
@@ -305,6 +313,19 @@ class _Run:
     def __iter__(self) -> Iterator[RoundState]:
         while self.round < self.society.rounds:
             yield self.step()
+
+    def _coverage_table(self, credit: SocialCredit | None) -> np.ndarray:
+        """Each domain's coverage under ``credit``; per community, communities × domains, flat."""
+        names = self.domain_names
+        if credit is None or not isinstance(credit.coverage, tuple):
+            return np.array([(credit or NoRegime()).coverage_for(d) for d in names], self.dt)
+        return np.array(
+            [credit.coverage_for(d, c) for c in range(self.communities) for d in names], self.dt
+        )
+
+    def _communities_of(self, credit: SocialCredit | None) -> np.ndarray | None:
+        """Each citizen's community if ``credit`` has rates per community (else None)."""
+        return self.community if credit is not None and credit.communities is not None else None
 
     # ------------------------------------------------------------------ one round
     def _meet(self, credit: SocialCredit | None) -> _Interactions:
@@ -392,7 +413,11 @@ class _Run:
         meet, dt = met.meet, self.dt
         # (the leader's domain gathered as a byte, not its draw as a float)
         domain = np.take(domain_of(self.cut, uniform(self.rng_act, self.n, dt)), meet.leader)
-        coverage = np.take(self.coverages[phase], domain)
+        table = self.coverages[phase]
+        if table.size == len(self.domain_names):
+            coverage = np.take(table, domain)
+        else:  # coverage per community: each citizen's own community's row
+            coverage = np.take(table, self.coverage_row + domain)
         if not meet.everyone or met.passive:
             coverage = coverage * met.acting
         if self.communities == 1:
@@ -411,6 +436,7 @@ class _Run:
             group_size=meet.k,
             remaining=self.matching.future(self.society.rounds - self.round - 1),
             in_group=in_group,
+            community_of=self._communities_of(regime.credit),
         )
         if getattr(self.matching, "known_end", False):  # an announced number of rounds
             context = replace(context, known_end=1.0)
@@ -447,7 +473,9 @@ class _Run:
         """The regime watches, rewards, fines and scores (a :class:`RegimeStep`)."""
         top = credit if credit is not None else NoRegime()
         draws = uniform(self.rng_regime, (DRAWS_PER_ACT, self.n), self.dt)
-        step = top.step(decision.acts, decision.coverage, self.scores, draws)
+        step = top.step(
+            decision.acts, decision.coverage, self.scores, draws, self._communities_of(credit)
+        )
         self.scores = step.score
         return step
 
@@ -560,7 +588,67 @@ class _Run:
             state=d.state,
             partner=self.partner if met.meet.k == 2 else None,
             role=met.role,
+            community_figures=(
+                self._community_figures(t, phase, d, met.acting, step)
+                if self.communities > 1
+                else {}
+            ),
         )
+
+    def _community_figures(
+        self, t: int, phase: int, decision: _Decision, acting: np.ndarray, step: RegimeStep
+    ) -> dict[str, Any]:
+        """The round's figures by community (:data:`~sccgames.engines.metrics.COMMUNITY_COLUMNS`).
+
+        One bincount per figure over the communities: what the regime did to each, and how
+        each lives and reads it, so that unequal treatment is measured from outside.
+        """
+        k, c, state, r = self.communities, self.community, self.state, self.profile.rational
+
+        def total(values: Any = None, where: np.ndarray | None = None) -> np.ndarray:
+            if values is not None and where is not None:
+                values = np.where(where, values, 0.0)
+            elif where is not None:
+                values = where
+            if values is None:
+                return np.bincount(c, minlength=k).astype(float)
+            values = np.broadcast_to(np.asarray(values, float), c.shape)
+            return np.bincount(c, weights=values, minlength=k)
+
+        agents, acts_made = total(), total(where=acting)
+        seen_c = total(where=step.observed & decision.acts & acting)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            figures: dict[str, Any] = {
+                "round": t,
+                "phase": phase,
+                "community": np.arange(k),
+                "agents": agents.astype(np.int64),
+                "cooperation": total(where=decision.acts & acting) / acts_made,
+                "trust": total(
+                    motives.beta_mean(
+                        r.trust, r.prior_strength, state.stranger_c, state.stranger_moves
+                    )
+                )
+                / agents,
+                "trust_in_group": total(
+                    motives.beta_mean(r.trust, r.prior_strength, *self.insiders)
+                )
+                / agents,
+                "trust_out_group": total(
+                    motives.beta_mean(r.trust, r.prior_strength, *self.outsiders)
+                )
+                / agents,
+                "norm": total(state.norm) / agents,
+                "legitimacy": total(state.legitimacy) / agents,
+                "compliance": total(state.compliance) / agents,
+                "score": total(self.scores) / agents,
+                "coverage": total(decision.coverage, where=acting) / acts_made,
+                "observed": total(where=step.observed & acting) / acts_made,
+                "false_positive": total(where=step.false_positive) / seen_c,
+                "false_sanctions": total(where=step.false_positive) / agents,
+                "fines": total(step.fine) / agents,
+            }
+        return figures
 
     def _roles(self, partner: np.ndarray) -> np.ndarray:
         """Each citizen's role: in each pair, role 1 (trustee, owner) to one at random.

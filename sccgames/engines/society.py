@@ -15,7 +15,7 @@ itself, as named steps, is in :mod:`sccgames.engines.round`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -83,12 +83,18 @@ class SocietyResults:
         The final state of every citizen: type, community, every state field, score,
         reputation, belief about peer punishment, total payoff, and the ledger's totals
         (fines paid, rewards received, false positives, ever falsely sanctioned).
+    by_community : pandas.DataFrame
+        With communities (``Population(communities=k)``, k > 1), one row per round and
+        community: ``round``, ``phase``, ``community`` and
+        :data:`~sccgames.engines.metrics.COMMUNITY_COLUMNS` (how each community lives and
+        reads the regime, and what the regime did to it); empty without communities.
 
     """
 
     metrics: pd.DataFrame
     by_type: pd.DataFrame
     agents: pd.DataFrame
+    by_community: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 class Society:
@@ -176,9 +182,11 @@ class Society:
             )
         check_schedule_fits(plan, self.rounds, unit="round")
         names, _ = _domain_shares(self.domains)
+        communities = 1 if isinstance(self.population, int) else self.population.communities
         for start in plan.starts:
             credit = plan.regime_at(start).credit
             if credit is not None:
+                credit.check_communities(communities)
                 credit.check_domains(names)
         if game.group_size > 2 and not isinstance(matching, RandomMatching | FixedPartners):
             raise ValueError(f"{type(game).__name__} is played in groups; {matching!r} only pairs")
@@ -192,13 +200,18 @@ class Society:
     # ------------------------------------------------------------------ running
     def run(self, progress_bar: bool = True) -> SocietyResults:
         """Play every round and collect the results."""
-        metrics, by_type = [], []
+        metrics, by_type, by_community = [], [], []
         rounds = self.stream()
         for state in tqdm(rounds, total=self.rounds, disable=not progress_bar, desc="Society"):
             metrics.append(state.figures)
             by_type.append(state.type_figures)
+            if state.community_figures:
+                by_community.append(state.community_figures)
         return SocietyResults(
-            metrics=_frame(metrics), by_type=_frame(by_type), agents=rounds.final_agents()
+            metrics=_frame(metrics),
+            by_type=_frame(by_type),
+            agents=rounds.final_agents(),
+            by_community=_frame(by_community, "agents") if by_community else pd.DataFrame(),
         )
 
     def stream(self) -> _Run:
@@ -209,9 +222,9 @@ class Society:
         return iter(_Run(self))
 
 
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def _frame(rows: list[dict[str, Any]], sized_by: str = "cooperation") -> pd.DataFrame:
     """One DataFrame from per-round column dicts (scalars repeat over a round's rows)."""
-    lengths = [len(r["cooperation"]) for r in rows]
+    lengths = [len(r[sized_by]) for r in rows]
     columns = {}
     for name in rows[0]:
         parts = [np.broadcast_to(r[name], (k,)) for r, k in zip(rows, lengths, strict=True)]

@@ -10,7 +10,7 @@ from hypothesis.extra import numpy as hnp
 from scipy import sparse, stats
 
 import sccgames as scc
-from sccgames.engines.metrics import METRIC_COLUMNS
+from sccgames.engines.metrics import COMMUNITY_COLUMNS, METRIC_COLUMNS
 from sccgames.engines.round import TYPE_COLUMNS, domain_of
 from sccgames.model.decision import Context, State, p_cooperate
 from sccgames.model.population import resolve_preset
@@ -640,3 +640,70 @@ def test_roles_are_drawn_at_random_whatever_the_type_and_kept_by_a_fixed_pair():
     kept = [state.role.copy() for state in fixed]
     assert all((r == kept[0]).all() for r in kept)
     assert binomtest(int((kept[0][first] == 0).sum()), int(first.sum())).pvalue > 1e-3
+
+
+# --------------------------------------------------------------------------- per community
+def test_rates_per_community_equal_to_the_scalar_give_the_scalar_run():
+    """The per-community code path, with every community at the scalar's rates, is the
+    scalar regime's run draw for draw (in both precisions)."""
+    population = scc.Population(600, MIXED, communities=3)
+    equal = scc.SocialCredit(
+        coverage=[{"economic": 0.8, "private": 0.0}] * 3,
+        false_positive=[0.1] * 3,
+        false_negative=(0.05, 0.05, 0.05),
+        fine=[3.0] * 3,
+        appeal=0.2,
+    )
+    scalar = replace(CREDIT, appeal=0.2)
+    for dtype in (np.float32, np.float64):
+        runs = [
+            scc.Society(population, 15, regime=r, domains=DOMAINS, seed=4, dtype=dtype).run(
+                progress_bar=False
+            )
+            for r in (scalar, equal)
+        ]
+        pd.testing.assert_frame_equal(runs[0].metrics, runs[1].metrics, check_exact=True)
+        pd.testing.assert_frame_equal(runs[0].agents, runs[1].agents, check_exact=True)
+        pd.testing.assert_frame_equal(runs[0].by_community, runs[1].by_community, check_exact=True)
+
+
+def test_by_community_measures_each_communitys_treatment():
+    """The realized false-positive rate and coverage by community are the regime's.
+
+    Pooled over 30 rounds of 4000 citizens; the tolerance is five binomial standard errors.
+    """
+    fp, coverage = (0.3, 0.02), (0.5, 0.9)
+    regime = scc.SocialCredit(false_positive=fp, coverage=coverage)
+    population = scc.Population(4000, communities=2)
+    results = scc.Society(population, 30, regime=regime, seed=2).run(progress_bar=False)
+    table = results.by_community
+    assert list(table.columns[3:]) == list(COMMUNITY_COLUMNS)
+    assert list(table.columns[:3]) == ["round", "phase", "community"]
+    assert len(table) == 60
+    for c in (0, 1):
+        rows = table[table["community"] == c]
+        assert rows["coverage"].to_numpy() == pytest.approx(coverage[c])
+        acts = rows["agents"].sum()  # every citizen acts in a pair each round (n even)
+        assert rows["observed"].mean() == pytest.approx(
+            coverage[c], abs=5 * np.sqrt(coverage[c] * (1 - coverage[c]) / acts)
+        )
+        seen_c = (rows["observed"] * rows["cooperation"] * rows["agents"]).sum()
+        realized = (rows["false_sanctions"] * rows["agents"]).sum() / seen_c
+        assert realized == pytest.approx(fp[c], abs=5 * np.sqrt(fp[c] * (1 - fp[c]) / seen_c))
+    # the ledger's totals per citizen agree with the rounds' figures
+    per_round = table.groupby("community")["false_sanctions"].sum() * 2000
+    by_agent = results.agents.groupby("community")["false_positives"].sum()
+    np.testing.assert_allclose(per_round.to_numpy(), by_agent.to_numpy())
+
+
+def test_by_community_is_empty_without_communities():
+    assert scc.Society(50, 3, seed=1).run(progress_bar=False).by_community.empty
+
+
+def test_rates_per_community_must_match_the_populations_communities():
+    regime = scc.SocialCredit(false_positive=[0.3, 0.02])
+    with pytest.raises(ValueError, match="give 2 entries, but the Population has 3") as info:
+        scc.Society(scc.Population(30, communities=3), 3, regime=regime)
+    assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match="give 2 entries, but the Population has 1"):
+        scc.Society(30, 3, regime=regime)
