@@ -189,6 +189,89 @@ def compliance_gap(
     return pd.DataFrame(rows)
 
 
+#: Labels of the two communities of :func:`discrimination`: community 0 is the targeted one.
+_COMMUNITY_LABELS = ("targeted", "other")
+
+
+def discrimination(
+    targeted: float = 0.25,
+    other: float = 0.05,
+    size: int = 2000,
+    seeds: Sequence[int] = SEEDS,
+    rounds: int = 40,
+    window: int = 20,
+    defaults: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Discriminatory enforcement: one community wrongly sanctioned more often.
+
+    A population of two equal communities (``Population(size, communities=2)``) of
+    strangers playing the prisoner's dilemma under the default ``SocialCredit`` from round
+    0, but for its false-positive rate: ``targeted`` for community 0 and ``other`` for
+    community 1 (the "discriminatory" condition), against a "fair" regime with their mean
+    for everyone (the same average error rate), with the same seed (common random numbers).
+    One row per seed, condition and community (``"targeted"``, ``"other"``), with the
+    community's means over the last ``window`` rounds of ``legitimacy``, ``cooperation``,
+    ``bonding`` (trust in strangers of one's own community), ``bridging`` (trust in those
+    of the other) and ``false_positive`` (the realized ε⁺ of
+    :attr:`~sccgames.engines.society.SocietyResults.by_community`).
+    """
+    regimes = {
+        "fair": SocialCredit(false_positive=(targeted + other) / 2),
+        "discriminatory": SocialCredit(false_positive=(targeted, other)),
+    }
+    population = _moved(Population(size, communities=2), defaults)
+    figures = {
+        "legitimacy": "legitimacy",
+        "cooperation": "cooperation",
+        "bonding": "trust_in_group",
+        "bridging": "trust_out_group",
+        "false_positive": "false_positive",
+    }
+    rows = []
+    for seed in seeds:
+        for condition, regime in regimes.items():
+            run = Society(population, rounds, regime=regime, seed=seed).run(progress_bar=False)
+            table = run.by_community
+            last = table[table["round"] >= rounds - window].groupby("community")
+            means = last[list(figures.values())].mean()
+            for c, label in enumerate(_COMMUNITY_LABELS):
+                rows.append(
+                    {
+                        "seed": seed,
+                        "condition": condition,
+                        "community": label,
+                        **{name: means.loc[c, column] for name, column in figures.items()},
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def discrimination_effects(table: pd.DataFrame) -> pd.DataFrame:
+    """What discrimination did, per seed, from a :func:`discrimination` table.
+
+    Columns: ``legitimacy_gap`` and ``cooperation_gap``, how much more the targeted
+    community's figure fell than the other's (discriminatory minus fair, other community
+    minus targeted: positive when the targeted lost more); ``bridging_other``, the change
+    in the other community's trust in the targeted (negative when it fell); and
+    ``trust_in_targeted``, the change in the population's mean trust in the targeted
+    community (the targeted's bonding and the other's bridging trust, averaged).
+    """
+    wide = table.pivot_table(index="seed", columns=["condition", "community"])
+    change = {
+        name: wide[name]["discriminatory"] - wide[name]["fair"]
+        for name in ("legitimacy", "cooperation", "bonding", "bridging")
+    }
+    return pd.DataFrame(
+        {
+            "legitimacy_gap": change["legitimacy"]["other"] - change["legitimacy"]["targeted"],
+            "cooperation_gap": change["cooperation"]["other"] - change["cooperation"]["targeted"],
+            "bridging_other": change["bridging"]["other"],
+            "trust_in_targeted": (change["bonding"]["targeted"] + change["bridging"]["other"])
+            / 2,
+        }
+    )
+
+
 def summarize(table: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     """Mean, standard deviation, min and max over seeds of every figure in ``table``."""
     figures = [c for c in table.columns if c not in ("seed", *np.atleast_1d(by))]
