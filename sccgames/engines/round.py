@@ -300,6 +300,10 @@ class _Run:
         self.fresh: Any = True
         self.role_key: np.ndarray | None = None  # draws that give each pair its roles
         self.ever_false_positive = np.zeros(n, dtype=bool)
+        # word of mouth: what each citizen has to tell (None: nobody listens, nothing kept)
+        mouth = s.word_of_mouth
+        self.mouth = mouth if mouth is not None and mouth.on else None
+        self.story = np.zeros(n, self.dt) if self.mouth is not None else None
         # the ledger's totals per citizen: what the regime took, paid and got wrong
         self.fines_paid = np.zeros(n)
         self.rewards_received = np.zeros(n)
@@ -509,8 +513,46 @@ class _Run:
                 seen, moved=met.acting.astype(dt), partner_moved=meet.share(met.acting, dt)
             )
         new = update_state(self.profile, met.state, seen)
+        if self.mouth is not None:
+            new = self._tell(met, decision, seen, new)
         self.last_in_group = decision.in_group
         self.state = new if meet.everyone else self._keep(new, met.state, meet.active)
+
+    def _tell(self, met: _Meeting, decision: _Decision, seen: Observation, new: State) -> State:
+        """Word of mouth: each tells its partners its story; hearers' legitimacy moves.
+
+        With what they believe of it (:class:`~sccgames.engines.society.WordOfMouth`).
+        """
+        mouth, meet, dt = self.mouth, met.meet, self.dt
+        assert mouth is not None and self.story is not None
+        unjust = motives.unjust_weight(
+            seen.unjust_sanction, seen.corrected, self.profile.legitimacy.appeal_restore
+        )
+        own = seen.fair_reward - unjust - seen.impunity
+        told = motives.story_told(self.story, own, mouth.forgetting)
+        if not meet.everyone:
+            told = told * meet.active  # who sat out tells nothing
+        # credence: trust in people like the teller, less for a teller of another community
+        r, state = self.profile.rational, decision.state
+        trust = motives.beta_mean(r.trust, r.prior_strength, state.stranger_c, state.stranger_moves)
+        if self.communities == 1:
+            credence = trust
+        elif meet.k == 2:
+            same = self.community == np.take(self.community, meet.partner)
+            credence = trust * np.where(same, 1.0, mouth.outsider).astype(dt)
+        else:  # a group's insiders count fully, its outsiders γ: the mix of its members
+            share = decision.in_group
+            credence = trust * (share + mouth.outsider * (1.0 - share))
+        heard = (credence * meet.others(told)).astype(dt, copy=False)
+        if not meet.everyone:
+            heard = heard * meet.active
+        legitimacy = motives.word_of_mouth(
+            new.legitimacy, heard, weight=mouth.weight, negativity=mouth.negativity
+        )
+        self.story = motives.bounded(told + mouth.retelling * heard, -1.0, 1.0).astype(
+            dt, copy=False
+        )
+        return replace(new, legitimacy=legitimacy.astype(dt, copy=False))
 
     def _sanction(
         self, regime: Combined, met: _Meeting, acts: np.ndarray

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sccgames.engines.society import Society
+from sccgames.engines.society import Society, WordOfMouth
 from sccgames.inference import calibration as _calibration
 from sccgames.model.population import Discrete, Population
 from sccgames.rules.institutions import PeerPunishment, Schedule
@@ -201,6 +201,7 @@ def discrimination(
     rounds: int = 40,
     window: int = 20,
     defaults: Mapping[str, float] | None = None,
+    word_of_mouth: WordOfMouth | None = None,
 ) -> pd.DataFrame:
     """Discriminatory enforcement: one community wrongly sanctioned more often.
 
@@ -213,7 +214,9 @@ def discrimination(
     community's means over the last ``window`` rounds of ``legitimacy``, ``cooperation``,
     ``bonding`` (trust in strangers of one's own community), ``bridging`` (trust in those
     of the other) and ``false_positive`` (the realized ε⁺ of
-    :attr:`~sccgames.engines.society.SocietyResults.by_community`).
+    :attr:`~sccgames.engines.society.SocietyResults.by_community`). ``word_of_mouth``: what
+    citizens tell each other in both conditions (:class:`~sccgames.WordOfMouth`; none by
+    default).
     """
     regimes = {
         "fair": SocialCredit(false_positive=(targeted + other) / 2),
@@ -230,8 +233,10 @@ def discrimination(
     rows = []
     for seed in seeds:
         for condition, regime in regimes.items():
-            run = Society(population, rounds, regime=regime, seed=seed).run(progress_bar=False)
-            table = run.by_community
+            society = Society(
+                population, rounds, regime=regime, seed=seed, word_of_mouth=word_of_mouth
+            )
+            table = society.run(progress_bar=False).by_community
             last = table[table["round"] >= rounds - window].groupby("community")
             means = last[list(figures.values())].mean()
             for c, label in enumerate(_COMMUNITY_LABELS):

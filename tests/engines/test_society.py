@@ -707,3 +707,88 @@ def test_rates_per_community_must_match_the_populations_communities():
     assert "\n" not in str(info.value)
     with pytest.raises(ValueError, match="give 2 entries, but the Population has 1"):
         scc.Society(30, 3, regime=regime)
+
+
+# --------------------------------------------------------------------------- word of mouth
+def _two_citizens(word_of_mouth):
+    """Two citizens of two communities who meet: the regime watches only community 1's acts
+    and wrongly sanctions every C it sees; both cooperate in the first round."""
+    regime = scc.SocialCredit(coverage=[0.0, 1.0], false_positive=[0.0, 1.0], false_negative=0.0)
+    population = scc.Population(2, {"Citizen": 1.0}, communities=2)
+    society = scc.Society(
+        population, 3, regime=regime, seed=5, dtype=np.float64, word_of_mouth=word_of_mouth
+    )
+    run = society.stream()
+    first = run.step(force=np.array([True, True]))
+    return run, first
+
+
+def test_word_of_mouth_costs_a_hearer_legitimacy_by_the_stated_rule():
+    """The citizen of community 0 is never watched, so never wrongly sanctioned; its partner
+    is. It hears ``h = −trust · γ`` (an outsider's story of one unjust sanction) and loses
+    ``ω · λ · |h| · L`` of its legitimacy; without word of mouth it loses nothing."""
+    mouth = scc.WordOfMouth(weight=0.2, negativity=2.0, outsider=0.5)
+    off, _ = _two_citizens(None)
+    on, first_on = _two_citizens(mouth)
+    hearer = int(np.flatnonzero(on.community == 0)[0])
+    teller = 1 - hearer
+    assert on.ever_false_positive.tolist() == [i == teller for i in range(2)]
+    assert first_on.partner[hearer] == teller
+    def at(x):
+        return float(np.broadcast_to(x, (2,))[hearer])
+
+    start = at(on.profile.legitimacy.initial)
+    assert off.state.legitimacy[hearer] == start  # nothing happened to it: no loss
+    r, state = on.profile.rational, first_on.state
+    trust = (at(r.trust) * at(r.prior_strength) + at(state.stranger_c)) / (
+        at(r.prior_strength) + at(state.stranger_moves)
+    )
+    heard = -trust * 0.5  # the teller's story is −1: an unjust sanction, nothing before
+    expected = start - 0.2 * 2.0 * (-heard) * start
+    assert on.state.legitimacy[hearer] == pytest.approx(expected, rel=1e-12)
+    assert on.state.legitimacy[hearer] < start
+    # the teller's own loss is its own sanction's, not changed by the hearer's empty story
+    assert on.state.legitimacy[teller] == pytest.approx(off.state.legitimacy[teller], rel=1e-12)
+    # and it passes on what it heard, faded: stories are kept for the next round
+    assert on.story[teller] == pytest.approx(-1.0, abs=1e-12)
+    assert on.story[hearer] == pytest.approx(0.5 * heard, rel=1e-12)
+
+
+def test_word_of_mouth_off_is_the_model_without_it():
+    """``WordOfMouth()`` (weight 0) changes nothing: the run is the run without it, and no
+    story is kept."""
+    population = scc.Population(500, MIXED, communities=2)
+    runs = [
+        scc.Society(
+            population, 12, regime=CREDIT, domains=DOMAINS, seed=3, word_of_mouth=mouth
+        ).run(progress_bar=False)
+        for mouth in (None, scc.WordOfMouth())
+    ]
+    pd.testing.assert_frame_equal(runs[0].metrics, runs[1].metrics, check_exact=True)
+    pd.testing.assert_frame_equal(runs[0].agents, runs[1].agents, check_exact=True)
+    assert scc.Society(10, 2, word_of_mouth=scc.WordOfMouth()).stream().story is None
+    on = scc.Society(
+        population,
+        12,
+        regime=CREDIT,
+        domains=DOMAINS,
+        seed=3,
+        word_of_mouth=scc.WordOfMouth(weight=0.1),
+    ).run(progress_bar=False)
+    assert not on.metrics.equals(runs[0].metrics)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"weight": 1.5}, "WordOfMouth.weight must be in"),
+        ({"negativity": -1.0}, "WordOfMouth.negativity"),
+        ({"outsider": 2.0}, "WordOfMouth.outsider"),
+    ],
+)
+def test_bad_word_of_mouth_is_one_clear_line(kwargs, message):
+    with pytest.raises(ValueError, match=message) as info:
+        scc.WordOfMouth(**kwargs)
+    assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match="word_of_mouth must be a WordOfMouth"):
+        scc.Society(10, 2, word_of_mouth=0.1)
