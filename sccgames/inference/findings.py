@@ -223,32 +223,98 @@ def discrimination(
         "discriminatory": SocialCredit(false_positive=(targeted, other)),
     }
     population = _moved(Population(size, communities=2), defaults)
-    figures = {
-        "legitimacy": "legitimacy",
-        "cooperation": "cooperation",
-        "bonding": "trust_in_group",
-        "bridging": "trust_out_group",
-        "false_positive": "false_positive",
-    }
-    rows = []
-    for seed in seeds:
-        for condition, regime in regimes.items():
-            society = Society(
-                population, rounds, regime=regime, seed=seed, word_of_mouth=word_of_mouth
-            )
-            table = society.run(progress_bar=False).by_community
-            last = table[table["round"] >= rounds - window].groupby("community")
-            means = last[list(figures.values())].mean()
-            for c, label in enumerate(_COMMUNITY_LABELS):
-                rows.append(
-                    {
-                        "seed": seed,
-                        "condition": condition,
-                        "community": label,
-                        **{name: means.loc[c, column] for name, column in figures.items()},
-                    }
-                )
+    rows = [
+        {"seed": seed, "condition": condition, **row}
+        for seed in seeds
+        for condition, regime in regimes.items()
+        for row in _by_community(population, regime, rounds, window, seed, word_of_mouth)
+    ]
     return pd.DataFrame(rows)
+
+
+#: What :func:`discrimination` reports of each community: name to ``by_community`` column.
+_COMMUNITY_FIGURES = {
+    "legitimacy": "legitimacy",
+    "cooperation": "cooperation",
+    "bonding": "trust_in_group",
+    "bridging": "trust_out_group",
+    "false_positive": "false_positive",
+}
+
+
+def _by_community(
+    population: Population,
+    regime: SocialCredit,
+    rounds: int,
+    window: int,
+    seed: int,
+    word_of_mouth: WordOfMouth | None,
+) -> list[dict[str, Any]]:
+    """Each community's means over the last ``window`` rounds of one society run."""
+    society = Society(population, rounds, regime=regime, seed=seed, word_of_mouth=word_of_mouth)
+    table = society.run(progress_bar=False).by_community
+    means = table[table["round"] >= rounds - window].groupby("community")[
+        list(_COMMUNITY_FIGURES.values())
+    ]
+    means = means.mean()
+    return [
+        {
+            "community": label,
+            **{name: means.loc[c, column] for name, column in _COMMUNITY_FIGURES.items()},
+        }
+        for c, label in enumerate(_COMMUNITY_LABELS)
+    ]
+
+
+def discrimination_spillover(
+    targeted: float = 0.25,
+    other: float = 0.05,
+    size: int = 2000,
+    seeds: Sequence[int] = SEEDS,
+    rounds: int = 40,
+    window: int = 20,
+    defaults: Mapping[str, float] | None = None,
+    word_of_mouth: WordOfMouth | None = None,
+) -> pd.DataFrame:
+    """Whether the damage of discrimination spreads to the community it spares, by word of mouth.
+
+    The :func:`discrimination` design, but the "fair" regime gives everyone the untargeted
+    community's rate ``other``: what that community would face if no one were targeted, so
+    that any difference in its figures comes from the other community's treatment. Run
+    without and with word of mouth (``word_of_mouth``, default ``WordOfMouth(weight=0.1)``).
+    One row per seed, ``word_of_mouth`` (``"off"``, ``"on"``), condition and community,
+    with the figures of :func:`discrimination`.
+    """
+    mouth = word_of_mouth if word_of_mouth is not None else WordOfMouth(weight=0.1)
+    regimes = {
+        "fair": SocialCredit(false_positive=other),
+        "discriminatory": SocialCredit(false_positive=(targeted, other)),
+    }
+    population = _moved(Population(size, communities=2), defaults)
+    rows = [
+        {"seed": seed, "word_of_mouth": label, "condition": condition, **row}
+        for label, told in (("off", None), ("on", mouth))
+        for seed in seeds
+        for condition, regime in regimes.items()
+        for row in _by_community(population, regime, rounds, window, seed, told)
+    ]
+    return pd.DataFrame(rows)
+
+
+def spillover_effects(table: pd.DataFrame) -> pd.DataFrame:
+    """The untargeted community's loss to discrimination, per seed and word of mouth.
+
+    From a :func:`discrimination_spillover` table: columns ``off`` and ``on``, the other
+    (untargeted) community's legitimacy under discrimination minus under the fair regime,
+    without and with word of mouth, and ``spread``, ``on − off`` (negative when word of
+    mouth spreads the damage).
+    """
+    spared = table[table["community"] == "other"]
+    wide = spared.pivot_table(
+        index="seed", columns=["word_of_mouth", "condition"], values="legitimacy"
+    )
+    loss = {w: wide[w]["discriminatory"] - wide[w]["fair"] for w in ("off", "on")}
+    return pd.DataFrame({**loss, "spread": loss["on"] - loss["off"]})
 
 
 def discrimination_effects(table: pd.DataFrame) -> pd.DataFrame:
@@ -271,8 +337,7 @@ def discrimination_effects(table: pd.DataFrame) -> pd.DataFrame:
             "legitimacy_gap": change["legitimacy"]["other"] - change["legitimacy"]["targeted"],
             "cooperation_gap": change["cooperation"]["other"] - change["cooperation"]["targeted"],
             "bridging_other": change["bridging"]["other"],
-            "trust_in_targeted": (change["bonding"]["targeted"] + change["bridging"]["other"])
-            / 2,
+            "trust_in_targeted": (change["bonding"]["targeted"] + change["bridging"]["other"]) / 2,
         }
     )
 
