@@ -22,7 +22,7 @@ from typing import Any
 import scipy.stats
 
 from sccgames import limits
-from sccgames.engines.society import Imitation
+from sccgames.engines.society import Imitation, WordOfMouth
 from sccgames.inference import compare as inference
 from sccgames.inference.datasets import GNEEZY_RUSTICHINI_2000
 from sccgames.inference.likelihood import CHOICE_COLUMNS
@@ -545,6 +545,7 @@ _SOCIETY = Table(
         ),
         "dtype": (Str(["float32", "float64"]), "float32"),
         "imitation": (table_of(Imitation), None),
+        "word_of_mouth": (table_of(WordOfMouth), None),
         "population": (_POPULATION, REQUIRED),
         "regime": (_REGIME, None),
         "schedule": (ListOf(_PHASE, 1), None),

@@ -783,18 +783,24 @@ false_positive = [0.3, 0.02]
 false_negative = [0.05, 0.1]
 fine = [3, 1]
 coverage = [{economic = 0.9, private = 0.0}, {economic = 0.5, private = 0.0}]
+
+[society.word_of_mouth]
+weight = 0.1
+negativity = 3
 """
 
 
 @pytest.mark.parametrize("suffix", [".toml", ".yaml"])
-def test_rates_per_community_in_an_experiment_file(tmp_path: Path, suffix: str) -> None:
+def test_rates_per_community_and_word_of_mouth_in_an_experiment_file(tmp_path: Path, suffix: str) -> None:
     import tomllib
 
     text = DISCRIMINATORY_TOML
     if suffix != ".toml":
         text = yaml.safe_dump(tomllib.loads(text))
     experiment = config.load(write(tmp_path, f"d{suffix}", text))
-    regime = experiment.build().regime
+    society = experiment.build()
+    assert society.word_of_mouth == scc.WordOfMouth(weight=0.1, negativity=3)
+    regime = society.regime
     assert regime.false_positive == (0.3, 0.02) and regime.fine == (3, 1)
     assert regime.coverage_for("economic", 0) == 0.9
     data = config.parse(tomllib.loads(DISCRIMINATORY_TOML)).raw
@@ -806,3 +812,10 @@ def test_rates_per_community_in_an_experiment_file(tmp_path: Path, suffix: str) 
         base_tournament(), "tournament/regime", {"kind": "social_credit", "fine": [1.0, 2.0]}
     )
     assert "a Match or a tournament has none" in error_of(tournament, build=True)
+    data["society"]["regime"]["false_positive"] = [0.3, 0.1]
+    data["society"]["population"]["communities"] = 2
+    data["society"]["word_of_mouth"] = {"weight": 2.0}
+    message = error_of(data, build=True)
+    assert "society.word_of_mouth.weight: WordOfMouth.weight must be in [0, 1]" in message
+    data["society"]["word_of_mouth"] = {"wieght": 0.1}
+    assert "society.word_of_mouth.wieght" in error_of(data)
