@@ -310,6 +310,9 @@ class _Run:
         self.false_positives = np.zeros(n, dtype=np.int64)
         self.total_payoff = np.zeros(n)
         self.cell_matrix: np.ndarray | None = None  # the figures' 0/1 matrix, reused
+        self.last_per: dict[str, Any] = {}  # this round's figures per citizen
+        # sums over the communities (built at the first round that needs them)
+        self.community_sum: Any = None
         self.me = np.arange(n)
         self.blas = ThreadpoolController()
         self.round = 0
@@ -642,54 +645,39 @@ class _Run:
     ) -> dict[str, Any]:
         """The round's figures by community (:data:`~sccgames.engines.metrics.COMMUNITY_COLUMNS`).
 
-        One bincount per figure over the communities: what the regime did to each, and how
-        each lives and reads it, so that unequal treatment is measured from outside.
+        One sum per figure over the communities (:func:`~sccgames.engines.metrics.cell_sums`,
+        built once: communities never change), from the per-citizen values the round's other
+        figures used: what the regime did to each community, and how each lives and reads
+        it, so that unequal treatment is measured from outside.
         """
-        k, c, state, r = self.communities, self.community, self.state, self.profile.rational
-
-        def total(values: Any = None, where: np.ndarray | None = None) -> np.ndarray:
-            if values is not None and where is not None:
-                values = np.where(where, values, 0.0)
-            elif where is not None:
-                values = where
-            if values is None:
-                return np.bincount(c, minlength=k).astype(float)
-            values = np.broadcast_to(np.asarray(values, float), c.shape)
-            return np.bincount(c, weights=values, minlength=k)
-
-        agents, acts_made = total(), total(where=acting)
-        seen_c = total(where=step.observed & decision.acts & acting)
+        if self.community_sum is None:
+            self.community_sum = cell_sums(self.community, self.communities)
+        total, per = self.community_sum, self.last_per
+        agents = total(None).astype(float)
+        acts = per["cooperation"]  # (owners without a move count as C: keep the movers')
+        if not bool(acting.all()):
+            acts = acts & acting
+        acts_made = total(acting)
+        seen_c = total(step.observed & acts)
+        false_positives = total(step.false_positive)
         with np.errstate(invalid="ignore", divide="ignore"):
             figures: dict[str, Any] = {
                 "round": t,
                 "phase": phase,
-                "community": np.arange(k),
+                "community": np.arange(self.communities),
                 "agents": agents.astype(np.int64),
-                "cooperation": total(where=decision.acts & acting) / acts_made,
-                "trust": total(
-                    motives.beta_mean(
-                        r.trust, r.prior_strength, state.stranger_c, state.stranger_moves
-                    )
-                )
-                / agents,
-                "trust_in_group": total(
-                    motives.beta_mean(r.trust, r.prior_strength, *self.insiders)
-                )
-                / agents,
-                "trust_out_group": total(
-                    motives.beta_mean(r.trust, r.prior_strength, *self.outsiders)
-                )
-                / agents,
-                "norm": total(state.norm) / agents,
-                "legitimacy": total(state.legitimacy) / agents,
-                "compliance": total(state.compliance) / agents,
-                "score": total(self.scores) / agents,
-                "coverage": total(decision.coverage, where=acting) / acts_made,
-                "observed": total(where=step.observed & acting) / acts_made,
-                "false_positive": total(where=step.false_positive) / seen_c,
-                "false_sanctions": total(where=step.false_positive) / agents,
-                "fines": total(step.fine) / agents,
+                "cooperation": total(acts) / acts_made,
             }
+            for name in ("trust", "trust_in_group", "trust_out_group", "norm", "legitimacy"):
+                figures[name] = total(per[name]) / agents
+            figures["compliance"] = total(self.state.compliance) / agents
+            figures["score"] = total(self.scores) / agents
+            # (coverage is 0 for those who do not move, and so nothing of theirs is observed)
+            figures["coverage"] = total(decision.coverage) / acts_made
+            figures["observed"] = total(step.observed) / acts_made
+            figures["false_positive"] = false_positives / seen_c
+            figures["false_sanctions"] = false_positives / agents
+            figures["fines"] = total(step.fine) / agents
         return figures
 
     def _roles(self, partner: np.ndarray) -> np.ndarray:
@@ -814,7 +802,7 @@ class _Run:
             return cell_sum(values).reshape(types, width)
 
         agents = sums(None)
-        per = self._per_citizen(acts, step, welfare)
+        per = self.last_per = self._per_citizen(acts, step, welfare)
         names = list(per)
         totals = np.stack([sums(values) for values in per.values()])  # [figure, type, place]
         with np.errstate(invalid="ignore", divide="ignore"):
