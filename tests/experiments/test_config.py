@@ -791,7 +791,9 @@ negativity = 3
 
 
 @pytest.mark.parametrize("suffix", [".toml", ".yaml"])
-def test_rates_per_community_and_word_of_mouth_in_an_experiment_file(tmp_path: Path, suffix: str) -> None:
+def test_rates_per_community_and_word_of_mouth_in_an_experiment_file(
+    tmp_path: Path, suffix: str
+) -> None:
     import tomllib
 
     text = DISCRIMINATORY_TOML
