@@ -533,8 +533,7 @@ class _Run:
         )
         own = seen.fair_reward - unjust - seen.impunity
         told = motives.story_told(self.story, own, mouth.forgetting)
-        if not meet.everyone:
-            told = told * meet.active  # who sat out tells nothing
+        spoken = told if meet.everyone else told * meet.active  # who sat out tells nothing
         # credence: trust in people like the teller, less for a teller of another community
         r, state = self.profile.rational, decision.state
         trust = motives.beta_mean(r.trust, r.prior_strength, state.stranger_c, state.stranger_moves)
@@ -546,15 +545,15 @@ class _Run:
         else:  # a group's insiders count fully, its outsiders γ: the mix of its members
             share = decision.in_group
             credence = trust * (share + mouth.outsider * (1.0 - share))
-        heard = (credence * meet.others(told)).astype(dt, copy=False)
+        heard = (credence * meet.others(spoken)).astype(dt, copy=False)
         if not meet.everyone:
             heard = heard * meet.active
         legitimacy = motives.word_of_mouth(
             new.legitimacy, heard, weight=mouth.weight, negativity=mouth.negativity
         )
-        self.story = motives.bounded(told + mouth.retelling * heard, -1.0, 1.0).astype(
-            dt, copy=False
-        )
+        story = motives.bounded(told + mouth.retelling * heard, -1.0, 1.0).astype(dt, copy=False)
+        # who sat out met no one: it keeps its story, untold, for the next partner
+        self.story = story if meet.everyone else np.where(meet.active, story, self.story)
         return replace(new, legitimacy=legitimacy.astype(dt, copy=False))
 
     def _sanction(
