@@ -792,3 +792,18 @@ def test_bad_word_of_mouth_is_one_clear_line(kwargs, message):
     assert "\n" not in str(info.value)
     with pytest.raises(ValueError, match="word_of_mouth must be a WordOfMouth"):
         scc.Society(10, 2, word_of_mouth=0.1)
+
+
+def test_who_sits_a_round_out_hears_nothing_and_keeps_its_story():
+    society = scc.Society(
+        3, 1, regime=scc.SocialCredit(), seed=1, word_of_mouth=scc.WordOfMouth(weight=0.5)
+    )
+    run = society.stream()
+    run.story[:] = -0.5
+    legitimacy = run.state.legitimacy.copy()
+    played = run.step()
+    (out,) = np.flatnonzero(played.partner < 0)
+    assert run.story[out] == np.float32(-0.5)
+    assert run.state.legitimacy[out] == legitimacy[out]
+    met = played.partner >= 0
+    assert (run.story[met] != np.float32(-0.5)).all()  # the others told and heard
