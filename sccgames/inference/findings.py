@@ -362,6 +362,9 @@ _DESIGNS: dict[str, Callable[..., pd.DataFrame]] = {
     "compliance_gap": lambda defaults, size, seeds: compliance_gap(
         ("Citizen", "Moralist"), size, seeds, defaults=defaults
     ),
+    "discrimination": lambda defaults, size, seeds: discrimination(
+        size=size, seeds=seeds, defaults=defaults
+    ),
 }
 
 
@@ -400,6 +403,10 @@ _EFFECTS: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series]]] = {
     "crowding_out": ("crowding_out", _crowded),
     "hysteresis": ("crowding_out", lambda table: _crowded(table, "after")),
     "compliance_gap": ("compliance_gap", _gap_difference),
+    "discrimination": (
+        "discrimination",
+        lambda table: discrimination_effects(table)["cooperation_gap"],
+    ),
 }
 
 
@@ -695,12 +702,17 @@ CHANNELS: dict[str, dict[str, float]] = {
     "material": {"weights.rational": 0.0},
 }
 
-#: The findings :func:`ablate` takes: the headlines (:data:`HEADLINES`) and the hysteresis
-#: of :func:`crowding_out` (cooperation stays below the control's after the fine is gone).
+#: The findings :func:`ablate` takes: the headlines (:data:`HEADLINES`), the hysteresis
+#: of :func:`crowding_out` (cooperation stays below the control's after the fine is gone)
+#: and the cooperation gap of :func:`discrimination` (the targeted community's cooperation
+#: falls more than the other's).
 ABLATABLE: dict[str, str] = {
     **{name: claim for name, (_, claim) in HEADLINES.items()},
     "hysteresis": "after the small fine is removed, cooperation stays below the control's "
     "(crowding_out)",
+    "discrimination": "with false positives of 0.25 for one community and 0.05 for the "
+    "other, the targeted community's cooperation falls more than the other's, against a fair "
+    "regime of the same average (discrimination)",
 }
 
 
@@ -711,6 +723,7 @@ def _default_size(design: str) -> int:
         "fine_response": fine_response,
         "crowding_out": crowding_out,
         "compliance_gap": compliance_gap,
+        "discrimination": discrimination,
     }[design]
     return int(inspect.signature(function).parameters["size"].default)
 
