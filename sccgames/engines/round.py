@@ -522,9 +522,10 @@ class _Run:
         self.state = new if meet.everyone else self._keep(new, met.state, meet.active)
 
     def _tell(self, met: _Meeting, decision: _Decision, seen: Observation, new: State) -> State:
-        """Word of mouth: each tells its partners its story; hearers' legitimacy moves.
+        """Word of mouth: partners tell each other their stories and believe them in part.
 
-        With what they believe of it (:class:`~sccgames.engines.society.WordOfMouth`).
+        Each hearer's legitimacy moves with what it believes, after its own experience has
+        moved it (:class:`~sccgames.engines.society.WordOfMouth`).
         """
         mouth, meet, dt = self.mouth, met.meet, self.dt
         assert mouth is not None and self.story is not None
@@ -539,12 +540,9 @@ class _Run:
         trust = motives.beta_mean(r.trust, r.prior_strength, state.stranger_c, state.stranger_moves)
         if self.communities == 1:
             credence = trust
-        elif meet.k == 2:
-            same = self.community == np.take(self.community, meet.partner)
-            credence = trust * np.where(same, 1.0, mouth.outsider).astype(dt)
-        else:  # a group's insiders count fully, its outsiders γ: the mix of its members
-            share = decision.in_group
-            credence = trust * (share + mouth.outsider * (1.0 - share))
+        else:  # an insider counts fully, an outsider γ (in a group, the mix of its members)
+            inside = decision.in_group
+            credence = trust * (inside + mouth.outsider * (1.0 - inside))
         heard = (credence * meet.others(spoken)).astype(dt, copy=False)
         if not meet.everyone:
             heard = heard * meet.active
