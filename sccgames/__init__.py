@@ -45,7 +45,13 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from sccgames.engines.ledger import Ledger
     from sccgames.engines.match import Match
     from sccgames.engines.metrics import payoff_matrix
-    from sccgames.engines.society import Imitation, RoundState, Society, SocietyResults
+    from sccgames.engines.society import (
+        Imitation,
+        RoundState,
+        Society,
+        SocietyResults,
+        WordOfMouth,
+    )
     from sccgames.engines.tournament import Tournament, TournamentResults
     from sccgames.experiments import plots
     from sccgames.experiments.experiment import run
@@ -117,6 +123,7 @@ _LAZY: dict[str, str] = {
     "HomoEconomicus": "sccgames.model.agents",
     "Horizon": "sccgames.model.profiles",
     "Imitation": "sccgames.engines.society",
+    "WordOfMouth": "sccgames.engines.society",
     "inference": "sccgames.inference",
     "Ledger": "sccgames.engines.ledger",
     "LegitimacyParams": "sccgames.model.profiles",
@@ -234,6 +241,7 @@ __all__ = [
     "TrustGame",
     "TwoWallets",
     "Weights",
+    "WordOfMouth",
     "__version__",
     "datasets",
     "evolve",

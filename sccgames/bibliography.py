@@ -22,6 +22,10 @@ BIBLIOGRAPHY: dict[str, str] = {
         "Biometrics 11(3), 375-386."
     ),
     "Axelrod1984": "Axelrod, R. (1984). The Evolution of Cooperation. Basic Books.",
+    "Baumeister2001": (
+        "Baumeister, R. F., Bratslavsky, E., Finkenauer, C. & Vohs, K. D. (2001). Bad is "
+        "stronger than good. Review of General Psychology 5(4), 323-370."
+    ),
     "BenabouTirole2006": (
         "Bénabou, R. & Tirole, J. (2006). Incentives and prosocial behavior. American "
         "Economic Review 96(5), 1652-1678."
@@ -49,6 +53,10 @@ BIBLIOGRAPHY: dict[str, str] = {
     "Cohn2019": (
         "Cohn, A., Maréchal, M. A., Tannenbaum, D. & Zünd, C. L. (2019). Civic honesty "
         "around the globe. Science 365(6448), 70-73."
+    ),
+    "DeGroot1974": (
+        "DeGroot, M. H. (1974). Reaching a consensus. Journal of the American Statistical "
+        "Association 69(345), 118-121."
     ),
     "Dempster1977": (
         "Dempster, A. P., Laird, N. M. & Rubin, D. B. (1977). Maximum likelihood from "

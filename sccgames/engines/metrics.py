@@ -31,6 +31,33 @@ METRIC_COLUMNS = (
 )
 
 
+#: Columns of :attr:`SocietyResults.by_community` after ``round``, ``phase`` and
+#: ``community`` (a society with communities only): ``agents``; ``cooperation`` (share of
+#: acts that were C); the means over the community's citizens of ``trust`` (in strangers),
+#: ``trust_in_group`` (bonding) and ``trust_out_group`` (bridging), ``norm``,
+#: ``legitimacy``, ``compliance`` (the compliance ē its citizens perceive) and ``score``;
+#: and what the regime did to it, measured from outside: ``coverage`` (mean coverage its
+#: acts faced), ``observed`` (share of its acts seen), ``false_positive`` (share of its
+#: observed C recorded as D: its realized ε⁺), ``false_sanctions`` (false positives per
+#: citizen this round) and ``fines`` (fines paid per citizen this round).
+COMMUNITY_COLUMNS = (
+    "agents",
+    "cooperation",
+    "trust",
+    "trust_in_group",
+    "trust_out_group",
+    "norm",
+    "legitimacy",
+    "compliance",
+    "score",
+    "coverage",
+    "observed",
+    "false_positive",
+    "false_sanctions",
+    "fines",
+)
+
+
 #: Most cells :func:`cell_sums` sums with a product by a 0/1 matrix rather than a bincount.
 FEW_CELLS = 4
 

@@ -21,7 +21,7 @@ then, under :class:`~sccgames.engines.society.Imitation`, citizens copy profiles
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -30,7 +30,13 @@ from scipy.special import expit
 from threadpoolctl import ThreadpoolController
 
 from sccgames._validation import check_probability
-from sccgames.engines.metrics import FEW_CELLS, GINI_SAMPLE, METRIC_COLUMNS, cell_sums, ginis
+from sccgames.engines.metrics import (
+    FEW_CELLS,
+    GINI_SAMPLE,
+    METRIC_COLUMNS,
+    cell_sums,
+    ginis,
+)
 from sccgames.model import motives
 from sccgames.model.decision import (
     Context,
@@ -77,6 +83,8 @@ class RoundState:
         This round's rows of the run's
         :attr:`~sccgames.engines.society.SocietyResults.metrics` and ``.by_type``, as
         columns (the ``metrics`` and ``by_type`` properties make them DataFrames).
+    community_figures : dict
+        This round's rows of ``.by_community`` (empty without communities).
     p_cooperate : numpy.ndarray
         Each citizen's P(C) this round.
     cooperated : numpy.ndarray of bool
@@ -105,6 +113,7 @@ class RoundState:
     state: State
     partner: np.ndarray | None
     role: np.ndarray | None = None
+    community_figures: dict[str, Any] = field(default_factory=dict)
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -269,10 +278,9 @@ class _Run:
         self.state = _full_state(self.profile, n, self.dt)
         # each phase's regime, and the coverage of each domain under it (looked up per round)
         self.regimes = regimes = [self.plan.regime_at(start) for start in self.plan.starts]
-        self.coverages = [
-            np.array([(r.credit or NoRegime()).coverage_for(d) for d in self.domain_names], self.dt)
-            for r in regimes
-        ]
+        self.coverages = [self._coverage_table(r.credit) for r in regimes]
+        # each citizen's row of a coverage table given per community: community × domains
+        self.coverage_row = self.community.astype(np.int64) * len(self.domain_names)
         credit = next((r.credit for r in regimes if r.credit is not None), None)
         community = next((r.community for r in regimes if r.community is not None), None)
         peers = next((r.peers for r in regimes if r.peers is not None), None)
@@ -292,12 +300,19 @@ class _Run:
         self.fresh: Any = True
         self.role_key: np.ndarray | None = None  # draws that give each pair its roles
         self.ever_false_positive = np.zeros(n, dtype=bool)
+        # word of mouth: what each citizen has to tell (None: nobody listens, nothing kept)
+        mouth = s.word_of_mouth
+        self.mouth = mouth if mouth is not None and mouth.on else None
+        self.story = np.zeros(n, self.dt) if self.mouth is not None else None
         # the ledger's totals per citizen: what the regime took, paid and got wrong
         self.fines_paid = np.zeros(n)
         self.rewards_received = np.zeros(n)
         self.false_positives = np.zeros(n, dtype=np.int64)
         self.total_payoff = np.zeros(n)
         self.cell_matrix: np.ndarray | None = None  # the figures' 0/1 matrix, reused
+        self.last_per: dict[str, Any] = {}  # this round's figures per citizen
+        # sums over the communities (built at the first round that needs them)
+        self.community_sum: Any = None
         self.me = np.arange(n)
         self.blas = ThreadpoolController()
         self.round = 0
@@ -305,6 +320,19 @@ class _Run:
     def __iter__(self) -> Iterator[RoundState]:
         while self.round < self.society.rounds:
             yield self.step()
+
+    def _coverage_table(self, credit: SocialCredit | None) -> np.ndarray:
+        """Each domain's coverage under ``credit``; per community, communities × domains, flat."""
+        names = self.domain_names
+        if credit is None or not isinstance(credit.coverage, tuple):
+            return np.array([(credit or NoRegime()).coverage_for(d) for d in names], self.dt)
+        return np.array(
+            [credit.coverage_for(d, c) for c in range(self.communities) for d in names], self.dt
+        )
+
+    def _communities_of(self, credit: SocialCredit | None) -> np.ndarray | None:
+        """Each citizen's community if ``credit`` has rates per community (else None)."""
+        return self.community if credit is not None and credit.communities is not None else None
 
     # ------------------------------------------------------------------ one round
     def _meet(self, credit: SocialCredit | None) -> _Interactions:
@@ -392,7 +420,11 @@ class _Run:
         meet, dt = met.meet, self.dt
         # (the leader's domain gathered as a byte, not its draw as a float)
         domain = np.take(domain_of(self.cut, uniform(self.rng_act, self.n, dt)), meet.leader)
-        coverage = np.take(self.coverages[phase], domain)
+        table = self.coverages[phase]
+        if table.size == len(self.domain_names):
+            coverage = np.take(table, domain)
+        else:  # coverage per community: each citizen's own community's row
+            coverage = np.take(table, self.coverage_row + domain)
         if not meet.everyone or met.passive:
             coverage = coverage * met.acting
         if self.communities == 1:
@@ -411,6 +443,7 @@ class _Run:
             group_size=meet.k,
             remaining=self.matching.future(self.society.rounds - self.round - 1),
             in_group=in_group,
+            community_of=self._communities_of(regime.credit),
         )
         if getattr(self.matching, "known_end", False):  # an announced number of rounds
             context = replace(context, known_end=1.0)
@@ -447,7 +480,9 @@ class _Run:
         """The regime watches, rewards, fines and scores (a :class:`RegimeStep`)."""
         top = credit if credit is not None else NoRegime()
         draws = uniform(self.rng_regime, (DRAWS_PER_ACT, self.n), self.dt)
-        step = top.step(decision.acts, decision.coverage, self.scores, draws)
+        step = top.step(
+            decision.acts, decision.coverage, self.scores, draws, self._communities_of(credit)
+        )
         self.scores = step.score
         return step
 
@@ -481,8 +516,43 @@ class _Run:
                 seen, moved=met.acting.astype(dt), partner_moved=meet.share(met.acting, dt)
             )
         new = update_state(self.profile, met.state, seen)
+        if self.mouth is not None:
+            new = self._tell(met, decision, seen, new)
         self.last_in_group = decision.in_group
         self.state = new if meet.everyone else self._keep(new, met.state, meet.active)
+
+    def _tell(self, met: _Meeting, decision: _Decision, seen: Observation, new: State) -> State:
+        """Word of mouth: partners tell each other their stories and believe them in part.
+
+        Each hearer's legitimacy moves with what it believes, after its own experience has
+        moved it (:class:`~sccgames.engines.society.WordOfMouth`).
+        """
+        mouth, meet, dt = self.mouth, met.meet, self.dt
+        assert mouth is not None and self.story is not None
+        unjust = motives.unjust_weight(
+            seen.unjust_sanction, seen.corrected, self.profile.legitimacy.appeal_restore
+        )
+        own = seen.fair_reward - unjust - seen.impunity
+        told = motives.story_told(self.story, own, mouth.forgetting)
+        spoken = told if meet.everyone else told * meet.active  # who sat out tells nothing
+        # credence: trust in people like the teller, less for a teller of another community
+        r, state = self.profile.rational, decision.state
+        trust = motives.beta_mean(r.trust, r.prior_strength, state.stranger_c, state.stranger_moves)
+        if self.communities == 1:
+            credence = trust
+        else:  # an insider counts fully, an outsider γ (in a group, the mix of its members)
+            inside = decision.in_group
+            credence = trust * (inside + mouth.outsider * (1.0 - inside))
+        heard = (credence * meet.others(spoken)).astype(dt, copy=False)
+        if not meet.everyone:
+            heard = heard * meet.active
+        legitimacy = motives.word_of_mouth(
+            new.legitimacy, heard, weight=mouth.weight, negativity=mouth.negativity
+        )
+        story = motives.bounded(told + mouth.retelling * heard, -1.0, 1.0).astype(dt, copy=False)
+        # who sat out met no one: it keeps its story, untold, for the next partner
+        self.story = story if meet.everyone else np.where(meet.active, story, self.story)
+        return replace(new, legitimacy=legitimacy.astype(dt, copy=False))
 
     def _sanction(
         self, regime: Combined, met: _Meeting, acts: np.ndarray
@@ -560,7 +630,52 @@ class _Run:
             state=d.state,
             partner=self.partner if met.meet.k == 2 else None,
             role=met.role,
+            community_figures=(
+                self._community_figures(t, phase, d, met.acting, step)
+                if self.communities > 1
+                else {}
+            ),
         )
+
+    def _community_figures(
+        self, t: int, phase: int, decision: _Decision, acting: np.ndarray, step: RegimeStep
+    ) -> dict[str, Any]:
+        """The round's figures by community (:data:`~sccgames.engines.metrics.COMMUNITY_COLUMNS`).
+
+        One sum per figure over the communities (:func:`~sccgames.engines.metrics.cell_sums`,
+        built once: communities never change), from the per-citizen values the round's other
+        figures used: what the regime did to each community, and how each lives and reads
+        it, so that unequal treatment is measured from outside.
+        """
+        if self.community_sum is None:
+            self.community_sum = cell_sums(self.community, self.communities)
+        total, per = self.community_sum, self.last_per
+        agents = total(None).astype(float)
+        acts = per["cooperation"]  # (owners without a move count as C: keep the movers')
+        if not bool(acting.all()):
+            acts = acts & acting
+        acts_made = total(acting)
+        seen_c = total(step.observed & acts)
+        false_positives = total(step.false_positive)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            figures: dict[str, Any] = {
+                "round": t,
+                "phase": phase,
+                "community": np.arange(self.communities),
+                "agents": agents.astype(np.int64),
+                "cooperation": total(acts) / acts_made,
+            }
+            for name in ("trust", "trust_in_group", "trust_out_group", "norm", "legitimacy"):
+                figures[name] = total(per[name]) / agents
+            figures["compliance"] = total(self.state.compliance) / agents
+            figures["score"] = total(self.scores) / agents
+            # (coverage is 0 for those who do not move, and so nothing of theirs is observed)
+            figures["coverage"] = total(decision.coverage) / acts_made
+            figures["observed"] = total(step.observed) / acts_made
+            figures["false_positive"] = false_positives / seen_c
+            figures["false_sanctions"] = false_positives / agents
+            figures["fines"] = total(step.fine) / agents
+        return figures
 
     def _roles(self, partner: np.ndarray) -> np.ndarray:
         """Each citizen's role: in each pair, role 1 (trustee, owner) to one at random.
@@ -684,7 +799,7 @@ class _Run:
             return cell_sum(values).reshape(types, width)
 
         agents = sums(None)
-        per = self._per_citizen(acts, step, welfare)
+        per = self.last_per = self._per_citizen(acts, step, welfare)
         names = list(per)
         totals = np.stack([sums(values) for values in per.values()])  # [figure, type, place]
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -15,7 +15,7 @@ itself, as named steps, is in :mod:`sccgames.engines.round`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,14 @@ from sccgames.rules.games import society_game
 from sccgames.rules.institutions import check_schedule_fits, schedule
 from sccgames.rules.matching import FixedPartners, RandomMatching, resolve_matching
 
-__all__ = ["TYPE_COLUMNS", "Imitation", "RoundState", "Society", "SocietyResults"]
+__all__ = [
+    "TYPE_COLUMNS",
+    "Imitation",
+    "RoundState",
+    "Society",
+    "SocietyResults",
+    "WordOfMouth",
+]
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,66 @@ class Imitation:
 
 
 @dataclass(frozen=True)
+class WordOfMouth:
+    """Citizens tell their partners what the regime did to them (``docs/model.md`` §2).
+
+    Each round every citizen tells whoever it meets its story: what it carried from earlier
+    rounds, faded by ``forgetting``, plus what just happened to it (``e = +1`` a fair
+    reward, ``−1`` an unjust sanction, less the share an appeal undid, ``−1`` for a
+    violation it saw go unpunished): ``T = clip((1 − φ_m) s + e, −1, 1)``
+    (:func:`~sccgames.model.motives.story_told`). A hearer believes it in proportion to its
+    trust in people like the teller (its generalized trust in the teller's community), and
+    ``outsider`` times less when the teller is of another community:
+    ``h = trust · (1 or γ) · T`` (the mean over a group's other members, in a group game).
+    Its legitimacy moves toward the teller's reading
+    (:func:`~sccgames.model.motives.word_of_mouth`),
+    ``L ← clip(L − ω (λ · max(−h, 0) · L − max(h, 0) · (1 − L)), 0, 1)``, and it retells
+    what it heard, less by ``retelling``: its story becomes ``clip(T + ρ h, −1, 1)``.
+
+    Parameters
+    ----------
+    weight : float, default 0.0
+        ω in [0, 1], how far a story heard moves legitimacy. Chosen as 0, no word of mouth:
+        the model without it is the default (with ω = 0 nothing is computed); 0.1 makes a
+        fully believed story of an unjust sanction cost a tenth of the hearer's legitimacy,
+        as one's own costs ``LegitimacyParams.unjust_sanction`` (0.1) at λ = 1.
+    negativity : float, default 2.0
+        λ >= 0, how much more bad news weighs than good: bad is stronger than good
+        [Baumeister2001]_. Chosen as 2, a conservative ratio (the review gives no single
+        value), so that bad news moves a hearer twice as far as good news of the same size.
+    outsider : float, default 0.5
+        γ in [0, 1], the credence given to a teller of another community relative to one
+        of one's own. Chosen so that an outsider's story counts half as much.
+    retelling : float, default 0.5
+        ρ in [0, 1], the share of a story heard that is passed on: each retelling halves
+        it (and the hearer's credence shrinks it further). Chosen so that a story fades
+        within two or three tellings.
+    forgetting : float, default 0.2
+        φ_m in [0, 1], the share of one's story forgotten each round. Chosen so that a story
+        is told for about five rounds (1 / φ_m).
+
+    """
+
+    weight: float = 0.0
+    negativity: float = 2.0
+    outsider: float = 0.5
+    retelling: float = 0.5
+    forgetting: float = 0.2
+
+    def __post_init__(self) -> None:
+        check_probability("WordOfMouth.weight", self.weight)
+        check_nonnegative("WordOfMouth.negativity", self.negativity)
+        check_probability("WordOfMouth.outsider", self.outsider)
+        check_probability("WordOfMouth.retelling", self.retelling)
+        check_probability("WordOfMouth.forgetting", self.forgetting)
+
+    @property
+    def on(self) -> bool:
+        """Whether anyone listens (ω > 0)."""
+        return self.weight > 0
+
+
+@dataclass(frozen=True)
 class SocietyResults:
     """What a society run produced (tidy DataFrames).
 
@@ -83,12 +150,18 @@ class SocietyResults:
         The final state of every citizen: type, community, every state field, score,
         reputation, belief about peer punishment, total payoff, and the ledger's totals
         (fines paid, rewards received, false positives, ever falsely sanctioned).
+    by_community : pandas.DataFrame
+        With communities (``Population(communities=k)``, k > 1), one row per round and
+        community: ``round``, ``phase``, ``community`` and
+        :data:`~sccgames.engines.metrics.COMMUNITY_COLUMNS` (how each community lives and
+        reads the regime, and what the regime did to it); empty without communities.
 
     """
 
     metrics: pd.DataFrame
     by_type: pd.DataFrame
     agents: pd.DataFrame
+    by_community: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 class Society:
@@ -123,6 +196,9 @@ class Society:
         The one seed every random stream is spawned from.
     imitation : Imitation, optional
         Cultural evolution of profiles; none by default.
+    word_of_mouth : WordOfMouth, optional
+        Citizens tell their partners what the regime did to them, and legitimacy moves with
+        what is told; none by default (nor with ``weight`` 0).
     dtype : numpy float dtype, default float32
         Precision of the state and profile arrays. float32 halves memory and time; every
         figure the model reports is far coarser than float32's 1e-7 relative precision.
@@ -147,6 +223,7 @@ class Society:
         seed: int | None = None,
         imitation: Imitation | None = None,
         dtype: Any = np.float32,
+        word_of_mouth: WordOfMouth | None = None,
     ) -> None:
         self.population = population
         self.rounds = rounds
@@ -157,6 +234,7 @@ class Society:
         self.seed = seed
         self.imitation = imitation
         self.dtype = dtype
+        self.word_of_mouth = word_of_mouth
         self._check()
 
     def _check(self) -> None:
@@ -176,9 +254,11 @@ class Society:
             )
         check_schedule_fits(plan, self.rounds, unit="round")
         names, _ = _domain_shares(self.domains)
+        communities = 1 if isinstance(self.population, int) else self.population.communities
         for start in plan.starts:
             credit = plan.regime_at(start).credit
             if credit is not None:
+                credit.check_communities(communities)
                 credit.check_domains(names)
         if game.group_size > 2 and not isinstance(matching, RandomMatching | FixedPartners):
             raise ValueError(f"{type(game).__name__} is played in groups; {matching!r} only pairs")
@@ -186,19 +266,28 @@ class Society:
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
         if self.imitation is not None and not isinstance(self.imitation, Imitation):
             raise ValueError(f"imitation must be an Imitation(...), got {self.imitation!r}")
+        if self.word_of_mouth is not None and not isinstance(self.word_of_mouth, WordOfMouth):
+            raise ValueError(
+                f"word_of_mouth must be a WordOfMouth(...), got {self.word_of_mouth!r}"
+            )
         if self.seed is not None:
             check_integer("seed", self.seed)
 
     # ------------------------------------------------------------------ running
     def run(self, progress_bar: bool = True) -> SocietyResults:
         """Play every round and collect the results."""
-        metrics, by_type = [], []
+        metrics, by_type, by_community = [], [], []
         rounds = self.stream()
         for state in tqdm(rounds, total=self.rounds, disable=not progress_bar, desc="Society"):
             metrics.append(state.figures)
             by_type.append(state.type_figures)
+            if state.community_figures:
+                by_community.append(state.community_figures)
         return SocietyResults(
-            metrics=_frame(metrics), by_type=_frame(by_type), agents=rounds.final_agents()
+            metrics=_frame(metrics),
+            by_type=_frame(by_type),
+            agents=rounds.final_agents(),
+            by_community=_frame(by_community, "agents") if by_community else pd.DataFrame(),
         )
 
     def stream(self) -> _Run:
@@ -209,9 +298,9 @@ class Society:
         return iter(_Run(self))
 
 
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def _frame(rows: list[dict[str, Any]], sized_by: str = "cooperation") -> pd.DataFrame:
     """One DataFrame from per-round column dicts (scalars repeat over a round's rows)."""
-    lengths = [len(r["cooperation"]) for r in rows]
+    lengths = [len(r[sized_by]) for r in rows]
     columns = {}
     for name in rows[0]:
         parts = [np.broadcast_to(r[name], (k,)) for r, k in zip(rows, lengths, strict=True)]

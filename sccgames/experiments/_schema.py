@@ -22,7 +22,7 @@ from typing import Any
 import scipy.stats
 
 from sccgames import limits
-from sccgames.engines.society import Imitation
+from sccgames.engines.society import Imitation, WordOfMouth
 from sccgames.inference import compare as inference
 from sccgames.inference.datasets import GNEEZY_RUSTICHINI_2000
 from sccgames.inference.likelihood import CHOICE_COLUMNS
@@ -323,6 +323,33 @@ class Union(Node):
         return {"anyOf": [n.schema() for n in self.nodes]}
 
 
+class PerCommunity(Node):
+    """One ``item`` for everyone, or a list of them, one per community.
+
+    A value that is not a list is checked as the one ``item`` (with its own message).
+    """
+
+    def __init__(self, item: Node) -> None:
+        self.item, self.each = item, ListOf(item, 1)
+        self.expected = f"{item.expected}, or a list of them (one per community)"
+
+    def accepts(self, value: Any) -> bool:
+        return self.each.accepts(value) or self.item.accepts(value)
+
+    def check(self, value: Any, path: str) -> Any:
+        if isinstance(value, list):
+            return self.each.check(value, path)
+        return self.item.check(value, path)
+
+    def schema(self) -> dict[str, Any]:
+        return {"anyOf": [*_alternatives(self.item.schema()), self.each.schema()]}
+
+
+def _alternatives(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """A schema's alternatives (its ``anyOf``), or the schema as the one alternative."""
+    return list(schema["anyOf"]) if set(schema) == {"anyOf"} else [schema]
+
+
 class Table(Node):
     """A table with known keys: ``{key: (node, default)}`` (``REQUIRED``: no default).
 
@@ -427,6 +454,10 @@ def _node_for(annotation: Any, default: Any) -> tuple[Node, Any]:
         return Int(), default
     if text == "float":
         return Num(), default
+    if "Sequence[float | Mapping" in text:  # a coverage: per domain, and per community
+        return PerCommunity(Union(Num(), MapOf(Num()))), default
+    if text.startswith("float | Sequence[float]"):  # one value, or one per community
+        return PerCommunity(Num()), default
     if "Sequence[float]" in text:
         return ListOf(Num(), 1), default
     if "Mapping" in text and "float" in text:
@@ -514,6 +545,7 @@ _SOCIETY = Table(
         ),
         "dtype": (Str(["float32", "float64"]), "float32"),
         "imitation": (table_of(Imitation), None),
+        "word_of_mouth": (table_of(WordOfMouth), None),
         "population": (_POPULATION, REQUIRED),
         "regime": (_REGIME, None),
         "schedule": (ListOf(_PHASE, 1), None),

@@ -37,7 +37,7 @@ import scipy.stats
 import yaml
 
 from sccgames import limits
-from sccgames.engines.society import Imitation, Society
+from sccgames.engines.society import Imitation, Society, WordOfMouth
 from sccgames.engines.tournament import Tournament, resolve_player
 from sccgames.experiments._schema import (
     _EXPERIMENT,
@@ -145,6 +145,7 @@ class SocietySpec:
     population: PopulationSpec
     regime: Component | None
     schedule: tuple[PhaseSpec, ...] | None
+    word_of_mouth: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -414,6 +415,7 @@ def _specs(raw: dict[str, Any], source: str) -> Experiment:
             matching=Component.of(s["matching"]),
             dtype=s["dtype"],
             imitation=s["imitation"],
+            word_of_mouth=s["word_of_mouth"],
             population=population,
             regime=None if s["regime"] is None else Component.of(s["regime"]),
             schedule=None
@@ -959,6 +961,10 @@ def _build_society(experiment: Experiment) -> Society:
     if spec.imitation is not None:
         with _at("society.imitation", list(spec.imitation)):
             imitation = Imitation(**spec.imitation)
+    word_of_mouth = None
+    if spec.word_of_mouth is not None:
+        with _at("society.word_of_mouth", list(spec.word_of_mouth)):
+            word_of_mouth = WordOfMouth(**spec.word_of_mouth)
     game = _game(spec.game, "society.game")
     with _at("society", ["rounds", "game", "domains", "matching", "dtype", "imitation", "regime"]):
         return Society(
@@ -971,6 +977,7 @@ def _build_society(experiment: Experiment) -> Society:
             seed=experiment.seed,
             imitation=imitation,
             dtype=spec.dtype,
+            word_of_mouth=word_of_mouth,
         )
 
 

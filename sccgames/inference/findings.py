@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sccgames.engines.society import Society
+from sccgames.engines.society import Society, WordOfMouth
 from sccgames.inference import calibration as _calibration
 from sccgames.model.population import Discrete, Population
 from sccgames.rules.institutions import PeerPunishment, Schedule
@@ -189,6 +189,159 @@ def compliance_gap(
     return pd.DataFrame(rows)
 
 
+#: Labels of the two communities of :func:`discrimination`: community 0 is the targeted one.
+_COMMUNITY_LABELS = ("targeted", "other")
+
+
+def discrimination(
+    targeted: float = 0.25,
+    other: float = 0.05,
+    size: int = 2000,
+    seeds: Sequence[int] = SEEDS,
+    rounds: int = 40,
+    window: int = 20,
+    defaults: Mapping[str, float] | None = None,
+    word_of_mouth: WordOfMouth | None = None,
+) -> pd.DataFrame:
+    """Discriminatory enforcement: one community wrongly sanctioned more often.
+
+    A population of two equal communities (``Population(size, communities=2)``) of
+    strangers playing the prisoner's dilemma under the default ``SocialCredit`` from round
+    0, but for its false-positive rate: ``targeted`` for community 0 and ``other`` for
+    community 1 (the "discriminatory" condition), against a "fair" regime with their mean
+    for everyone (the same average error rate), with the same seed (common random numbers).
+    One row per seed, condition and community (``"targeted"``, ``"other"``), with the
+    community's means over the last ``window`` rounds of ``legitimacy``, ``cooperation``,
+    ``bonding`` (trust in strangers of one's own community), ``bridging`` (trust in those
+    of the other) and ``false_positive`` (the realized ε⁺ of
+    :attr:`~sccgames.engines.society.SocietyResults.by_community`). ``word_of_mouth``: what
+    citizens tell each other in both conditions (:class:`~sccgames.WordOfMouth`; none by
+    default).
+    """
+    regimes = {
+        "fair": SocialCredit(false_positive=(targeted + other) / 2),
+        "discriminatory": SocialCredit(false_positive=(targeted, other)),
+    }
+    population = _moved(Population(size, communities=2), defaults)
+    rows = [
+        {"seed": seed, "condition": condition, **row}
+        for seed in seeds
+        for condition, regime in regimes.items()
+        for row in _by_community(population, regime, rounds, window, seed, word_of_mouth)
+    ]
+    return pd.DataFrame(rows)
+
+
+#: What :func:`discrimination` reports of each community: name to ``by_community`` column.
+_COMMUNITY_FIGURES = {
+    "legitimacy": "legitimacy",
+    "cooperation": "cooperation",
+    "bonding": "trust_in_group",
+    "bridging": "trust_out_group",
+    "false_positive": "false_positive",
+}
+
+
+def _by_community(
+    population: Population,
+    regime: SocialCredit,
+    rounds: int,
+    window: int,
+    seed: int,
+    word_of_mouth: WordOfMouth | None,
+) -> list[dict[str, Any]]:
+    """Each community's means over the last ``window`` rounds of one society run."""
+    society = Society(population, rounds, regime=regime, seed=seed, word_of_mouth=word_of_mouth)
+    table = society.run(progress_bar=False).by_community
+    means = table[table["round"] >= rounds - window].groupby("community")[
+        list(_COMMUNITY_FIGURES.values())
+    ]
+    means = means.mean()
+    return [
+        {
+            "community": label,
+            **{name: means.loc[c, column] for name, column in _COMMUNITY_FIGURES.items()},
+        }
+        for c, label in enumerate(_COMMUNITY_LABELS)
+    ]
+
+
+def discrimination_spillover(
+    targeted: float = 0.25,
+    other: float = 0.05,
+    size: int = 2000,
+    seeds: Sequence[int] = SEEDS,
+    rounds: int = 40,
+    window: int = 20,
+    defaults: Mapping[str, float] | None = None,
+    word_of_mouth: WordOfMouth | None = None,
+) -> pd.DataFrame:
+    """Whether the damage of discrimination spreads to the community it spares, by word of mouth.
+
+    The :func:`discrimination` design, but the "fair" regime gives everyone the untargeted
+    community's rate ``other``: what that community would face if no one were targeted, so
+    that any difference in its figures comes from the other community's treatment. Run
+    without and with word of mouth (``word_of_mouth``, default ``WordOfMouth(weight=0.1)``).
+    One row per seed, ``word_of_mouth`` (``"off"``, ``"on"``), condition and community,
+    with the figures of :func:`discrimination`.
+    """
+    mouth = word_of_mouth if word_of_mouth is not None else WordOfMouth(weight=0.1)
+    regimes = {
+        "fair": SocialCredit(false_positive=other),
+        "discriminatory": SocialCredit(false_positive=(targeted, other)),
+    }
+    population = _moved(Population(size, communities=2), defaults)
+    rows = [
+        {"seed": seed, "word_of_mouth": label, "condition": condition, **row}
+        for label, told in (("off", None), ("on", mouth))
+        for seed in seeds
+        for condition, regime in regimes.items()
+        for row in _by_community(population, regime, rounds, window, seed, told)
+    ]
+    return pd.DataFrame(rows)
+
+
+def spillover_effects(table: pd.DataFrame) -> pd.DataFrame:
+    """The untargeted community's loss to discrimination, per seed and word of mouth.
+
+    From a :func:`discrimination_spillover` table: columns ``off`` and ``on``, the other
+    (untargeted) community's legitimacy under discrimination minus under the fair regime,
+    without and with word of mouth, and ``spread``, ``on − off`` (negative when word of
+    mouth spreads the damage).
+    """
+    spared = table[table["community"] == "other"]
+    wide = spared.pivot_table(
+        index="seed", columns=["word_of_mouth", "condition"], values="legitimacy"
+    )
+    loss = {w: wide[w]["discriminatory"] - wide[w]["fair"] for w in ("off", "on")}
+    return pd.DataFrame({**loss, "spread": loss["on"] - loss["off"]})
+
+
+def discrimination_effects(table: pd.DataFrame) -> pd.DataFrame:
+    """What discrimination did, per seed, from a :func:`discrimination` table.
+
+    Columns: ``legitimacy_gap`` and ``cooperation_gap``, how much more the targeted
+    community's figure fell than the other's (discriminatory minus fair, other community
+    minus targeted: positive when the targeted lost more); ``bridging_other``, the change
+    in the other community's trust in the targeted (negative when it fell); and
+    ``trust_in_targeted``, the change in the population's mean trust in the targeted
+    community (the targeted's bonding and the other's bridging trust, averaged).
+    """
+    wide = table.pivot_table(index="seed", columns=["condition", "community"])
+    change = {
+        name: wide[name]["discriminatory"] - wide[name]["fair"]
+        for name in ("legitimacy", "cooperation", "bonding", "bridging")
+    }
+    return pd.DataFrame(
+        {
+            "legitimacy_gap": change["legitimacy"]["other"] - change["legitimacy"]["targeted"],
+            "cooperation_gap": change["cooperation"]["other"] - change["cooperation"]["targeted"],
+            "bridging_other": change["bridging"]["other"],
+            "trust_in_targeted": (change["bonding"]["targeted"] + change["bridging"]["other"]) / 2,
+        }
+    )
+
+
 def summarize(table: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     """Mean, standard deviation, min and max over seeds of every figure in ``table``."""
     figures = [c for c in table.columns if c not in ("seed", *np.atleast_1d(by))]
@@ -208,6 +361,9 @@ _DESIGNS: dict[str, Callable[..., pd.DataFrame]] = {
     ),
     "compliance_gap": lambda defaults, size, seeds: compliance_gap(
         ("Citizen", "Moralist"), size, seeds, defaults=defaults
+    ),
+    "discrimination": lambda defaults, size, seeds: discrimination(
+        size=size, seeds=seeds, defaults=defaults
     ),
 }
 
@@ -247,6 +403,10 @@ _EFFECTS: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series]]] = {
     "crowding_out": ("crowding_out", _crowded),
     "hysteresis": ("crowding_out", lambda table: _crowded(table, "after")),
     "compliance_gap": ("compliance_gap", _gap_difference),
+    "discrimination": (
+        "discrimination",
+        lambda table: discrimination_effects(table)["cooperation_gap"],
+    ),
 }
 
 
@@ -542,12 +702,17 @@ CHANNELS: dict[str, dict[str, float]] = {
     "material": {"weights.rational": 0.0},
 }
 
-#: The findings :func:`ablate` takes: the headlines (:data:`HEADLINES`) and the hysteresis
-#: of :func:`crowding_out` (cooperation stays below the control's after the fine is gone).
+#: The findings :func:`ablate` takes: the headlines (:data:`HEADLINES`), the hysteresis
+#: of :func:`crowding_out` (cooperation stays below the control's after the fine is gone)
+#: and the cooperation gap of :func:`discrimination` (the targeted community's cooperation
+#: falls more than the other's).
 ABLATABLE: dict[str, str] = {
     **{name: claim for name, (_, claim) in HEADLINES.items()},
     "hysteresis": "after the small fine is removed, cooperation stays below the control's "
     "(crowding_out)",
+    "discrimination": "with false positives of 0.25 for one community and 0.05 for the "
+    "other, the targeted community's cooperation falls more than the other's, against a fair "
+    "regime of the same average (discrimination)",
 }
 
 
@@ -558,6 +723,7 @@ def _default_size(design: str) -> int:
         "fine_response": fine_response,
         "crowding_out": crowding_out,
         "compliance_gap": compliance_gap,
+        "discrimination": discrimination,
     }[design]
     return int(inspect.signature(function).parameters["size"].default)
 

@@ -430,6 +430,36 @@ def legitimacy_update(
     return bounded(new, 0.0, 1.0)
 
 
+def story_told(story: ArrayLike, own: ArrayLike, forgetting: ArrayLike) -> ArrayLike:
+    """What a citizen tells this period: its fading story plus what just happened to it.
+
+    ``T = clip((1 − φ_m) · s + e, −1, 1)``: the story ``s`` it carried, faded by the share
+    ``φ_m`` forgotten per period, and its own news ``e`` (``+1`` a fair reward, ``−1`` an
+    unjust sanction or a violation seen to go unpunished). A story is at most as good or as
+    bad as one's own reward or sanction.
+    """
+    return bounded((1.0 - forgetting) * story + own, -1.0, 1.0)
+
+
+def word_of_mouth(
+    legitimacy: ArrayLike, heard: ArrayLike, *, weight: ArrayLike, negativity: ArrayLike
+) -> ArrayLike:
+    """Legitimacy L after hearing a story of valence ``heard`` in [−1, 1].
+
+    ``L ← clip(L − ω (λ · bad · L − good · (1 − L)), 0, 1)`` with ``bad = max(−heard, 0)``
+    and ``good = max(heard, 0)``: bad news pulls L toward 0 and good news toward 1, each in
+    proportion to what is heard, weighted by ``ω`` (0: nobody listens); a DeGroot step
+    toward the teller's reading [DeGroot1974]_, bad news weighing ``λ`` times as much as
+    good [Baumeister2001]_. ``heard`` is the story told already weighted by the hearer's
+    credence in the teller (:func:`story_told`).
+    """
+    bad = np.maximum(-heard, 0.0)
+    good = np.maximum(heard, 0.0)
+    return bounded(
+        legitimacy - weight * (negativity * bad * legitimacy - good * (1.0 - legitimacy)), 0.0, 1.0
+    )
+
+
 def unjust_weight(unjust_sanction: ArrayLike, corrected: ArrayLike, restore: ArrayLike):
     """What is left of an unjust sanction once an appeal undid a share ``restore`` of it."""
     if is_number(corrected, 0.0):  # nothing was corrected

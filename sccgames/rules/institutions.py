@@ -185,6 +185,7 @@ class Combined:
         remaining: Any,
         in_group: Any,
         domain: str = "",
+        community_of: Any = None,
     ) -> Context:
         """The context of acts under every part in force (elementwise: arrays for a population).
 
@@ -209,6 +210,9 @@ class Combined:
             (:attr:`~sccgames.Context.others`).
         remaining, in_group, domain
             As in :meth:`SocialCredit.context_for`.
+        community_of : array of int, optional
+            Each actor's community (its ``community`` in :meth:`SocialCredit.context_for`),
+            needed only by a social credit part with rates per community.
 
         """
         credit, community, peers = self.credit, self.community, self.peers
@@ -217,10 +221,19 @@ class Combined:
                 coverage, partner_good, remaining=remaining, in_group=in_group, domain=domain
             )
         else:
-            top = credit if credit is not None else NoRegime()
-            context = top.context_for(
-                coverage, partner_score, remaining=remaining, in_group=in_group, domain=domain
-            )
+            if credit is not None:
+                context = credit.context_for(
+                    coverage,
+                    partner_score,
+                    remaining=remaining,
+                    in_group=in_group,
+                    domain=domain,
+                    community=community_of,
+                )
+            else:
+                context = NoRegime().context_for(
+                    coverage, partner_score, remaining=remaining, in_group=in_group, domain=domain
+                )
             if community is not None:
                 seen = community.context_for(
                     coverage, partner_good, remaining=remaining, in_group=in_group, domain=domain
@@ -370,6 +383,9 @@ class PairInstitutions:
     ) -> None:
         self.plan = check_regime(regime)
         self.regimes = [self.plan.regime_at(start) for start in self.plan.starts]
+        for r in self.regimes:
+            if r.credit is not None:
+                r.credit.check_communities(None, "a Match or a tournament")
         self.partner = partner = np.asarray(partner)
         n = partner.size
         self.coverages = [
@@ -389,11 +405,16 @@ class PairInstitutions:
 
     @staticmethod
     def check_domains(regime: Any, domains: Sequence[str]) -> None:
-        """Raise ``ValueError`` unless every social credit part covers every domain."""
+        """Raise ``ValueError`` unless every social credit part covers every domain.
+
+        Players met in pairs belong to no community: a social credit part with rates per
+        community is refused.
+        """
         plan = check_regime(regime)
         for start in plan.starts:
             credit = plan.regime_at(start).credit
             if credit is not None:
+                credit.check_communities(None, "a Match or a tournament")
                 credit.check_domains(list(domains))
 
     def phase(self, t: int) -> int:

@@ -68,6 +68,23 @@ class RegimeStep:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+#: The parameters of :class:`SocialCredit` that may be given per community.
+_PER_COMMUNITY = ("coverage", "fine", "false_positive", "false_negative")
+
+
+def _check_coverage(name: str, coverage: Any) -> None:
+    """One coverage: a probability, or a non-empty mapping of domain name to probability."""
+    if isinstance(coverage, Mapping):
+        if not coverage:
+            raise ValueError(f"{name} must name at least one domain")
+        for domain, value in coverage.items():
+            if not isinstance(domain, str):
+                raise ValueError(f"{name} keys must be domain names (str), got {domain!r}")
+            check_probability(f"{name}[{domain!r}]", value)
+    else:
+        check_probability(name, coverage)
+
+
 def _domain_names(domains: Mapping[str, float] | Sequence[str] | None) -> list[str]:
     if domains is None:
         return ["default"]
@@ -129,6 +146,7 @@ class NoRegime(_Regime):
         coverage: Any,
         scores: np.ndarray,
         draws: np.ndarray | np.random.Generator,
+        community: np.ndarray | None = None,
     ) -> RegimeStep:
         """Nothing happens; the draws are still made so that streams stay aligned."""
         cooperated = np.asarray(cooperated, dtype=bool)
@@ -170,21 +188,24 @@ class SocialCredit(_Regime):
 
     Parameters
     ----------
-    coverage : float or mapping of str to float, default 0.5
+    coverage : float, mapping of str to float, or sequence of them, default 0.5
         Probability an act is observed: one value for every domain, or one per domain name
         (a domain the regime does not watch must be given coverage 0). Chosen so that half
-        of all acts are seen: a regime that sees everything leaves no compliance gap.
+        of all acts are seen: a regime that sees everything leaves no compliance gap. A
+        sequence gives one such entry per community (entry ``c`` for community ``c``): a
+        regime that watches some communities more than others (see below).
     reward : float, default 0.5
         Paid for a recorded C, >= 0. Chosen as a sixth of the fine: the regime mostly
         sanctions.
-    fine : float, default 3.0
-        Charged for a recorded D, >= 0. Chosen so that under full coverage the default
-        incentive (``ΔX = 0.9 · (0.5 + 3 + 0.1 · 6) ≈ 3.7``) exceeds the largest one-shot gain
-        from defecting in the default prisoner's dilemma (``T − R = 2``), while at the
-        default coverage (``ΔX ≈ 1.8``) it does not always do so.
-    false_positive, false_negative : float, default 0.05
-        ε⁺ and ε⁻ in [0, 1] with ε⁺ + ε⁻ <= 1. Chosen small but not zero: no monitoring is
-        perfect.
+    fine : float or sequence of float, default 3.0
+        Charged for a recorded D, >= 0 (a sequence: one per community). Chosen so that
+        under full coverage the default incentive (``ΔX = 0.9 · (0.5 + 3 + 0.1 · 6) ≈
+        3.7``) exceeds the largest one-shot gain from defecting in the default prisoner's
+        dilemma (``T − R = 2``), while at the default coverage (``ΔX ≈ 1.8``) it does not
+        always do so.
+    false_positive, false_negative : float or sequence of float, default 0.05
+        ε⁺ and ε⁻ in [0, 1] with ε⁺ + ε⁻ <= 1 (a sequence: one per community). Chosen small
+        but not zero: no monitoring is perfect.
     score_start : float, default 100
         Every citizen's starting score, and the point scores decay toward. Chosen as a round
         scale.
@@ -216,13 +237,26 @@ class SocialCredit(_Regime):
         Cost to the regime of one observation, >= 0, counted against welfare. Chosen as a
         tenth of a payoff unit.
 
+    Notes
+    -----
+    **Discriminatory enforcement.** ``coverage``, ``fine``, ``false_positive`` and
+    ``false_negative`` may each be a sequence with one entry per community of a
+    :class:`~sccgames.Population` (``Population(communities=k)``: entry ``c`` applies to the
+    citizens of community ``c``); the sequences given must all have ``k`` entries, and a
+    scalar still applies to everyone. Each citizen is watched, misrecorded and fined at its
+    own community's rates, and decides on them (its ``ΔX``). Only a
+    :class:`~sccgames.Society` has communities: a :class:`~sccgames.Match` or a
+    tournament refuses such a regime. With every entry equal to the scalar, a run is the
+    scalar regime's draw for draw (in float64 exactly; in float32 up to the rounding of
+    ``1 − ε⁺ − ε⁻``, done in float32 per citizen rather than once in float64).
+
     """
 
-    coverage: float | Mapping[str, float] = 0.5
+    coverage: float | Mapping[str, float] | Sequence[float | Mapping[str, float]] = 0.5
     reward: float = 0.5
-    fine: float = 3.0
-    false_positive: float = 0.05
-    false_negative: float = 0.05
+    fine: float | Sequence[float] = 3.0
+    false_positive: float | Sequence[float] = 0.05
+    false_negative: float | Sequence[float] = 0.05
     score_start: float = 100.0
     score_min: float = 0.0
     score_max: float = 200.0
@@ -239,20 +273,32 @@ class SocialCredit(_Regime):
     enforcement_cost: float = 0.1
 
     def __post_init__(self) -> None:
-        if isinstance(self.coverage, Mapping):
-            if not self.coverage:
-                raise ValueError("SocialCredit.coverage must name at least one domain")
-            for domain, value in self.coverage.items():
-                if not isinstance(domain, str):
+        for name in _PER_COMMUNITY:  # a sequence is one entry per community, kept as a tuple
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray) and value.ndim == 1:
+                value = value.tolist()
+            if isinstance(value, Sequence) and not isinstance(value, str):
+                if not value:
                     raise ValueError(
-                        f"SocialCredit.coverage keys must be domain names (str), got {domain!r}"
+                        f"SocialCredit.{name} per community needs one entry per community, "
+                        "got an empty sequence"
                     )
-                check_probability(f"SocialCredit.coverage[{domain!r}]", value)
-        else:
-            check_probability("SocialCredit.coverage", self.coverage)
+                object.__setattr__(self, name, tuple(value))
+        lengths = {len(getattr(self, n)) for n in _PER_COMMUNITY if self._by_community(n)}
+        if len(lengths) > 1:
+            given = ", ".join(
+                f"{n}: {len(getattr(self, n))}" for n in _PER_COMMUNITY if self._by_community(n)
+            )
+            raise ValueError(
+                "SocialCredit rates per community must all give one entry per community, "
+                f"got {given} entries"
+            )
+        coverages = self.coverage if self._by_community("coverage") else (self.coverage,)
+        for c, coverage in enumerate(coverages):
+            where = f"[{c}]" if self._by_community("coverage") else ""
+            _check_coverage(f"SocialCredit.coverage{where}", coverage)
         for name in (
             "reward",
-            "fine",
             "score_up",
             "score_down",
             "blacklist_cost",
@@ -260,19 +306,26 @@ class SocialCredit(_Regime):
             "enforcement_cost",
         ):
             check_nonnegative(f"SocialCredit.{name}", getattr(self, name))
-        for name in (
-            "false_positive",
-            "false_negative",
-            "score_decay",
-            "blacklist_exclusion",
-            "appeal",
-        ):
+        for name in ("score_decay", "blacklist_exclusion", "appeal"):
             check_probability(f"SocialCredit.{name}", getattr(self, name))
-        if self.false_positive + self.false_negative > 1:
-            raise ValueError(
-                "SocialCredit.false_positive + false_negative must be at most 1, got "
-                f"{self.false_positive!r} + {self.false_negative!r}"
-            )
+        for name, check in (
+            ("fine", check_nonnegative),
+            ("false_positive", check_probability),
+            ("false_negative", check_probability),
+        ):
+            for c, value in enumerate(self._entries(name)):
+                where = f"[{c}]" if self._by_community(name) else ""
+                check(f"SocialCredit.{name}{where}", value)
+        k = self.communities or 1
+        for c, (fp, fn) in enumerate(
+            zip(self._entries("false_positive", k), self._entries("false_negative", k), strict=True)
+        ):
+            if fp + fn > 1:
+                where = f" (community {c})" if self.communities is not None else ""
+                raise ValueError(
+                    f"SocialCredit.false_positive + false_negative must be at most 1{where}, "
+                    f"got {fp!r} + {fn!r}"
+                )
         for name in (
             "score_start",
             "score_min",
@@ -291,22 +344,83 @@ class SocialCredit(_Regime):
                 f"SocialCredit.public_scores must be True or False, got {self.public_scores!r}"
             )
 
+    # ---------------------------------------------------------------- communities
+    def _by_community(self, name: str) -> bool:
+        """Whether parameter ``name`` is given per community (a tuple)."""
+        return isinstance(getattr(self, name), tuple)
+
+    @property
+    def communities(self) -> int | None:
+        """How many communities the rates are given for; None when they are everyone's."""
+        for name in _PER_COMMUNITY:
+            if self._by_community(name):
+                return len(getattr(self, name))
+        return None
+
+    def _entries(self, name: str, k: int = 1) -> tuple[Any, ...]:
+        """Parameter ``name`` per community, or its one value repeated ``k`` times."""
+        value = getattr(self, name)
+        return value if isinstance(value, tuple) else (value,) * k
+
+    def _per_citizen(self, name: str, community: Any, dtype: Any, scale: float = 1.0) -> Any:
+        """Parameter ``name`` (times ``scale``) for each citizen of ``community``.
+
+        A scalar stays a Python float (numpy treats it as weak: a float32 population stays
+        float32); per community, each entry is computed as the scalar would be and then
+        gathered in ``dtype``, so equal entries give the scalar's values bit for bit.
+        """
+        value = getattr(self, name)
+        if not isinstance(value, tuple):
+            return value * scale if scale != 1.0 else value
+        table = np.array([float(v) * scale if scale != 1.0 else v for v in value], dtype)
+        return np.take(table, community)
+
+    def check_communities(self, communities: int | None, where: str = "") -> None:
+        """Raise ``ValueError`` unless the rates fit an engine with ``communities``.
+
+        ``None`` is an engine without communities (a Match, a tournament): it refuses rates
+        given per community.
+        """
+        k = self.communities
+        if k is None:
+            return
+        names = ", ".join(n for n in _PER_COMMUNITY if self._by_community(n))
+        if communities is None:
+            raise ValueError(
+                f"SocialCredit rates per community ({names}) need a Society whose Population "
+                f"has communities; {where or 'this engine'} has none (give one value each)"
+            )
+        if k != communities:
+            raise ValueError(
+                f"SocialCredit rates per community ({names}) give {k} entries, but the "
+                f"Population has {communities} communities (give one entry per community)"
+            )
+
     # ---------------------------------------------------------------- domains
-    def coverage_for(self, domain: str) -> float:
-        """Coverage m of ``domain``.
+    def coverage_for(self, domain: str, community: int | None = None) -> float:
+        """Coverage m of ``domain`` (for ``community``, when coverage is per community).
 
         Raises
         ------
         ValueError
-            If coverage is given per domain and ``domain`` is not among them.
+            If coverage is given per domain and ``domain`` is not among them, or per
+            community and ``community`` is not given.
 
         """
-        if not isinstance(self.coverage, Mapping):
-            return float(self.coverage)
+        coverage = self.coverage
+        if isinstance(coverage, tuple):
+            if community is None:
+                raise ValueError(
+                    "SocialCredit.coverage is given per community: say which community "
+                    "(only a Society with communities can use it)"
+                )
+            coverage = coverage[community]
+        if not isinstance(coverage, Mapping):
+            return float(coverage)
         try:
-            return float(self.coverage[domain])
+            return float(coverage[domain])
         except KeyError:
-            known = ", ".join(repr(d) for d in self.coverage)
+            known = ", ".join(repr(d) for d in coverage)
             raise ValueError(
                 f"SocialCredit.coverage has no domain {domain!r}; it covers {known} "
                 "(give coverage 0 to a domain the regime does not watch)"
@@ -314,8 +428,9 @@ class SocialCredit(_Regime):
 
     def check_domains(self, domains: Mapping[str, float] | Sequence[str] | None) -> None:
         """Raise ``ValueError`` unless every domain in ``domains`` has a coverage."""
-        for domain in _domain_names(domains):
-            self.coverage_for(domain)
+        for community in range(self.communities if self._by_community("coverage") else 1):
+            for domain in _domain_names(domains):
+                self.coverage_for(domain, community if self._by_community("coverage") else None)
 
     # ---------------------------------------------------------------- scores
     def initial_scores(self, n: int) -> np.ndarray:
@@ -340,8 +455,13 @@ class SocialCredit(_Regime):
         return 0.0 if math.isnan(signal) else signal
 
     @property
-    def effective_false_positive(self) -> float:
-        """ε⁺ net of appeals: a corrected false positive is no error to the actor."""
+    def effective_false_positive(self) -> Any:
+        """ε⁺ net of appeals: a corrected false positive is no error to the actor.
+
+        Per community (a tuple of ε⁺), a tuple of one value per community.
+        """
+        if isinstance(self.false_positive, tuple):
+            return tuple(fp * (1.0 - self.appeal) for fp in self.false_positive)
         return self.false_positive * (1.0 - self.appeal)
 
     def context_for(
@@ -352,12 +472,21 @@ class SocialCredit(_Regime):
         remaining: Any,
         in_group: Any,
         domain: str = "",
+        community: Any = None,
     ) -> Context:
         """The context of acts with the given coverages (elementwise: arrays for a population).
 
         Public scores make a monitored act visible to peers (visibility = coverage) and show
-        the partner's score as a signal in [−1, 1].
+        the partner's score as a signal in [−1, 1]. With rates per community, ``community``
+        (each actor's community, an int array) picks each actor's own fine and error rates:
+        the regime each citizen faces is the one it expects.
         """
+        if self.communities is not None and community is None:
+            raise ValueError(
+                "SocialCredit rates per community need each actor's community "
+                "(only a Society with communities can use them)"
+            )
+        dtype = getattr(coverage, "dtype", np.float64)
         if self.public_scores:
             signal = self.score_signal(partner_score)
             visibility = coverage
@@ -367,9 +496,11 @@ class SocialCredit(_Regime):
             domain=domain,
             coverage=coverage,
             reward=self.reward,
-            fine=self.fine,
-            false_positive=self.effective_false_positive,
-            false_negative=self.false_negative,
+            fine=self._per_citizen("fine", community, dtype),
+            false_positive=self._per_citizen(
+                "false_positive", community, dtype, scale=1.0 - self.appeal
+            ),
+            false_negative=self._per_citizen("false_negative", community, dtype),
             score_up=self.score_up,
             score_down=self.score_down,
             visibility=visibility,
@@ -385,6 +516,7 @@ class SocialCredit(_Regime):
         coverage: Any,
         scores: np.ndarray,
         draws: np.ndarray | np.random.Generator,
+        community: np.ndarray | None = None,
     ) -> RegimeStep:
         """Observe, record, pay and score ``n`` acts (vectorized; no loop over agents).
 
@@ -399,11 +531,20 @@ class SocialCredit(_Regime):
         draws : array of shape (DRAWS_PER_ACT, n), or numpy.random.Generator
             Uniforms in [0, 1), one per act, or the environment's stream to draw exactly
             those ``n`` from.
+        community : array of int, shape (n,), optional
+            Each actor's community: needed, and used, only when the fine or error rates are
+            given per community (each act is then judged at its actor's community's rates;
+            ``coverage`` is already each act's own).
 
         """
         cooperated = np.asarray(cooperated, dtype=bool)
         scores = np.asarray(scores, dtype=np.result_type(scores, 0.0))
         u = uniforms(draws, cooperated.size)[0]
+        if self.communities is not None and community is None:
+            raise ValueError(
+                "SocialCredit rates per community need each actor's community "
+                "(only a Society with communities can use them)"
+            )
         # One uniform per act decides, as nested events, whether the act is seen (u < m),
         # misrecorded once seen (u < m ε, so that P(error | seen) = ε) and, a false positive,
         # corrected on appeal (u < m ε⁺ a): the joint law of independent draws for each, from
@@ -412,9 +553,18 @@ class SocialCredit(_Regime):
         observed = u < coverage
         with np.errstate(divide="ignore", invalid="ignore"):
             v = u / coverage
-        false_positive = observed & cooperated & (v < self.false_positive)
-        false_negative = observed & ~cooperated & (v < self.false_negative)
-        appealed = false_positive & (v < self.false_positive * self.appeal)
+        # (scalars, or per community each actor's own rate, gathered in the draws' precision)
+        precision = getattr(v, "dtype", np.float64)
+        fp = self._per_citizen("false_positive", community, precision)
+        false_positive = observed & cooperated & (v < fp)
+        false_negative = (
+            observed & ~cooperated & (v < self._per_citizen("false_negative", community, precision))
+        )
+        appealed = false_positive & (
+            v < self._per_citizen("false_positive", community, precision, scale=self.appeal)
+            if self._by_community("false_positive")
+            else v < self.false_positive * self.appeal
+        )
         recorded_c = (cooperated ^ false_positive ^ false_negative) | appealed
         rewarded = observed & recorded_c
         fined = observed & ~recorded_c
@@ -424,7 +574,11 @@ class SocialCredit(_Regime):
         # (a float32 ledger stays float32; its sums are kept in float64 by the caller)
         money = float if scores.dtype == np.float64 else scores.dtype.type
         reward = rewarded * money(self.reward)
-        fine = fined * money(self.fine)
+        fine = (
+            fined * self._per_citizen("fine", community, scores.dtype)
+            if self._by_community("fine")
+            else fined * money(self.fine)
+        )
         blacklist_cost = blacklisted * money(self.blacklist_cost)
         redlist_bonus = redlisted * money(self.redlist_bonus)
         # scores drift back to the start: s + d (s₀ − s), as s (1 − d) + d s₀ (two passes)

@@ -554,3 +554,11 @@ def test_the_wallets_owner_has_no_move_to_be_judged_for():
     assert owner["good_reputation"].eq(True).all()
     assert (owner["peer_fine"] == 0).all() and (finder["peer_cost"] == 0).all()
     assert (finder["peer_fine"] > 0).any()
+
+
+def test_a_match_refuses_rates_per_community():
+    """Two players met in a pair belong to no community: one clear line, not a silent ignore."""
+    regime = scc.SocialCredit(false_positive=[0.3, 0.02])
+    with pytest.raises(ValueError, match="need a Society whose Population has communities") as info:
+        scc.Match([scc.Citizen(), scc.Citizen()], turns=3, regime=regime)
+    assert "\n" not in str(info.value)

@@ -10,7 +10,7 @@ from hypothesis.extra import numpy as hnp
 from scipy import sparse, stats
 
 import sccgames as scc
-from sccgames.engines.metrics import METRIC_COLUMNS
+from sccgames.engines.metrics import COMMUNITY_COLUMNS, METRIC_COLUMNS
 from sccgames.engines.round import TYPE_COLUMNS, domain_of
 from sccgames.model.decision import Context, State, p_cooperate
 from sccgames.model.population import resolve_preset
@@ -640,3 +640,170 @@ def test_roles_are_drawn_at_random_whatever_the_type_and_kept_by_a_fixed_pair():
     kept = [state.role.copy() for state in fixed]
     assert all((r == kept[0]).all() for r in kept)
     assert binomtest(int((kept[0][first] == 0).sum()), int(first.sum())).pvalue > 1e-3
+
+
+# --------------------------------------------------------------------------- per community
+def test_rates_per_community_equal_to_the_scalar_give_the_scalar_run():
+    """The per-community code path, with every community at the scalar's rates, is the
+    scalar regime's run draw for draw (in both precisions)."""
+    population = scc.Population(600, MIXED, communities=3)
+    equal = scc.SocialCredit(
+        coverage=[{"economic": 0.8, "private": 0.0}] * 3,
+        false_positive=[0.1] * 3,
+        false_negative=(0.05, 0.05, 0.05),
+        fine=[3.0] * 3,
+        appeal=0.2,
+    )
+    scalar = replace(CREDIT, appeal=0.2)
+    for dtype in (np.float32, np.float64):
+        runs = [
+            scc.Society(population, 15, regime=r, domains=DOMAINS, seed=4, dtype=dtype).run(
+                progress_bar=False
+            )
+            for r in (scalar, equal)
+        ]
+        pd.testing.assert_frame_equal(runs[0].metrics, runs[1].metrics, check_exact=True)
+        pd.testing.assert_frame_equal(runs[0].agents, runs[1].agents, check_exact=True)
+        pd.testing.assert_frame_equal(runs[0].by_community, runs[1].by_community, check_exact=True)
+
+
+def test_by_community_measures_each_communitys_treatment():
+    """The realized false-positive rate and coverage by community are the regime's.
+
+    Pooled over 30 rounds of 4000 citizens; the tolerance is five binomial standard errors.
+    """
+    fp, coverage = (0.3, 0.02), (0.5, 0.9)
+    regime = scc.SocialCredit(false_positive=fp, coverage=coverage)
+    population = scc.Population(4000, communities=2)
+    results = scc.Society(population, 30, regime=regime, seed=2).run(progress_bar=False)
+    table = results.by_community
+    assert list(table.columns[3:]) == list(COMMUNITY_COLUMNS)
+    assert list(table.columns[:3]) == ["round", "phase", "community"]
+    assert len(table) == 60
+    for c in (0, 1):
+        rows = table[table["community"] == c]
+        assert rows["coverage"].to_numpy() == pytest.approx(coverage[c])
+        acts = rows["agents"].sum()  # every citizen acts in a pair each round (n even)
+        assert rows["observed"].mean() == pytest.approx(
+            coverage[c], abs=5 * np.sqrt(coverage[c] * (1 - coverage[c]) / acts)
+        )
+        seen_c = (rows["observed"] * rows["cooperation"] * rows["agents"]).sum()
+        realized = (rows["false_sanctions"] * rows["agents"]).sum() / seen_c
+        assert realized == pytest.approx(fp[c], abs=5 * np.sqrt(fp[c] * (1 - fp[c]) / seen_c))
+    # the ledger's totals per citizen agree with the rounds' figures
+    per_round = table.groupby("community")["false_sanctions"].sum() * 2000
+    by_agent = results.agents.groupby("community")["false_positives"].sum()
+    np.testing.assert_allclose(per_round.to_numpy(), by_agent.to_numpy())
+
+
+def test_by_community_is_empty_without_communities():
+    assert scc.Society(50, 3, seed=1).run(progress_bar=False).by_community.empty
+
+
+def test_rates_per_community_must_match_the_populations_communities():
+    regime = scc.SocialCredit(false_positive=[0.3, 0.02])
+    with pytest.raises(ValueError, match="give 2 entries, but the Population has 3") as info:
+        scc.Society(scc.Population(30, communities=3), 3, regime=regime)
+    assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match="give 2 entries, but the Population has 1"):
+        scc.Society(30, 3, regime=regime)
+
+
+# --------------------------------------------------------------------------- word of mouth
+def _two_citizens(word_of_mouth):
+    """Two citizens of two communities who meet: the regime watches only community 1's acts
+    and wrongly sanctions every C it sees; both cooperate in the first round."""
+    regime = scc.SocialCredit(coverage=[0.0, 1.0], false_positive=[0.0, 1.0], false_negative=0.0)
+    population = scc.Population(2, {"Citizen": 1.0}, communities=2)
+    society = scc.Society(
+        population, 3, regime=regime, seed=5, dtype=np.float64, word_of_mouth=word_of_mouth
+    )
+    run = society.stream()
+    first = run.step(force=np.array([True, True]))
+    return run, first
+
+
+def test_word_of_mouth_costs_a_hearer_legitimacy_by_the_stated_rule():
+    """The citizen of community 0 is never watched, so never wrongly sanctioned; its partner
+    is. It hears ``h = −trust · γ`` (an outsider's story of one unjust sanction) and loses
+    ``ω · λ · |h| · L`` of its legitimacy; without word of mouth it loses nothing."""
+    mouth = scc.WordOfMouth(weight=0.2, negativity=2.0, outsider=0.5)
+    off, _ = _two_citizens(None)
+    on, first_on = _two_citizens(mouth)
+    hearer = int(np.flatnonzero(on.community == 0)[0])
+    teller = 1 - hearer
+    assert on.ever_false_positive.tolist() == [i == teller for i in range(2)]
+    assert first_on.partner[hearer] == teller
+    def at(x):
+        return float(np.broadcast_to(x, (2,))[hearer])
+
+    start = at(on.profile.legitimacy.initial)
+    assert off.state.legitimacy[hearer] == start  # nothing happened to it: no loss
+    r, state = on.profile.rational, first_on.state
+    trust = (at(r.trust) * at(r.prior_strength) + at(state.stranger_c)) / (
+        at(r.prior_strength) + at(state.stranger_moves)
+    )
+    heard = -trust * 0.5  # the teller's story is −1: an unjust sanction, nothing before
+    expected = start - 0.2 * 2.0 * (-heard) * start
+    assert on.state.legitimacy[hearer] == pytest.approx(expected, rel=1e-12)
+    assert on.state.legitimacy[hearer] < start
+    # the teller's own loss is its own sanction's, not changed by the hearer's empty story
+    assert on.state.legitimacy[teller] == pytest.approx(off.state.legitimacy[teller], rel=1e-12)
+    # and it passes on what it heard, faded: stories are kept for the next round
+    assert on.story[teller] == pytest.approx(-1.0, abs=1e-12)
+    assert on.story[hearer] == pytest.approx(0.5 * heard, rel=1e-12)
+
+
+def test_word_of_mouth_off_is_the_model_without_it():
+    """``WordOfMouth()`` (weight 0) changes nothing: the run is the run without it, and no
+    story is kept."""
+    population = scc.Population(500, MIXED, communities=2)
+    runs = [
+        scc.Society(
+            population, 12, regime=CREDIT, domains=DOMAINS, seed=3, word_of_mouth=mouth
+        ).run(progress_bar=False)
+        for mouth in (None, scc.WordOfMouth())
+    ]
+    pd.testing.assert_frame_equal(runs[0].metrics, runs[1].metrics, check_exact=True)
+    pd.testing.assert_frame_equal(runs[0].agents, runs[1].agents, check_exact=True)
+    assert scc.Society(10, 2, word_of_mouth=scc.WordOfMouth()).stream().story is None
+    on = scc.Society(
+        population,
+        12,
+        regime=CREDIT,
+        domains=DOMAINS,
+        seed=3,
+        word_of_mouth=scc.WordOfMouth(weight=0.1),
+    ).run(progress_bar=False)
+    assert not on.metrics.equals(runs[0].metrics)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"weight": 1.5}, "WordOfMouth.weight must be in"),
+        ({"negativity": -1.0}, "WordOfMouth.negativity"),
+        ({"outsider": 2.0}, "WordOfMouth.outsider"),
+    ],
+)
+def test_bad_word_of_mouth_is_one_clear_line(kwargs, message):
+    with pytest.raises(ValueError, match=message) as info:
+        scc.WordOfMouth(**kwargs)
+    assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match="word_of_mouth must be a WordOfMouth"):
+        scc.Society(10, 2, word_of_mouth=0.1)
+
+
+def test_who_sits_a_round_out_hears_nothing_and_keeps_its_story():
+    society = scc.Society(
+        3, 1, regime=scc.SocialCredit(), seed=1, word_of_mouth=scc.WordOfMouth(weight=0.5)
+    )
+    run = society.stream()
+    run.story[:] = -0.5
+    legitimacy = run.state.legitimacy.copy()
+    played = run.step()
+    (out,) = np.flatnonzero(played.partner < 0)
+    assert run.story[out] == np.float32(-0.5)
+    assert run.state.legitimacy[out] == legitimacy[out]
+    met = played.partner >= 0
+    assert (run.story[met] != np.float32(-0.5)).all()  # the others told and heard

@@ -238,3 +238,9 @@ def test_a_schedule_phase_after_the_last_turn_is_a_clear_error():
     plan = scc.Schedule({0: scc.NoRegime(), 300: WATCHED})
     with pytest.raises(ValueError, match="phase starting at turn 300, but there are only 200"):
         Tournament([scc.Citizen(), axl.TitForTat()], regime=plan, domains=DOMAINS)
+
+
+def test_a_tournament_refuses_rates_per_community():
+    regime = scc.SocialCredit(coverage=[0.5, 0.9])
+    with pytest.raises(ValueError, match="a Match or a tournament has none"):
+        Tournament([axl.Cooperator(), axl.Defector()], turns=3, regime=regime)

@@ -496,12 +496,14 @@ def test_json_schema() -> None:
         if o.get("properties", {}).get("kind") == {"const": "social_credit"}
     )
     assert credit["additionalProperties"] is False
+    number = {"type": "number", "minimum": -1e6, "maximum": 1e6}
     assert credit["properties"]["fine"] == {
-        "type": "number",
-        "minimum": -1e6,
-        "maximum": 1e6,
+        "anyOf": [number, {"type": "array", "items": number, "minItems": 1}],
         "default": 3.0,
     }
+    coverage = credit["properties"]["coverage"]["anyOf"]
+    assert coverage[:2] == [number, {"type": "object", "additionalProperties": number}]
+    assert coverage[2]["type"] == "array"  # one coverage (or mapping) per community
     assert credit["properties"]["public_scores"]["type"] == "boolean"
     assert society["properties"]["rounds"] == {
         "type": "integer",
@@ -769,3 +771,58 @@ def test_malformed_configs_raise_only_config_errors(base: int, edits: list[Any])
         assert str(exc).startswith("x.toml: ") and "\n" not in str(exc)
     else:
         json.dumps(experiment.raw)
+
+
+DISCRIMINATORY_TOML = """
+kind = "society"
+seed = 2
+
+[society]
+rounds = 4
+domains = {economic = 0.5, private = 0.5}
+population = {size = 40, communities = 2}
+
+[society.regime]
+kind = "social_credit"
+false_positive = [0.3, 0.02]
+false_negative = [0.05, 0.1]
+fine = [3, 1]
+coverage = [{economic = 0.9, private = 0.0}, {economic = 0.5, private = 0.0}]
+
+[society.word_of_mouth]
+weight = 0.1
+negativity = 3
+"""
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".yaml"])
+def test_rates_per_community_and_word_of_mouth_in_an_experiment_file(
+    tmp_path: Path, suffix: str
+) -> None:
+    import tomllib
+
+    text = DISCRIMINATORY_TOML
+    if suffix != ".toml":
+        text = yaml.safe_dump(tomllib.loads(text))
+    experiment = config.load(write(tmp_path, f"d{suffix}", text))
+    society = experiment.build()
+    assert society.word_of_mouth == scc.WordOfMouth(weight=0.1, negativity=3)
+    regime = society.regime
+    assert regime.false_positive == (0.3, 0.02) and regime.fine == (3, 1)
+    assert regime.coverage_for("economic", 0) == 0.9
+    data = config.parse(tomllib.loads(DISCRIMINATORY_TOML)).raw
+    data["society"]["population"]["communities"] = 3
+    assert "x.toml: society: SocialCredit rates per community" in error_of(data, build=True)
+    data["society"]["regime"]["false_positive"] = [0.3, "high"]
+    assert "society.regime.false_positive[1]: expected a number" in error_of(data)
+    tournament = _set(
+        base_tournament(), "tournament/regime", {"kind": "social_credit", "fine": [1.0, 2.0]}
+    )
+    assert "a Match or a tournament has none" in error_of(tournament, build=True)
+    data["society"]["regime"]["false_positive"] = [0.3, 0.1]
+    data["society"]["population"]["communities"] = 2
+    data["society"]["word_of_mouth"] = {"weight": 2.0}
+    message = error_of(data, build=True)
+    assert "society.word_of_mouth.weight: WordOfMouth.weight must be in [0, 1]" in message
+    data["society"]["word_of_mouth"] = {"wieght": 0.1}
+    assert "society.word_of_mouth.wieght" in error_of(data)

@@ -307,3 +307,39 @@ def test_is_number_is_a_plain_number_equal_to_the_value_never_an_array():
     assert motives.is_number(1, 1.0) and not motives.is_number(0.5, 0.0)
     assert not motives.is_number(np.zeros(3), 0.0)  # an array of zeros still takes its pass
     assert not motives.is_number(np.zeros(1, np.float32)[0], 0.0)  # nor a float32 number
+
+
+# --------------------------------------------------------------------------- word of mouth
+@given(
+    legitimacy=st.floats(0.0, 1.0),
+    heard=st.floats(-1.0, 1.0),
+    weight=st.floats(0.0, 1.0),
+    negativity=st.floats(0.0, 5.0),
+)
+def test_word_of_mouth_moves_legitimacy_toward_the_story_and_stays_in_bounds(
+    legitimacy, heard, weight, negativity
+):
+    new = motives.word_of_mouth(legitimacy, heard, weight=weight, negativity=negativity)
+    assert 0.0 <= new <= 1.0
+    if heard < 0:
+        expected = legitimacy - weight * negativity * -heard * legitimacy
+        assert new == pytest.approx(max(expected, 0.0), abs=1e-12)
+        assert new <= legitimacy
+    else:
+        assert new == pytest.approx(legitimacy + weight * heard * (1 - legitimacy), abs=1e-12)
+        assert new >= legitimacy
+    assert motives.word_of_mouth(legitimacy, heard, weight=0.0, negativity=negativity) == (
+        legitimacy
+    )
+
+
+def test_bad_news_weighs_negativity_times_good_news():
+    down = 0.5 - motives.word_of_mouth(0.5, -0.4, weight=0.1, negativity=2.0)
+    up = motives.word_of_mouth(0.5, 0.4, weight=0.1, negativity=2.0) - 0.5
+    assert down == pytest.approx(2.0 * up)
+
+
+def test_a_story_fades_and_is_at_most_one_sanction():
+    assert motives.story_told(-0.5, 0.0, 0.2) == pytest.approx(-0.4)
+    assert motives.story_told(-0.5, -1.0, 0.2) == -1.0
+    assert motives.story_told(0.9, 1.0, 0.0) == 1.0

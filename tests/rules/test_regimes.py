@@ -306,3 +306,111 @@ def test_score_signal_on_a_symmetric_scale_is_the_general_formula_exactly():
     general = np.clip(np.fmax(gap, 0.0) / 100.0 + np.fmin(gap, 0.0) / 100.0, -1.0, 1.0)
     np.testing.assert_array_equal(regime.score_signal(x), general)
     assert regime.score_signal(math.nan) == 0.0
+
+
+# --------------------------------------------------------------------------- per community
+def test_error_rates_per_community_are_each_communitys_own():
+    """Monte Carlo: each community's realized ε⁺ and ε⁻ are its own rate.
+
+    200,000 acts of each kind split over two communities; the tolerance is five binomial
+    standard errors of each realized rate.
+    """
+    fp, fn = (0.3, 0.02), (0.01, 0.2)
+    regime = _open_regime(coverage=0.5, false_positive=fp, false_negative=fn)
+    n = 200_000
+    community = np.arange(n) % 2
+    rng = np.random.default_rng(7)
+    scores = regime.initial_scores(n)
+    for act, rates, field in ((True, fp, "false_positive"), (False, fn, "false_negative")):
+        step = regime.step(np.full(n, act), 0.5, scores, rng, community=community)
+        for c, rate in enumerate(rates):
+            seen = step.observed & (community == c)
+            realized = getattr(step, field)[seen].mean()
+            se = math.sqrt(rate * (1 - rate) / seen.sum())
+            assert realized == pytest.approx(rate, abs=5 * se)
+
+
+def test_fines_and_coverage_per_community_are_each_communitys_own():
+    regime = _open_regime(coverage=[1.0, {"default": 0.0}], fine=[1.0, 4.0], false_negative=0.0)
+    community = np.array([0, 1, 0, 1])
+    acts = np.zeros(4, dtype=bool)
+    coverage = np.array([regime.coverage_for("default", c) for c in community])
+    step = regime.step(
+        acts, coverage, regime.initial_scores(4), np.random.default_rng(1), community
+    )
+    assert coverage.tolist() == [1.0, 0.0, 1.0, 0.0]
+    assert step.observed.tolist() == [True, False, True, False]
+    assert step.fine.tolist() == [1.0, 0.0, 1.0, 0.0]
+    watched = _open_regime(coverage=1.0, fine=[1.0, 4.0], false_negative=0.0)
+    step = watched.step(acts, 1.0, watched.initial_scores(4), np.random.default_rng(1), community)
+    assert step.fine.tolist() == [1.0, 4.0, 1.0, 4.0]
+
+
+def test_each_citizen_expects_its_own_communitys_regime():
+    """ΔX per citizen is the scalar regime's ΔX at its community's rates."""
+    fp, fn, fine = (0.3, 0.02), (0.05, 0.1), (3.0, 1.0)
+    regime = SocialCredit(false_positive=fp, false_negative=fn, fine=fine, appeal=0.5)
+    community = np.array([0, 1, 1, 0])
+    coverage = np.full(4, 0.5)
+    context = regime.context_for(
+        coverage, np.nan, remaining=np.inf, in_group=0.0, community=community
+    )
+    for i, c in enumerate(community):
+        alone = SocialCredit(false_positive=fp[c], false_negative=fn[c], fine=fine[c], appeal=0.5)
+        assert context.incentive(0.1)[i] == pytest.approx(alone.context().incentive(0.1))
+        assert context.salience[i] == pytest.approx(alone.context().salience)
+
+
+def test_rates_per_community_equal_to_the_scalar_give_the_scalars_step():
+    n = 10_000
+    community = np.arange(n) % 3
+    acts = np.random.default_rng(3).random(n) < 0.6
+    scalar = SocialCredit(appeal=0.3)
+    per = SocialCredit(
+        appeal=0.3,
+        coverage=[0.5] * 3,
+        fine=[3.0] * 3,
+        false_positive=[0.05] * 3,
+        false_negative=[0.05] * 3,
+    )
+    for dtype in (np.float32, np.float64):
+        draws = np.random.default_rng(5).random((DRAWS_PER_ACT, n)).astype(dtype)
+        scores = scalar.initial_scores(n).astype(dtype)
+        coverage = np.full(n, 0.5, dtype)
+        a = scalar.step(acts, coverage, scores, draws).columns()
+        b = per.step(acts, coverage, scores, draws, community=community).columns()
+        for name in a:
+            np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+            assert a[name].dtype == b[name].dtype, name
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"false_positive": [0.1, 0.2], "fine": [1.0, 2.0, 3.0]}, "one entry per community"),
+        ({"false_positive": []}, "got an empty sequence"),
+        ({"false_positive": [0.1, 1.5]}, r"SocialCredit.false_positive\[1\] must be in"),
+        ({"fine": [1.0, -1.0]}, r"SocialCredit.fine\[1\]"),
+        ({"coverage": [0.5, {"x": 2.0}]}, r"SocialCredit.coverage\[1\]\['x'\]"),
+        ({"false_positive": [0.6, 0.1], "false_negative": 0.5}, r"at most 1 \(community 0\)"),
+    ],
+)
+def test_bad_rates_per_community_are_one_clear_line(kwargs, message):
+    with pytest.raises(ValueError, match=message) as info:
+        SocialCredit(**kwargs)
+    assert "\n" not in str(info.value)
+
+
+def test_rates_per_community_need_communities():
+    regime = SocialCredit(false_positive=[0.1, 0.2])
+    assert regime.communities == 2 and SocialCredit().communities is None
+    with pytest.raises(ValueError, match="has none") as info:
+        regime.check_communities(None, "a Match")
+    assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match="give 2 entries, but the Population has 3"):
+        regime.check_communities(3)
+    regime.check_communities(2)
+    with pytest.raises(ValueError, match="need each actor's community"):
+        regime.step(np.ones(2, bool), 0.5, regime.initial_scores(2), np.random.default_rng(1))
+    with pytest.raises(ValueError, match="coverage is given per community"):
+        SocialCredit(coverage=[0.1, 0.2]).context("default")
