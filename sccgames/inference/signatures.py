@@ -1,4 +1,4 @@
-"""Signature tests: behaviour no rational model can produce, with p-values (``docs/model.md`` §7).
+"""Signature tests: behaviour a static rational model cannot produce, with p-values (§7).
 
 Four pure functions of tidy choice data — one choice per row with a bool ``cooperated``
 (:func:`sccgames.inference.compare.choices_from_society`), or counts ``trials`` and ``defections``
@@ -9,6 +9,19 @@ Each alternative hypothesis is the signature and each null what a rational (expe
 logit [McKelveyPalfrey1995]_) chooser without latent states predicts, so a small p-value is
 evidence against every such model. :func:`run` plays the designed experiments on a
 population; :func:`gneezy_rustichini` applies the phase tests to the day-care data.
+
+What the rational rivals can produce (``docs/model.md`` §7):
+
+* the static logit: none of the four;
+* the learner of others' cooperation (:mod:`sccgames.inference.likelihood`'s ``"learning"``,
+  as an agent ``HomoEconomicus`` with its prior strength): none in the designs of :func:`run`
+  (tested at prior strengths 0.2 and 20 over ten seeds) — strangers give it nothing to
+  learn that would make cooperating pay;
+* the day-care learner of the price (:mod:`sccgames.inference.published`'s ``"learning"``):
+  both phase signatures, since a fine that reveals the price of a defection to be small
+  raises defection while it lasts and what was learnt stays after it. On the day-care data,
+  :func:`sanction_drop` and :func:`no_return` therefore do not tell crowding-out from
+  rational learning; the transfer test of :mod:`sccgames.inference.published` tries.
 """
 
 from __future__ import annotations

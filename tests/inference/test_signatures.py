@@ -509,6 +509,29 @@ def test_rational_agents_pass_every_signature_test(rational):
     assert (precise["p_value"] > ALPHA).all()
 
 
+@pytest.mark.parametrize("strength", [0.2, 20.0])
+def test_rational_learners_pass_every_signature_test_in_these_designs(strength):
+    """The learning rival (noisy homo economicus whose prior about others is worth 0.2 or 20
+    moves) over ten seeds: no signature test rejects more often than the static rational
+    agent may (at most 2 of 10 for the phase tests, none for the others)."""
+    population = scc.Population(
+        300,
+        shares={"HomoEconomicus": 1.0},
+        distributions={
+            "beta": scc.Discrete((0.3,), (1.0,)),
+            "rational.prior_strength": scc.Discrete((strength,), (1.0,)),
+        },
+    )
+    table = pd.concat(
+        [signatures.run(population, seed=seed).assign(seed=seed) for seed in range(10)],
+        ignore_index=True,
+    )
+    rejections = table[table["p_value"] < ALPHA].groupby("name").size()
+    assert rejections.get("sanction_drop", 0) <= 2 and rejections.get("no_return", 0) <= 2
+    assert rejections.get("cooperation_without_reason", 0) == 0
+    assert rejections.get("money_effect", 0) == 0
+
+
 # --------------------------------------------------------------------------- published
 def test_gneezy_rustichini_fine_centres_show_both_signatures_pooled():
     table = signatures.gneezy_rustichini()
