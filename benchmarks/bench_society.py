@@ -13,7 +13,12 @@ domains, metrics recorded every round. It reports, on this machine and in this p
 - time against agents × rounds over 10³ … 10⁶ agents, and the slope of log time on log size
   (1 means linear).
 
+With ``--word-of-mouth W`` it measures instead, interleaved the same way, the rate at 10⁵
+agents with word of mouth on (``WordOfMouth(weight=W)``) against the same society without
+it, and their ratio.
+
     python benchmarks/bench_society.py [--rounds 20] [--repeats 5] [--largest 1000000]
+    python benchmarks/bench_society.py --word-of-mouth 0.1
 """
 
 from __future__ import annotations
@@ -35,13 +40,16 @@ REGIME = scc.SocialCredit(coverage={"economic": 0.8, "private": 0.0})
 DOMAINS = {"economic": 0.5, "private": 0.5}
 
 
-def society(n: int, rounds: int) -> scc.Society:
-    return scc.Society(scc.Population(n), rounds, regime=REGIME, domains=DOMAINS, seed=1)
+def society(n: int, rounds: int, word_of_mouth: float = 0.0) -> scc.Society:
+    spread = scc.WordOfMouth(weight=word_of_mouth) if word_of_mouth else None
+    return scc.Society(
+        scc.Population(n), rounds, regime=REGIME, domains=DOMAINS, seed=1, word_of_mouth=spread
+    )
 
 
-def round_times(n: int, rounds: int) -> np.ndarray:
+def round_times(n: int, rounds: int, word_of_mouth: float = 0.0) -> np.ndarray:
     """Seconds taken by each round after the first (setup and first round excluded)."""
-    run = iter(society(n, rounds + 1).stream())
+    run = iter(society(n, rounds + 1, word_of_mouth).stream())
     next(run)
     gc.collect()
     seconds = []
@@ -89,8 +97,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--largest", type=int, default=1_000_000)
+    parser.add_argument("--word-of-mouth", type=float, default=0.0)
     args = parser.parse_args()
     n = 100_000
+    if args.word_of_mouth:
+        on, off = [], []
+        for _ in range(args.repeats):  # interleaved, best of each
+            off.append(n / round_times(n, args.rounds).mean())
+            on.append(n / round_times(n, args.rounds, args.word_of_mouth).mean())
+        print(f"10^5 Citizens, SocialCredit, {args.rounds} rounds, best of {args.repeats}")
+        print(f"without word of mouth: {max(off):14,.0f} decisions/s")
+        print(f"with word of mouth {args.word_of_mouth:g}: {max(on):14,.0f} decisions/s")
+        print(f"ratio with/without: {max(on) / max(off):.3f}")
+        return
     ours, typical, theirs = [], [], []
     for _ in range(args.repeats):  # interleaved, best of each
         seconds = round_times(n, args.rounds)
