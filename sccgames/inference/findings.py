@@ -317,6 +317,93 @@ def spillover_effects(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({**loss, "spread": loss["on"] - loss["off"]})
 
 
+def legitimacy_shock(
+    rate: float = 0.5,
+    shock: tuple[int, int] = (10, 15),
+    size: int = 2000,
+    seeds: Sequence[int] = SEEDS,
+    rounds: int = 60,
+    defaults: Mapping[str, float] | None = None,
+    word_of_mouth: WordOfMouth | None = None,
+) -> pd.DataFrame:
+    """A burst of unjust sanctions on one community: how far it travels, and how long it lasts.
+
+    Two equal communities of strangers under the default ``SocialCredit``; from round
+    ``shock[0]`` to ``shock[1]`` the targeted community's false-positive rate is ``rate``
+    (the other's stays the default), then the default returns. Each run is compared with
+    the same society without the burst (same seed: common random numbers), without and with
+    word of mouth (``word_of_mouth``, default ``WordOfMouth(weight=0.1)``). One row per
+    ``word_of_mouth`` (``"off"``, ``"on"``), seed, round and community (``"targeted"``,
+    ``"other"``) with ``legitimacy`` (the community's mean) and ``shift``, its difference
+    from the run without the burst. :func:`half_lives` reads the spread and the recovery.
+    """
+    mouth = word_of_mouth if word_of_mouth is not None else WordOfMouth(weight=0.1)
+    base = SocialCredit()
+    burst = SocialCredit(false_positive=(rate, base.false_positive))
+    plan = Schedule({0: base, shock[0]: burst, shock[1]: base})
+    population = _moved(Population(size, communities=2), defaults)
+    parts = []
+    for label, told in (("off", None), ("on", mouth)):
+        for seed in seeds:
+            runs = {
+                name: Society(population, rounds, regime=regime, seed=seed, word_of_mouth=told)
+                .run(progress_bar=False)
+                .by_community.set_index(["round", "community"])
+                for name, regime in (("shocked", plan), ("control", base))
+            }
+            legitimacy = runs["shocked"]["legitimacy"]
+            part = pd.DataFrame(
+                {"legitimacy": legitimacy, "shift": legitimacy - runs["control"]["legitimacy"]}
+            ).reset_index()
+            part["community"] = part["community"].map(dict(enumerate(_COMMUNITY_LABELS)))
+            parts.append(part.assign(word_of_mouth=label, seed=seed))
+    columns = ["word_of_mouth", "seed", "round", "community", "legitimacy", "shift"]
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def half_life(shift: Sequence[float] | np.ndarray, start: int = 0) -> tuple[float, int, float]:
+    """The peak of a shift and how long after it the shift takes to halve.
+
+    ``shift`` is one series by round (from :func:`legitimacy_shock`); from round ``start``
+    on, the peak is the largest ``|shift|``; the half-life is the number of rounds from the
+    peak until ``|shift|`` first falls to half the peak or below, NaN if it never does
+    within the series (or if there is no shift). Returns ``(peak, peak_round, half_life)``
+    with ``peak`` signed.
+    """
+    values = np.asarray(shift, float)[start:]
+    if values.size == 0 or not np.any(values != 0):
+        return 0.0, start, float("nan")
+    top = int(np.argmax(np.abs(values)))
+    peak = float(values[top])
+    below = np.flatnonzero(np.abs(values[top:]) <= abs(peak) / 2)
+    return peak, start + top, float(below[0]) if below.size else float("nan")
+
+
+def half_lives(table: pd.DataFrame, start: int = 0) -> pd.DataFrame:
+    """:func:`half_life` of every series of a :func:`legitimacy_shock` table.
+
+    One row per ``word_of_mouth``, seed and community: ``peak`` (the largest legitimacy
+    shift, signed), ``peak_round`` and ``half_life`` (rounds from the peak until the shift
+    halves; NaN if it does not within the run).
+    """
+    rows = []
+    for (told, seed, community), series in table.groupby(
+        ["word_of_mouth", "seed", "community"], sort=False
+    ):
+        peak, at, rounds = half_life(series.sort_values("round")["shift"].to_numpy(), start)
+        rows.append(
+            {
+                "word_of_mouth": told,
+                "seed": seed,
+                "community": community,
+                "peak": peak,
+                "peak_round": at,
+                "half_life": rounds,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def discrimination_effects(table: pd.DataFrame) -> pd.DataFrame:
     """What discrimination did, per seed, from a :func:`discrimination` table.
 

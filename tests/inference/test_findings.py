@@ -342,3 +342,31 @@ def test_discrimination_keeps_its_sign_with_every_default_moved_by_ten_percent()
     result = findings.robustness(smaller_gap, 16, 0.1)
     assert result.share == 1.0
     assert len(result.draws) == 16
+
+
+# --------------------------------------------------------------------------- a legitimacy shock
+def test_half_life_is_the_rounds_from_the_peak_until_the_shift_halves():
+    assert findings.half_life([0.0, -0.2, -0.4, -0.3, -0.2, -0.1]) == (-0.4, 2, 2.0)
+    peak, at, rounds = findings.half_life([0.0, 0.1, 0.3, 0.2, 0.16], start=1)
+    assert (peak, at) == (0.3, 2) and np.isnan(rounds)  # never halves within the series
+    assert findings.half_life([0.0, 0.0])[0] == 0.0 and np.isnan(findings.half_life([0.0])[2])
+
+
+def test_a_burst_of_unjust_sanctions_spreads_by_word_of_mouth_and_fades_faster():
+    """Five rounds of false positives at 0.5 on one community (1000 citizens, five seeds,
+    each against the same society without the burst). Without word of mouth the other
+    community barely moves and the targeted one has recovered less than half of its loss
+    by round 59; with it the other community's legitimacy falls too (paired one-sided
+    t-test, p < 0.01) and both have recovered more than half."""
+    table = findings.legitimacy_shock(size=1000)
+    lives = findings.half_lives(table).set_index(["word_of_mouth", "community", "seed"])
+    other = lives.xs("other", level="community")["peak"]
+    assert stats.ttest_rel(other["on"], other["off"], alternative="less").pvalue < 0.01
+    assert (other["off"].abs() < 0.01).all()
+    last = table[table["round"] == table["round"].max()].set_index(
+        ["word_of_mouth", "community", "seed"]
+    )["shift"]
+    left = last / lives["peak"]  # share of the peak loss still there at the end
+    assert (left.xs("off", level="word_of_mouth").xs("targeted", level="community") > 0.5).all()
+    assert (left.xs("on", level="word_of_mouth") < 0.5).all()
+    assert lives.xs("on", level="word_of_mouth")["half_life"].notna().all()
