@@ -30,10 +30,17 @@ from sccgames.inference import fitting
 
 
 def tables(result: Any) -> dict[str, pd.DataFrame]:
-    """The tidy tables of a tournament's or a society's results, by name."""
+    """The tidy tables of a tournament's or a society's results, by name.
+
+    A society of several communities also gives ``by_community``, one row per round and
+    community (what the regime did to each, and how each reads it).
+    """
     if hasattr(result, "summary"):
         return {"summary": result.summary.reset_index(), "matches": result.matches}
-    return {"metrics": result.metrics, "by_type": result.by_type, "agents": result.agents}
+    found = {"metrics": result.metrics, "by_type": result.by_type, "agents": result.agents}
+    if not result.by_community.empty:
+        found["by_community"] = result.by_community
+    return found
 
 
 def run_point(config: dict[str, Any], seed: int) -> dict[str, pd.DataFrame]:

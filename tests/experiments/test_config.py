@@ -826,3 +826,17 @@ def test_rates_per_community_and_word_of_mouth_in_an_experiment_file(
     assert "society.word_of_mouth.weight: WordOfMouth.weight must be in [0, 1]" in message
     data["society"]["word_of_mouth"] = {"wieght": 0.1}
     assert "society.word_of_mouth.wieght" in error_of(data)
+
+
+def test_a_run_of_communities_writes_each_communitys_figures(tmp_path: Path) -> None:
+    """What the regime did to each community is in the run folder, from outside."""
+    import tomllib
+
+    from sccgames.experiments import experiment as runs
+
+    tree = tomllib.loads(DISCRIMINATORY_TOML)
+    written = runs.run(tree, out=tmp_path / "run", progress_bar=False)
+    assert set(written) == {"metrics", "by_type", "agents", "by_community"}
+    again = runs.load_run(tmp_path / "run")["by_community"]
+    assert len(again) == 4 * 2 and set(again["community"]) == {0, 1}
+    assert "false_positive" in again.columns and "legitimacy" in again.columns
