@@ -317,6 +317,27 @@ def spillover_effects(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({**loss, "spread": loss["on"] - loss["off"]})
 
 
+def reading_drift(table: pd.DataFrame) -> pd.DataFrame:
+    """How far each community's reading of the regime drifts from what it went through.
+
+    From a :func:`discrimination_spillover` table: a community's legitimacy is its reading
+    of the regime; without word of mouth it rests on its own experience of the regime's
+    actual error rate, with word of mouth on what it hears too. One row per seed,
+    ``condition`` and ``community``: ``false_positive`` (the rate it actually faced, the
+    realized ε⁺ with word of mouth on) and ``drift``, its legitimacy with word of mouth minus
+    without (the same regime, seed and error rate): positive when stories make it read the
+    regime better than its own treatment does, negative when worse.
+    """
+    wide = table.pivot_table(
+        index=["seed", "condition", "community"], columns="word_of_mouth", values="legitimacy"
+    )
+    faced = table[table["word_of_mouth"] == "on"].set_index(["seed", "condition", "community"])
+    out = pd.DataFrame(
+        {"false_positive": faced["false_positive"], "drift": wide["on"] - wide["off"]}
+    )
+    return out.reset_index()
+
+
 def legitimacy_shock(
     rate: float = 0.5,
     shock: tuple[int, int] = (10, 15),

@@ -359,6 +359,22 @@ def test_the_spread_by_word_of_mouth_keeps_its_sign_with_every_default_moved_by_
     assert len(result.draws) == 16
 
 
+def test_word_of_mouth_pulls_each_communitys_reading_away_from_its_own_treatment():
+    """Legitimacy with word of mouth minus without, same regime, seed and error rate (1000
+    citizens, five seeds; one-sided t-tests at 0.01). Under a fair regime stories make
+    everyone read the regime better than its own treatment does (fair rewards are the
+    commonest news); the spared community faces the same ε⁺ (0.05) under discrimination,
+    yet drifts less there: what the targeted community tells it pulls its reading down."""
+    drift = findings.reading_drift(findings.discrimination_spillover(size=1000))
+    wide = drift.pivot_table(index="seed", columns=["condition", "community"])
+    fair = wide["drift"]["fair"]
+    assert stats.ttest_1samp(fair.stack(), 0.0, alternative="greater").pvalue < 0.01
+    spared = wide["drift"]["discriminatory"]["other"] - wide["drift"]["fair"]["other"]
+    assert stats.ttest_1samp(spared, 0.0, alternative="less").pvalue < 0.01
+    faced = wide["false_positive"]
+    assert (faced["discriminatory"]["other"] - faced["fair"]["other"]).abs().max() < 0.01
+
+
 # --------------------------------------------------------------------------- a legitimacy shock
 def test_half_life_is_the_rounds_from_the_peak_until_the_shift_halves():
     assert findings.half_life([0.0, -0.2, -0.4, -0.3, -0.2, -0.1]) == (-0.4, 2, 2.0)
