@@ -305,6 +305,14 @@ def test_discriminatory_false_positives_hurt_the_targeted_community_and_trust_in
         assert stats.ttest_1samp(effects[name], 0.0, alternative="greater").pvalue < 0.01, name
     for name in ("bridging_other", "trust_in_targeted"):
         assert stats.ttest_1samp(effects[name], 0.0, alternative="less").pvalue < 0.01, name
+    # the sizes docs/evidence.md quotes, and the targeted community's own bridging trust
+    assert effects["legitimacy_gap"].mean() == pytest.approx(0.15, abs=0.03)
+    assert effects["cooperation_gap"].mean() == pytest.approx(0.21, abs=0.03)
+    assert effects["bridging_other"].mean() == pytest.approx(-0.08, abs=0.02)
+    wide = table.pivot_table(index="seed", columns=["condition", "community"], values="bridging")
+    change = wide["discriminatory"] - wide["fair"]
+    assert stats.ttest_1samp(change["targeted"], 0.0, alternative="greater").pvalue < 0.01
+    assert change.mean(axis=1).mean() > -0.01  # the population's mean bridging: no fall
     realized = table.groupby(["condition", "community"])["false_positive"].mean()
     expected = {
         ("discriminatory", "targeted"): 0.25,
@@ -327,6 +335,8 @@ def test_with_word_of_mouth_the_damage_of_discrimination_spreads_to_the_spared_c
     assert stats.ttest_1samp(effects["on"], 0.0, alternative="less").pvalue < 0.01
     assert stats.ttest_1samp(effects["spread"], 0.0, alternative="less").pvalue < 0.01
     assert effects["on"].mean() < 3 * effects["off"].mean()  # well beyond the loss without
+    assert effects["on"].mean() == pytest.approx(-0.12, abs=0.03)  # docs/evidence.md
+    assert effects["off"].mean() == pytest.approx(-0.015, abs=0.01)
 
 
 def test_discrimination_keeps_its_sign_with_every_default_moved_by_ten_percent():
