@@ -330,7 +330,7 @@ seed = 3
 [tournament]
 players = ["Tit For Tat", "Defector", "Moralist", "Random"]
 turns = 500
-repetitions = 100
+repetitions = 2000  # long enough that the interrupt always comes first
 """
 
 
