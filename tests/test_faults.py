@@ -352,6 +352,10 @@ def test_ctrl_c_during_a_parallel_run_through_the_command(tmp_path, capsys):
             sent.append(time.monotonic())
             os.kill(os.getpid(), signal.SIGINT)
 
+    # Ctrl-C as a user's shell delivers it to a fresh `sccgames` process: Python's own
+    # handler, the signal not blocked, whatever earlier tests in this process left behind
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     killer = threading.Thread(target=interrupt)
     killer.start()
     try:
@@ -359,8 +363,10 @@ def test_ctrl_c_during_a_parallel_run_through_the_command(tmp_path, capsys):
     finally:
         finished.set()
         killer.join()
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     took = time.monotonic() - sent[0]
-    assert status == 130
+    assert status == 130, (previous, blocked, capsys.readouterr())
     assert took < INTERRUPT_SECONDS
     assert capsys.readouterr().err == (
         f"sccgames run: interrupted; {out} is left incomplete (run the same command again "
