@@ -611,17 +611,8 @@ def likelihood_ratio_test(
         return LRTest(statistic, df, float(stats.chi2.sf(statistic, df)))
     if draws < 1:
         raise ValueError(f"draws must be at least 1, got {draws}")
-    p_null = predict(restricted, data)
-    rng = np.random.default_rng(seed)
-    exceed = 0
-    for _ in tqdm(range(draws), desc="LR bootstrap", disable=not progress_bar):
-        sample = data.copy()
-        sample["cooperated"] = rng.random(len(data)) < p_null
-        sample.attrs = dict(data.attrs)
-        again = _refit(restricted.model, sample, [restricted.params])
-        again_full = _refit(full.model, sample, [again.params, full.params])
-        exceed += 2.0 * (again_full.loglik - again.loglik) >= statistic - 1e-9
-    return LRTest(statistic, df, float((1 + exceed) / (1 + draws)))
+    p = _bootstrap_p(restricted, full, data, statistic, draws, seed, progress_bar, "LR bootstrap")
+    return LRTest(statistic, df, p)
 
 
 def rival_test(
@@ -662,17 +653,37 @@ def rival_test(
     if draws < 1:
         raise ValueError(f"draws must be at least 1, got {draws}")
     statistic = 2.0 * (motive.loglik - rival.loglik)
-    p_null = predict(rival, data)
+    p = _bootstrap_p(rival, motive, data, statistic, draws, seed, progress_bar, "rival bootstrap")
+    return LRTest(statistic, motive.n_params - rival.n_params, p)
+
+
+def _bootstrap_p(
+    null: FitResult,
+    other: FitResult,
+    data: pd.DataFrame,
+    statistic: float,
+    draws: int,
+    seed: int,
+    progress_bar: bool,
+    desc: str,
+) -> float:
+    """The parametric-bootstrap p-value of ``statistic`` under the fitted ``null`` model.
+
+    ``(1 + #{T* ≥ T}) / (1 + draws)``, ``T* = 2 (log L_other − log L_null)`` on choices
+    drawn from ``null`` on the contexts of ``data``, both models refitted (``null`` from its
+    estimates, ``other`` from the refitted null's and its own).
+    """
+    p_null = predict(null, data)
     rng = np.random.default_rng(seed)
     exceed = 0
-    for _ in tqdm(range(draws), desc="rival bootstrap", disable=not progress_bar):
+    for _ in tqdm(range(draws), desc=desc, disable=not progress_bar):
         sample = data.copy()
         sample["cooperated"] = rng.random(len(data)) < p_null
         sample.attrs = dict(data.attrs)
-        again = _refit(rival.model, sample, [rival.params])
-        again_motive = _refit(motive.model, sample, [again.params, motive.params])
-        exceed += 2.0 * (again_motive.loglik - again.loglik) >= statistic - 1e-9
-    return LRTest(statistic, motive.n_params - rival.n_params, float((1 + exceed) / (1 + draws)))
+        again = _refit(null.model, sample, [null.params])
+        again_other = _refit(other.model, sample, [again.params, other.params])
+        exceed += 2.0 * (again_other.loglik - again.loglik) >= statistic - 1e-9
+    return float((1 + exceed) / (1 + draws))
 
 
 def _refit(model: str, data: pd.DataFrame, inits: Sequence[Mapping[str, float]]) -> FitResult:
