@@ -37,6 +37,7 @@ def profiles(draw, beta=st.floats(0.0, 1e6)):
             responsiveness=draw(st.floats(-1.0, 1.0)),
             score_value=draw(nonneg),
             score_trust=draw(unit),
+            reputation=draw(unit),
         ),
         habit=HabitParams(initial=draw(unit), learning_rate=draw(unit)),
         moral=MoralParams(
@@ -96,6 +97,10 @@ def contexts(draw):
         partner_signal=draw(st.floats(-1.0, 1.0)),
         in_group=float(draw(st.booleans())),
         remaining=draw(st.one_of(st.just(math.inf), st.integers(0, 1000).map(float))),
+        score_persistence=draw(unit),
+        signal_slope=draw(st.floats(0.0, 1.0)),
+        status_price=draw(st.floats(0.0, 10.0)),
+        status_exclusion=draw(unit),
     )
 
 

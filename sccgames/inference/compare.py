@@ -328,7 +328,7 @@ def fit(
 
     Parameters
     ----------
-    model : {"rational", "learning", "motive"}
+    model : {"rational", "learning", "reputation", "motive"}
         Which model (see :mod:`sccgames.inference.likelihood`).
     data : pandas.DataFrame
         Choice data as from :func:`choices_from_society`.
@@ -380,7 +380,9 @@ def fit(
         sample = data.iloc[rows]
         sample.attrs = dict(data.attrs)
         screen_options = {"ftol": 1e-9, "gtol": 1e-5, "maxiter": 1000}
-        screened = _minimize(objective(names, sample), points, bounds, True, screen_options)
+        screened = _minimize(
+            objective(names, sample, model=model), points, bounds, True, screen_options
+        )
         points = [res.x for res in sorted(screened, key=lambda res: res.fun)[:2]]
     return _maximize_exact(resolve_model(model).value, names, d, points)
 
@@ -707,7 +709,7 @@ def _maximize_exact(
     return maximize(
         model,
         names,
-        objective(names, d),
+        objective(names, d, model=model),
         points,
         bounds,
         d.n,

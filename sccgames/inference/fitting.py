@@ -23,10 +23,10 @@ Choice data (``data = "society"``, the file's own society, or a ``.csv`` file)
         :func:`~sccgames.inference.compare.likelihood_ratio_test` from ``lr_draws`` parametric
         bootstrap draws (or χ²_df with ``lr_draws = 0``, conservative, as the motive terms
         lie on their bound 0 under the rational model), and Vuong's test of the motive model
-        against the best rational rival (the one with the lower BIC,
-        :func:`~sccgames.inference.selection.best_rival`; the learner is not nested in the
-        motive model), ``z > 0`` favouring ``model_a``; a large statistic favours
-        ``model_a`` in both.
+        against the best rational rival (the one with the lowest BIC,
+        :func:`~sccgames.inference.selection.best_rival`; the learner and the
+        reputation-aware agent are not nested in the motive model), ``z > 0`` favouring
+        ``model_a``; a large statistic favours ``model_a`` in both.
     ``predictions``
         One row per model and round: ``split`` (``train`` or ``test``), ``n_obs``, the
         ``observed`` cooperation rate and the mean ``predicted`` P(C). In-sample fitted
@@ -133,6 +133,7 @@ LIKELIHOOD_RATIO, VUONG = "likelihood ratio", "vuong"
 COLOURS: Mapping[Model, str] = {
     Model.RATIONAL: "tab:blue",
     Model.LEARNING: "tab:green",
+    Model.REPUTATION: "tab:purple",
     Model.MOTIVE: "tab:red",
 }
 

@@ -22,6 +22,19 @@ twice):
     follows the history at once, a large one keeps its prior; the static model is the
     learner with k = 2. As an agent it is :class:`~sccgames.HomoEconomicus` with
     ``rational.prior_strength = k``: the same code simulates and fits it.
+``"reputation"``
+    The rational model of an agent that values a score point by the material future the
+    regime attaches to it rather than by a free constant: λ is
+    :func:`~sccgames.model.decision.score_value` of a
+    :class:`~sccgames.ReputationAware` agent, ``F(δ) · V`` per row, with ``V`` from the
+    row's regime columns (``score_persistence``, ``signal_slope``, ``status_price``,
+    ``status_exclusion``, written by :meth:`SocialCredit.context_for
+    <sccgames.SocialCredit.context_for>`; :func:`~sccgames.model.motives.score_worth` at the
+    profile's ζ, ρ₀, prior strength and forgetting) and ``F(δ) = δ / (1 − δ (1 − d))``
+    (:func:`~sccgames.model.motives.score_future`). Free: β, τ and δ (δ is free wherever a
+    row has turns remaining or a score with a material future); no λ. Where every row has
+    the same regime it fits as well as the static model with ``λ = F(δ) V``; conditions
+    whose regimes attach different futures to a score tell them apart.
 ``"motive"``
     ``P(C) = logistic(β (Δu_R + Δu_M + Δu_E + Δu_S))``: the motive terms that need no latent
     state, with free norm n, warm glow g, sympathy σ, envy α, guilt β_g ∈ [0, 1) and esteem
@@ -84,13 +97,14 @@ class Model(enum.StrEnum):
 
     RATIONAL = "rational"
     LEARNING = "learning"
+    REPUTATION = "reputation"
     MOTIVE = "motive"
 
 
 #: Every model, the rational ones first.
 MODELS = tuple(Model)
 #: The rational models: the rivals the motive model is put against.
-RIVALS = (Model.RATIONAL, Model.LEARNING)
+RIVALS = (Model.RATIONAL, Model.LEARNING, Model.REPUTATION)
 
 
 def resolve_model(model: Model | str) -> Model:
@@ -116,6 +130,10 @@ CONTEXT_COLUMNS = (
     "in_group",
     "remaining",
     "peer_sanction",
+    "score_persistence",
+    "signal_slope",
+    "status_price",
+    "status_exclusion",
 )
 #: Observable history counts (from :class:`~sccgames.model.decision.State`).
 HISTORY_COLUMNS = ("partner_c", "partner_moves", "c_then_c", "after_c", "d_then_c", "after_d")
@@ -174,6 +192,10 @@ COLUMN_RANGES: dict[str, tuple[float, float]] = {
     "in_group": (0.0, 1.0),
     "remaining": (0.0, math.inf),
     "peer_sanction": (0.0, MAX_MAGNITUDE),
+    "score_persistence": (0.0, 1.0),
+    "signal_slope": (0.0, MAX_MAGNITUDE),
+    "status_price": (0.0, MAX_MAGNITUDE),
+    "status_exclusion": (0.0, 1.0),
     STAKES_COLUMN: (0.0, MAX_MAGNITUDE),
 } | {name: (0.0, float(MAX_ROUNDS)) for name in HISTORY_COLUMNS}
 #: The range of a payoff cell (a row may leave all eight empty: :data:`PAYOFF_COLUMNS`).
@@ -253,12 +275,29 @@ class _Data:
         return {
             "score_value": bool(np.any(watched * (c.score_up + c.score_down) != 0)),
             "delta": bool(np.any(np.asarray(c.remaining) > 0)),
+            # the reputation model's δ also discounts a score's material future
+            "score_future": bool(np.any(watched * (c.score_up + c.score_down) * self.worth != 0)),
             "esteem": bool(np.any(np.asarray(c.visibility) != 0)),
             # w_H matters once some habit has formed (θ = w_H |2h − 1| > 0 somewhere)
             "habit": self.habit is not None and bool(np.any(self.habit != 0.5)),
             # k matters once some partner move has been seen
             "prior_strength": bool(np.any(self.history["partner_moves"] > 0)),
         }
+
+    @cached_property
+    def worth(self) -> np.ndarray:
+        """``V``: a score point's material worth a period, at the profile's beliefs."""
+        r, c = _DEFAULT.rational, self.context
+        worth = motives.score_worth(
+            c.signal_slope,
+            c.status_price,
+            c.status_exclusion,
+            r.score_trust,
+            r.responsiveness,
+            motives.prior_share(r.prior_strength, r.forgetting),
+            self.own,
+        )
+        return np.broadcast_to(np.asarray(worth, float), (self.n,))
 
     @cached_property
     def design(self) -> _Design:
@@ -439,10 +478,14 @@ def parameter_names(model: Model | str, data: pd.DataFrame | _Data) -> tuple[str
     """The free parameters of ``model`` on ``data`` (those the likelihood depends on).
 
     λ is free only if some row has a score step under watch, δ only if some row has turns
-    remaining, ν only if some act is visible.
+    remaining (or, for the reputation model, a score with a material future), ν only if
+    some act is visible. The reputation model has no λ: its λ is computed.
     """
     model = resolve_model(model)
-    needed = _prepare(data).needed
+    needed = dict(_prepare(data).needed)
+    if model is Model.REPUTATION:
+        needed["score_value"] = False
+        needed["delta"] = needed["delta"] or needed["score_future"]
     extra = {Model.MOTIVE: MOTIVE_PARAMETERS, Model.LEARNING: LEARNING_PARAMETERS}
     names = RATIONAL_PARAMETERS + extra.get(model, ())
     return tuple(name for name in names if needed.get(name, True))
@@ -487,7 +530,9 @@ class _Design:
     """What the likelihood needs from the data, computed once (module docstring).
 
     ``p̂ = p0 + p1 τ`` (at the default prior strength; :meth:`belief` at another, with the
-    prior ``q0 + q1 τ`` and the partner counts ``(c, m)``); ``ΔX = x0 + x1 λ``;
+    prior ``q0 + q1 τ`` and the partner counts ``(c, m)``); ``ΔX = x0 + x1 λ``, and for the
+    reputation model ``ΔX = x0 + reputation · F(δ)`` with ``reputation = x1 V`` and
+    ``F(δ) = δ / (1 − δ · persistence)``;
     ``Δu_R = r0 + r1 p̂ + shadow(δ) · future + ΔX``;
     the emotion term of σ, α, β_g is ``θ (e0 + e1 p̂)``; the norm term is
     ``n · moral(p̂)``; the esteem term ``ν · visibility · image(ΔX)``. The coefficients
@@ -515,6 +560,8 @@ class _Design:
     counts: tuple[np.ndarray, np.ndarray]
     future_per_rho: _Coefficient
     responses: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    reputation: np.ndarray
+    persistence: np.ndarray
 
     @classmethod
     def of(cls, d: _Data) -> _Design:
@@ -590,6 +637,8 @@ class _Design:
             counts=(full(h["partner_c"]), full(h["partner_moves"])),
             future_per_rho=future_per_rho,
             responses=responses,  # type: ignore[arg-type]
+            reputation=full(x1) * d.worth,
+            persistence=full(c.score_persistence),
         )
 
     # the pieces of the utility, each a motive function
@@ -606,11 +655,14 @@ class _Design:
     def image(self, delta_x: np.ndarray) -> np.ndarray:
         return motives.image_value(delta_x, _DEFAULT.social.image_half)
 
-    def evaluate(self, names: Sequence[str], theta: Sequence[float]) -> _Evaluation:
+    def evaluate(
+        self, names: Sequence[str], theta: Sequence[float], reputation: bool = False
+    ) -> _Evaluation:
         """The utility at ``θ`` and what its derivatives need.
 
         Parameters not in ``names`` are 0 (the motive terms of the rational model, and λ, δ,
-        ν where the data do not need them).
+        ν where the data do not need them). ``reputation``: λ is the reputation model's,
+        computed from δ and the regime (:class:`Model`), not a parameter.
         """
         names = tuple(names)
         p = dict.fromkeys(BOUNDS, 0.0) | dict(zip(names, map(float, theta), strict=True))
@@ -622,6 +674,8 @@ class _Design:
                 future, dfuture_dk = self.future_at(p["prior_strength"])
         p_hat = p0 + p["trust"] * p1
         delta_x = self.x0 + p["score_value"] * self.x1 if "score_value" in names else self.x0
+        if reputation:
+            delta_x = delta_x + self.reputation * motives.score_future(p["delta"], self.persistence)
         # the emotion terms are θ (e0 + e1 p̂): their sum is one affine function of p̂
         constant = self.r0 + p["warm_glow"] + sum(p[k] * self.emotion[k][0] for k in _EMOTION)
         slope = self.r1 + sum(p[k] * self.emotion[k][1] for k in _EMOTION)  # ∂u/∂p̂ so far
@@ -636,7 +690,20 @@ class _Design:
             image = self.visibility * self.image(delta_x)
             u += p["esteem"] * image
         return _Evaluation(
-            self, names, p, p_hat, delta_x, u, moral, image, slope, p1, dp_dk, future, dfuture_dk
+            self,
+            names,
+            p,
+            p_hat,
+            delta_x,
+            u,
+            moral,
+            image,
+            slope,
+            p1,
+            dp_dk,
+            future,
+            dfuture_dk,
+            reputation,
         )
 
     def future_at(self, strength: float) -> tuple[np.ndarray, np.ndarray]:
@@ -682,6 +749,7 @@ class _Evaluation:
     dp_dk: np.ndarray | None  # ∂p̂/∂k when the prior strength k is free
     future: np.ndarray  # the future term at this prior strength
     dfuture_dk: np.ndarray | None  # its derivative in k, when k and δ are free
+    reputation: bool = False  # λ computed from δ (the reputation model)
 
     @property
     def x(self) -> np.ndarray:
@@ -739,6 +807,9 @@ class _Evaluation:
             elif name == "delta":
                 lo, hi = BOUNDS["delta"]
                 terms = [(beta, self.future * _slope(design.shadow, p["delta"], lo, hi))]
+                if self.reputation:  # ∂F/∂δ = 1 / (1 − δ q)²
+                    rest = 1.0 - p["delta"] * design.persistence
+                    terms.append((beta, design.reputation / rest**2))
             elif name == "norm":
                 terms = [(beta, self.moral)]
             elif name == "esteem":
@@ -790,12 +861,13 @@ class _Evaluation:
 # --------------------------------------------------------------------------- likelihood
 def _theta(
     model: Model, params: Mapping[str, float], d: _Data
-) -> tuple[tuple[str, ...], list[float]]:
+) -> tuple[tuple[str, ...], list[float], bool]:
+    """The free parameters, their values, and whether λ is the reputation model's."""
     names = parameter_names(model, d)
     missing = set(names) - set(params)
     if missing:
         raise ValueError(f"the {model} model on these data needs parameters {sorted(missing)}")
-    return names, [float(params[k]) for k in names]
+    return names, [float(params[k]) for k in names], model is Model.REPUTATION
 
 
 def utility(
@@ -809,8 +881,7 @@ def utility(
     """
     model = resolve_model(model)
     d = _prepare(data)
-    names, theta = _theta(model, params, d)
-    return np.broadcast_to(d.design.evaluate(names, theta).u, (d.n,))
+    return np.broadcast_to(d.design.evaluate(*_theta(model, params, d)).u, (d.n,))
 
 
 def loglik_terms(
@@ -846,13 +917,18 @@ def loglik(model: Model | str, params: Mapping[str, float], data: pd.DataFrame |
 
 
 def objective(
-    names: Sequence[str], data: pd.DataFrame | _Data, weights: np.ndarray | None = None
+    names: Sequence[str],
+    data: pd.DataFrame | _Data,
+    weights: np.ndarray | None = None,
+    model: Model | str = Model.RATIONAL,
 ) -> object:
     """``θ ↦ (mean negative log-likelihood, its gradient)`` for L-BFGS-B (``jac=True``).
 
-    ``names`` are the free parameters (from :func:`parameter_names`). With ``weights`` (one
-    per row, as in the M step of a mixture) the mean is the weighted mean.
+    ``names`` are the free parameters of ``model`` (from :func:`parameter_names`); the
+    model matters beyond its names only for the reputation model, whose λ is computed. With
+    ``weights`` (one per row, as in the M step of a mixture) the mean is the weighted mean.
     """
+    reputation = resolve_model(model) is Model.REPUTATION
     d = _prepare(data)
     sign = np.where(d.y, 1.0, -1.0)
     w = np.ones(d.n) if weights is None else np.asarray(weights, float)
@@ -865,7 +941,7 @@ def objective(
     names = tuple(names)
 
     def mean_nll(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        at = d.design.evaluate(names, theta)
+        at = d.design.evaluate(names, theta, reputation)
         if at.habitual or "habit" in names:
             return _habitual_nll(at, d.y, w, total)
         sx = sign * at.x
@@ -906,11 +982,14 @@ def _habitual_nll(
 
 
 def information(
-    names: Sequence[str], theta: Sequence[float], data: pd.DataFrame | _Data
+    names: Sequence[str],
+    theta: Sequence[float],
+    data: pd.DataFrame | _Data,
+    model: Model | str = Model.RATIONAL,
 ) -> np.ndarray:
     """Expected (Fisher) information ``Σ P(1 − P) ∂x ∂xᵀ`` of the logit at ``θ``."""
     d = _prepare(data)
-    at = d.design.evaluate(names, theta)
+    at = d.design.evaluate(names, theta, resolve_model(model) is Model.REPUTATION)
     jac = at.jacobian()
     if not at.habitual and "habit" not in at.names:
         p = expit(at.x)

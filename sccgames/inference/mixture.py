@@ -229,7 +229,7 @@ def _em(
     for iteration in range(1, max_iter + 1):
         # M step: every type by weighted maximum likelihood, warm-started
         for j in range(types):
-            fun = objective(names, d, weights=weights[index, j])  # type: ignore[arg-type]
+            fun = objective(names, d, weights=weights[index, j], model=model)  # type: ignore[arg-type]
             x0 = np.array([params[j][k] for k in names])
             (res,) = _minimize(fun, [x0], bounds, True, FIT_OPTIONS)
             params[j] = {k: float(v) for k, v in zip(names, res.x, strict=True)}

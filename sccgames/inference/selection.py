@@ -1,8 +1,8 @@
 """Which model do the data choose? The rational rivals, the motive model, and recovery.
 
 The motive model is tested against the strongest rational account the data allow: every
-comparison fits the rational models of :data:`~sccgames.inference.likelihood.RIVALS` (static
-and learning) and puts the motive model against the one the training data choose
+comparison fits the rational models of :data:`~sccgames.inference.likelihood.RIVALS` (static,
+learning and reputation-aware) and puts the motive model against the one the training data choose
 (:func:`best_rival`), the static one beside it. :func:`fit_all` fits every model with the
 nested starts that keep a larger model's optimum at least at the smaller one's;
 :func:`recovery` simulates data from each model's own choice probabilities on given
@@ -31,10 +31,14 @@ __all__ = ["TRUTHS", "best_rival", "confusion", "fit_all", "recovery"]
 #: model differs from the others where the data can see it: a logit precision β = 1.5 and a
 #: generalized trust τ = 0.6 for all; the learner's prior worth a fifth of an observed move
 #: (k = 0.2: it follows the evidence, where the static model's prior is worth 2 moves); the
-#: motive model's norm 0.5 and guilt 0.3 (the rest of its motive terms 0).
+#: reputation-aware agent's δ = 0.8 (its λ is then 0.29 under the default
+#: :class:`~sccgames.SocialCredit` and 0.50 under one with a fine blacklist of 4 and a
+#: forgiveness of 0.2, where the others' λ is one 0.3); the motive model's norm 0.5 and
+#: guilt 0.3 (the rest of its motive terms 0).
 TRUTHS: Mapping[str, Mapping[str, float]] = {
     "rational": {"beta": 1.5, "trust": 0.6, "score_value": 0.3},
     "learning": {"beta": 1.5, "trust": 0.6, "score_value": 0.3, "prior_strength": 0.2},
+    "reputation": {"beta": 1.5, "trust": 0.6, "delta": 0.8},
     "motive": {
         "beta": 1.5,
         "trust": 0.6,
@@ -77,11 +81,12 @@ def fit_all(
     starts: int = 2,
     seed: int = 0,
 ) -> dict[str, FitResult]:
-    """Fit ``models`` to ``data``; the larger models also start at the static estimates.
+    """Fit ``models`` to ``data``; the other models also start at the static estimates.
 
     The learning and the motive model each nest the static rational one (at the profile's
     prior strength; at motive terms 0), so each gets the static estimates as one extra
-    start and its optimum is never below the static one's.
+    start and its optimum is never below the static one's. The reputation model does not
+    nest it (its λ is computed); it starts from the static β and τ all the same.
     """
     wanted = [resolve_model(m) for m in models]
     fits: dict[str, FitResult] = {}

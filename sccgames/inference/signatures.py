@@ -21,7 +21,12 @@ What the rational rivals can produce (``docs/model.md`` §7):
   both phase signatures, since a fine that reveals the price of a defection to be small
   raises defection while it lasts and what was learnt stays after it. On the day-care data,
   :func:`sanction_drop` and :func:`no_return` therefore do not tell crowding-out from
-  rational learning; the transfer test of :mod:`sccgames.inference.published` tries.
+  rational learning; the transfer test of :mod:`sccgames.inference.published` tries;
+* the reputation-aware rival (``"reputation"``, as an agent :class:`~sccgames.ReputationAware`):
+  none — tested over ten seeds in the designs of :func:`run` and in the crowding-out design
+  with a public scored regime in place of the private fine. A score's material future
+  raises its cooperation while the regime lasts and is gone when the regime goes, so it
+  cannot make a sanction lower cooperation nor keep it low afterwards.
 """
 
 from __future__ import annotations

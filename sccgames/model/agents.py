@@ -215,7 +215,7 @@ class HomoEconomicus(MotiveAgent):
 
 
 class SubgamePerfect(MotiveAgent):
-    """Rational calculation with backward induction: the strongest rational benchmark.
+    """Rational calculation with backward induction: the subgame-perfect benchmark.
 
     Names:
 
@@ -233,6 +233,34 @@ class SubgamePerfect(MotiveAgent):
         beta=10.0,
         weights=Weights(1.0, 0.0, 0.0, 0.0, 0.0),
         rational=RationalParams(horizon=Horizon.BACKWARD_INDUCTION),
+    )
+
+    def __init__(self, group: int | None = None) -> None:
+        super().__init__(group=group)
+
+
+class ReputationAware(MotiveAgent):
+    """Rational calculation that values a score by the material future the regime gives it.
+
+    Names:
+
+    - Reputation as a material asset: a good name draws others' cooperation (indirect
+      reciprocity) [NowakSigmund1998]_
+    - Precise logit response (β = 10): [McKelveyPalfrey1995]_
+
+    A :class:`HomoEconomicus` whose value of a score point is not a free constant (λ = 0)
+    but what the regime attaches to the point (``RationalParams.reputation = 1``): partners'
+    trust through a public score, the blacklist's cost and exclusion, the red list's
+    bonus, discounted over the periods the point lasts
+    (:func:`sccgames.model.decision.score_value`). Without a scoring regime it is the
+    textbook egoist; under one it is the rational account of "behaving for the score".
+    """
+
+    name = "Reputation Aware"
+    preset_profile = _profile(
+        beta=10.0,
+        weights=Weights(1.0, 0.0, 0.0, 0.0, 0.0),
+        rational=RationalParams(score_value=0.0, reputation=1.0),
     )
 
     def __init__(self, group: int | None = None) -> None:

@@ -60,6 +60,20 @@ class Context:
         contribution withheld harms every other member; the moral norm weighs the harm to
         all of them (``docs/model.md`` §2), while the emotions compare with one
         representative partner [FehrSchmidt1999]_.
+    score_persistence : float, default 0
+        Share ``1 − d`` of a score point that survives a period's forgiveness (0: no score).
+    signal_slope : float, default 0
+        How far one score point moves the public signal partners see (0: scores private).
+    status_price : float, default 0
+        Money one score point is worth per period through the blacklist's cost and the red
+        list's bonus, each spread over the points between the start and its threshold.
+    status_exclusion : float, default 0
+        Share of interactions one score point nearer the blacklist loses per period.
+
+    The last four describe the material future a regime attaches to a score; only a
+    reputation-aware rational agent reads them (:func:`sccgames.model.motives.score_worth`,
+    ``RationalParams.reputation``). Without a regime they are 0 and a score is worth
+    nothing beyond the free λ.
 
     """
 
@@ -78,6 +92,10 @@ class Context:
     peer_sanction: Number = 0.0
     known_end: Number = 0.0
     others: Number = 1.0
+    score_persistence: Number = 0.0
+    signal_slope: Number = 0.0
+    status_price: Number = 0.0
+    status_exclusion: Number = 0.0
 
     __repr__ = plain_repr
 
@@ -298,17 +316,43 @@ def belief(profile: Profile, state: State, context: Context) -> Number:
     return motives.beta_mean(prior, r.prior_strength, *evidence(state))
 
 
+def score_value(
+    profile: Profile, context: Context, payoffs: Payoffs, weight: Number = 1.0
+) -> Number:
+    """λ, what a score point is worth: the free ``score_value`` plus the regime's part.
+
+    ``λ = λ₀ + r · w · F(δ) · V``: a share ``r`` (``RationalParams.reputation``) of the
+    material future the regime attaches to a point — ``V`` a period
+    (:func:`~sccgames.model.motives.score_worth`) for ``F(δ)`` discounted periods
+    (:func:`~sccgames.model.motives.score_future`) — weighted by ``w``, the weight the agent
+    puts on the future (:func:`~sccgames.model.motives.future_weight`). Others' trust and
+    responsiveness are judged by the agent's own ζ, ρ₀, prior strength and forgetting.
+    """
+    r = profile.rational
+    if motives.is_number(r.reputation, 0.0):
+        return r.score_value  # (the default agents: no pass over a population)
+    worth = motives.score_worth(
+        context.signal_slope,
+        context.status_price,
+        context.status_exclusion,
+        r.score_trust,
+        r.responsiveness,
+        motives.prior_share(r.prior_strength, r.forgetting),
+        payoffs.own,
+    )
+    future = motives.score_future(r.delta, context.score_persistence)
+    return r.score_value + motives.scaled(r.reputation, motives.scaled(weight, future * worth))
+
+
 def motive_utilities(
     profile: Profile, state: State, context: Context, payoffs: Payoffs
 ) -> Utilities:
     """Every deliberative motive's preference for C over D in this context."""
     r, m, e, s = profile.rational, profile.moral, profile.emotion, profile.social
     p_hat = belief(profile, state, context)
-    delta_x = context.incentive(r.score_value)
-    shadow = motives.scaled(
-        motives.future_weight(r.horizon, context.known_end),
-        motives.shadow_of_future(r.delta, context.remaining),
-    )
+    weight = motives.future_weight(r.horizon, context.known_end)
+    delta_x = context.incentive(score_value(profile, context, payoffs, weight))
+    shadow = motives.scaled(weight, motives.shadow_of_future(r.delta, context.remaining))
     # a partner met once (strangers, a one-shot game) has no future in which to answer my
     # move: its responsiveness multiplies 0, so it is not estimated (a society of strangers
     # is spared seven passes over its citizens every round)

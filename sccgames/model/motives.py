@@ -239,6 +239,63 @@ def rational_utility(
     return myopic + future + delta_x
 
 
+def score_future(delta: ArrayLike, persistence: ArrayLike) -> ArrayLike:
+    """Discounted periods a score point gained now counts for: ``δ / (1 − δ q)``.
+
+    A point earned this period is in the score from the next period on, and a share
+    ``q = 1 − d`` of it survives each period's forgiveness ``d`` (``SocialCredit.score_decay``);
+    play goes on with probability δ. So the point counts ``Σ_{t≥1} δ^t q^{t−1}``.
+    """
+    return delta / (1.0 - delta * persistence)
+
+
+def score_worth(
+    signal_slope: ArrayLike,
+    status_price: ArrayLike,
+    status_exclusion: ArrayLike,
+    score_trust: ArrayLike,
+    responsiveness: ArrayLike,
+    prior_share: ArrayLike,
+    own: np.ndarray,
+) -> ArrayLike:
+    """What one more score point buys in one later period, from the regime's consequences.
+
+    The material channels a regime attaches to a score (``docs/model.md`` §2, "The
+    reputation-aware rival"), each linearized at the starting score:
+
+    - **partners' trust**: a public score moves a partner's prior that I cooperate by
+      ``ζ/2`` per unit of signal (:func:`trust_prior`, averaged over the two sides of the
+      start), a unit of signal is ``signal_slope`` points, the prior carries a share
+      ``prior_share`` of the partner's belief, and partners' cooperation follows what they
+      expect of me as it follows what I did, by ρ₀; each unit of partners' cooperation is
+      worth ``G = ½ [(π(C,C) − π(C,D)) + (π(D,C) − π(D,D))]``, averaged over my two acts;
+    - **status**: ``status_price``, the blacklist's cost and the red list's bonus per
+      period spread over the points between the start and each threshold;
+    - **exclusion**: ``status_exclusion``, the share of interactions a point nearer the
+      blacklist loses, each worth the mean of the four payoffs of the game.
+
+    Partners' trust is the channel of indirect reciprocity [NowakSigmund1998]_: a good
+    name is worth the cooperation it draws.
+    """
+    cc, cd = own[C_INDEX][C_INDEX], own[C_INDEX][D_INDEX]
+    dc, dd = own[D_INDEX][C_INDEX], own[D_INDEX][D_INDEX]
+    trust_gain = 0.5 * ((cc - cd) + (dc - dd))
+    interaction = 0.25 * (cc + cd + dc + dd)
+    trust = signal_slope * (0.5 * score_trust) * prior_share * responsiveness * trust_gain
+    return status_price + status_exclusion * interaction + trust
+
+
+def prior_share(prior_strength: ArrayLike, forgetting: ArrayLike) -> ArrayLike:
+    """The share of a belief about a stranger its prior carries once experience has settled.
+
+    Generalized trust rests on about ``1 / φ`` earlier partners (``RationalParams.forgetting``),
+    so the prior worth k draws is ``k / (k + 1/φ) = k φ / (k φ + 1)`` of it (0 when nothing
+    is ever forgotten: experience then outweighs any prior).
+    """
+    weight = prior_strength * forgetting
+    return weight / (weight + 1.0)
+
+
 # --------------------------------------------------------------------------- H: habit
 def habit_update(habit: ArrayLike, rate: ArrayLike, cooperated: ArrayLike) -> ArrayLike:
     """Value-free habit learning: ``h ← h + α_H (1[a = C] − h)`` [MillerShenhavLudvig2019]_."""

@@ -148,6 +148,13 @@ class RationalParams:
         added, so it rests on about the last ``1 / φ`` partners. Chosen so that generalized trust
         rests on about the last ten partners. 0 never forgets, 1 remembers only the last
         partner.
+    reputation : float, default 0
+        r in [0, 1], the share of a score's material future that is added to λ: what the
+        regime attaches to a point through partners' trust, the blacklist (its cost and
+        exclusion) and the red list, computed from the regime
+        (:func:`sccgames.model.decision.score_value`, ``docs/model.md`` §2). 1 is the
+        reputation-aware rational agent (:class:`~sccgames.ReputationAware`). Chosen as 0 so
+        that the calibrated agents keep the free λ they were calibrated with.
 
     """
 
@@ -159,6 +166,7 @@ class RationalParams:
     score_value: Number = 0.1
     score_trust: Number = 0.5
     forgetting: Number = 0.1
+    reputation: Number = 0.0
 
     def __post_init__(self) -> None:
         if isinstance(self.horizon, np.ndarray):  # a population: weights on the future
@@ -184,6 +192,7 @@ class RationalParams:
                 "score_value": check_nonnegative,
                 "score_trust": _unit,
                 "forgetting": _unit,
+                "reputation": _unit,
             },
         )
         check_range("rational.responsiveness", self.responsiveness, -1.0, 1.0)

@@ -455,6 +455,36 @@ class SocialCredit(_Regime):
         return 0.0 if math.isnan(signal) else signal
 
     @property
+    def reputation_terms(self) -> dict[str, float]:
+        """The material future this regime attaches to a score point, as Context fields.
+
+        Linearized at ``score_start`` (``docs/model.md`` §2, "The reputation-aware rival"):
+        ``score_persistence = 1 − score_decay``; ``signal_slope``, the public signal's
+        change per point averaged over the two sides of the start (0 with private scores);
+        ``status_price``, the blacklist's cost and the red list's bonus each divided by the
+        points between the start and its threshold (at least one; 0 for a threshold beyond
+        the score's bounds); ``status_exclusion``, ``blacklist_exclusion`` divided alike.
+        Read only by a reputation-aware agent (``RationalParams.reputation``).
+        """
+        up = max(self.score_max - self.score_start, math.ulp(1.0))
+        down = max(self.score_start - self.score_min, math.ulp(1.0))
+        slope = 0.5 * (1.0 / up + 1.0 / down) if self.public_scores else 0.0
+
+        def per_point(threshold: float) -> float:
+            """1 / (points from the start to ``threshold``), 0 if it cannot be reached."""
+            if not self.score_min < threshold <= self.score_max:
+                return 0.0
+            return 1.0 / max(abs(self.score_start - threshold), 1.0)
+
+        black, red = per_point(self.blacklist_threshold), per_point(self.redlist_threshold)
+        return {
+            "score_persistence": 1.0 - self.score_decay,
+            "signal_slope": slope,
+            "status_price": self.blacklist_cost * black + self.redlist_bonus * red,
+            "status_exclusion": self.blacklist_exclusion * black,
+        }
+
+    @property
     def effective_false_positive(self) -> Any:
         """ε⁺ net of appeals: a corrected false positive is no error to the actor.
 
@@ -507,6 +537,7 @@ class SocialCredit(_Regime):
             partner_signal=signal,
             in_group=in_group,
             remaining=remaining,
+            **self.reputation_terms,
         )
 
     # ---------------------------------------------------------------- the period

@@ -358,7 +358,7 @@ def test_gradient_is_the_derivative(citizen_data: pd.DataFrame, model: str, draw
     names = inf.parameter_names(model, data)
     rng = np.random.default_rng(draw)
     theta = np.array([rng.uniform(*inf.START_BOX[k]) for k in names])
-    f = lk.objective(names, data)
+    f = lk.objective(names, data, model=model)
     value, gradient = f(theta)
     assert value == pytest.approx(
         -inf.loglik(model, dict(zip(names, theta, strict=True)), data) / 3000
@@ -383,6 +383,15 @@ def test_gradient_across_kinks() -> None:
     h = 1e-6
     numeric = [(f(theta + h * e)[0] - f(theta - h * e)[0]) / (2 * h) for e in np.eye(len(names))]
     np.testing.assert_allclose(f(theta)[1], numeric, rtol=1e-4, atol=1e-7)
+    # the reputation model's δ discounts both the partner's future and the score's
+    names = inf.parameter_names("reputation", data)
+    assert names == ("beta", "trust", "delta")
+    f = lk.objective(names, data, model="reputation")
+    theta = np.array([1.2, 0.5, 0.7])
+    numeric = [(f(theta + h * e)[0] - f(theta - h * e)[0]) / (2 * h) for e in np.eye(3)]
+    np.testing.assert_allclose(f(theta)[1], numeric, rtol=1e-4, atol=1e-7)
+    info = inf.information(names, theta, data, model="reputation")
+    assert not np.allclose(info, inf.information(names, theta, data))  # λ is not 0
 
 
 def test_information_is_the_curvature_at_the_optimum(citizen_data: pd.DataFrame) -> None:
@@ -757,3 +766,73 @@ def test_learning_recovery(citizen_data: pd.DataFrame) -> None:
         low, high = result.ci()[name]
         assert low <= value <= high, (name, value, result.params[name], result.se[name])
     assert result.loglik >= static.loglik
+
+
+# --------------------------------------------------------------------------- reputation
+def _two_regimes(**kw) -> pd.DataFrame:
+    """A Citizen society under the default social credit and under a harsher, faster-fading
+    one (a blacklist costing 4, forgiveness 0.2), concatenated."""
+    harsh = scc.Schedule(
+        {
+            0: scc.NoRegime(),
+            5: scc.SocialCredit(
+                coverage={"work": 0.8, "home": 0.3}, blacklist_cost=4.0, score_decay=0.2
+            ),
+        }
+    )
+    a = inf.choices_from_society(society({"Citizen": 1.0}, 300, 12, seed=3, **kw))
+    b = inf.choices_from_society(society({"Citizen": 1.0}, 300, 12, seed=4, regime=harsh, **kw))
+    data = pd.concat([a, b], ignore_index=True)
+    data.attrs = dict(a.attrs)
+    return data
+
+
+@pytest.mark.parametrize("matching", ["random", "fixed"])
+def test_reputation_likelihood_is_the_decision_rule_of_a_reputation_aware_agent(
+    matching: str,
+) -> None:
+    """log L of the reputation model = Σ log P of the decision rule of a rational agent
+    with λ₀ = 0 and reputation 1 (to 1e-9), strangers (δ discounts the score alone) and
+    fixed partners (δ discounts both futures): the agent simulates, the same code fits."""
+    data = _two_regimes(matching=matching)
+    params = {"beta": 1.7, "trust": 0.6, "delta": 0.8}
+    profile = replace(
+        Profile(),
+        beta=1.7,
+        weights=Weights(1.0, 0.0, 0.0, 0.0, 0.0),
+        rational=RationalParams(trust=0.6, score_value=0.0, delta=0.8, reputation=1.0),
+    )
+    state, context, payoffs = contexts_of(data)
+    y = data["cooperated"].to_numpy()
+    expected = log_probabilities(p_cooperate(profile, state, context, payoffs), y)
+    np.testing.assert_allclose(
+        inf.loglik_terms("reputation", params, data), expected, rtol=1e-9, atol=0
+    )
+    assert inf.parameter_names("reputation", data) == ("beta", "trust", "delta")
+
+
+def test_reputation_model_is_the_static_one_where_a_score_buys_nothing() -> None:
+    """No regime: no score, no λ; the reputation model is the static model at λ = 0 and, for
+    strangers, has no δ to fit."""
+    data = inf.choices_from_society(society({"Citizen": 1.0}, 200, 6, seed=5, regime=None))
+    assert inf.parameter_names("reputation", data) == ("beta", "trust")
+    theta = {"beta": 1.3, "trust": 0.4}
+    np.testing.assert_allclose(
+        inf.loglik_terms("reputation", theta, data),
+        inf.loglik_terms("rational", theta | {"score_value": 0.0}, data),
+        rtol=1e-12,
+    )
+    # under one regime it is the static model at λ = F(δ) V: the same likelihood
+    one = inf.choices_from_society(society({"Citizen": 1.0}, 200, 10, seed=5))
+    from sccgames.inference import likelihood as lk
+
+    d = lk._prepare(one)
+    watched = d.context.coverage * (1 - d.context.false_positive - d.context.false_negative) > 0
+    worth = np.unique(d.worth[watched])
+    assert worth.size == 1
+    lam = 0.7 / (1 - 0.7 * 0.99) * worth[0]
+    np.testing.assert_allclose(
+        inf.loglik_terms("reputation", theta | {"delta": 0.7}, one),
+        inf.loglik_terms("rational", theta | {"score_value": lam}, one),
+        rtol=1e-9,
+    )

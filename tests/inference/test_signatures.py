@@ -532,6 +532,46 @@ def test_rational_learners_pass_every_signature_test_in_these_designs(strength):
     assert rejections.get("money_effect", 0) == 0
 
 
+def test_the_reputation_aware_rival_passes_every_signature_test_under_a_scored_regime():
+    """The reputation-aware rival (noisy homo economicus, β = 0.3, valuing a score by what
+    the regime attaches to it) over ten seeds: in the designed experiments (a private fine
+    without a score, where its λ is 0) and in the crowding-out design with a public scored
+    regime instead of the private fine (where its λ is the regime's), no phase test rejects
+    more often than the static rational agent may (2 of 10), and it never cooperates
+    without a material reason or returns more wallets for more money."""
+    population = scc.Population(
+        300,
+        shares={"ReputationAware": 1.0},
+        distributions={"beta": scc.Discrete((0.3,), (1.0,))},
+    )
+    scored = scc.SocialCredit(fine=0.25, reward=0.0, blacklist_cost=2.0)
+    first, second, end = signatures.PHASES
+    plan = scc.Schedule({0: scc.NoRegime(), first: scored, second: scc.NoRegime()})
+    rows = []
+    for seed in range(10):
+        rows.append(signatures.run(population, seed=seed).assign(seed=seed))
+        data = choices_from_society(scc.Society(population, end, regime=plan, seed=seed))
+        before, during, after = ((e - 20, e) for e in signatures.PHASES)
+        found = [
+            signatures.sanction_drop(data, before, during, "subject"),
+            signatures.no_return(data, before, after, "subject"),
+        ]
+        rows.append(
+            signatures.to_frame(found).assign(seed=seed, name=lambda t: t["name"] + " (scored)")
+        )
+        # the scored regime does move it: more cooperation while it lasts
+        rates = [
+            data[data["round"].between(a, b - 1)]["cooperated"].mean() for a, b in (before, during)
+        ]
+        assert rates[1] > rates[0]
+    table = pd.concat(rows, ignore_index=True)
+    rejections = table[table["p_value"] < ALPHA].groupby("name").size()
+    for name in ("sanction_drop", "no_return", "sanction_drop (scored)", "no_return (scored)"):
+        assert rejections.get(name, 0) <= 2, rejections
+    assert rejections.get("cooperation_without_reason", 0) == 0
+    assert rejections.get("money_effect", 0) == 0
+
+
 # --------------------------------------------------------------------------- published
 def test_gneezy_rustichini_fine_centres_show_both_signatures_pooled():
     table = signatures.gneezy_rustichini()

@@ -11,11 +11,13 @@ from sccgames.model.decision import (
     PARTNER_FIELDS,
     Context,
     Observation,
+    Payoffs,
     belief,
     initial_state,
     motive_utilities,
     new_partner,
     p_cooperate,
+    score_value,
     update_state,
 )
 from sccgames.model.profiles import Horizon, Profile, RationalParams, Weights, _stack
@@ -299,3 +301,58 @@ def test_a_group_games_norm_weighs_the_harm_to_every_other_member():
     assert group.moral == pytest.approx(m.norm * condition * (1 + m.harm_weight * 3 * harm))
     assert pair.moral == pytest.approx(m.norm * condition * (1 + m.harm_weight * harm))
     assert group.emotion == pair.emotion and group.rational == pair.rational
+
+
+# --------------------------------------------------------------------------- reputation
+def _pd() -> Payoffs:
+    own, other = payoff_matrices(prisoners_dilemma())
+    return Payoffs(np.asarray(own, float), np.asarray(other, float))
+
+
+def test_score_value_is_the_free_lambda_unless_the_agent_is_reputation_aware():
+    from sccgames.rules.regimes import SocialCredit
+
+    context = SocialCredit().context_for(0.5, 100.0, remaining=math.inf, in_group=0.0)
+    assert score_value(Profile(), context, _pd()) == Profile().rational.score_value
+    aware = replace(Profile(), rational=RationalParams(score_value=0.0, reputation=1.0))
+    # docs/model.md §2: V ≈ 0.076 under the default regime, λ ≈ 0.63 at δ = 0.9
+    worth = 1 / 20 + 0.5 / 20 + 0.01 * 0.25 * (0.2 / 1.2) * 0.5 * 3.5
+    future = 0.9 / (1 - 0.9 * 0.99)
+    assert score_value(aware, context, _pd()) == pytest.approx(future * worth, rel=1e-12)
+    assert future * worth == pytest.approx(0.63, abs=0.005)
+    assert worth == pytest.approx(0.076, abs=0.0005)
+    # half the weight, on top of a free λ₀
+    half = replace(aware, rational=RationalParams(score_value=0.2, reputation=0.5))
+    assert score_value(half, context, _pd()) == pytest.approx(0.2 + 0.5 * future * worth)
+    # backward induction at a known end puts no weight on the score's future
+    known = replace(context, known_end=1.0)
+    backward = replace(
+        aware,
+        rational=RationalParams(
+            score_value=0.0, reputation=1.0, horizon=Horizon.BACKWARD_INDUCTION
+        ),
+    )
+    assert score_value(backward, known, _pd(), weight=0.0) == 0.0
+    utilities = motive_utilities(backward, initial_state(backward), known, _pd())
+    assert utilities.incentive == pytest.approx(context.incentive(0.0))
+
+
+def test_a_reputation_aware_agent_complies_more_where_the_score_buys_more():
+    """Same coverage, fine and steps: a harsher blacklist raises its P(C); a score that buys
+    nothing (private, no lists) leaves it the egoist with λ = 0."""
+    from sccgames.model.agents import ReputationAware
+    from sccgames.rules.regimes import SocialCredit
+
+    profile = replace(ReputationAware().profile, beta=1.0)  # (β = 10 would saturate P)
+    state = initial_state(profile)
+
+    def p(regime: SocialCredit, who: Profile = profile) -> float:
+        context = regime.context_for(0.5, 100.0, remaining=0.0, in_group=0.0)
+        return float(p_cooperate(who, state, context, _pd()))
+
+    default, harsh = SocialCredit(), SocialCredit(blacklist_cost=4.0)
+    assert p(harsh) > p(default) + 0.01
+    nothing = SocialCredit(public_scores=False, blacklist_cost=0.0, redlist_bonus=0.0)
+    egoist = replace(profile, rational=RationalParams(score_value=0.0))
+    assert p(nothing) == p(nothing, egoist)
+    assert p(default) > p(default, egoist)

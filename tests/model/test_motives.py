@@ -343,3 +343,37 @@ def test_a_story_fades_and_is_at_most_one_sanction():
     assert motives.story_told(-0.5, 0.0, 0.2) == pytest.approx(-0.4)
     assert motives.story_told(-0.5, -1.0, 0.2) == -1.0
     assert motives.story_told(0.9, 1.0, 0.0) == 1.0
+
+
+# --------------------------------------------------------------------------- reputation
+@given(st.floats(0.0, 0.99), st.floats(0.0, 1.0))
+def test_score_future_is_the_discounted_life_of_a_point(delta, persistence):
+    """δ / (1 − δ q) = Σ_{t≥1} δ^t q^{t−1}, summed far enough for the tail to vanish."""
+    t = np.arange(1, 4000)
+    expected = float(np.sum(delta**t * persistence ** (t - 1)))
+    assert motives.score_future(delta, persistence) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_score_worth_adds_the_regimes_channels_by_hand():
+    own = np.array([[3.0, 0.0], [5.0, 1.0]])
+    # partners' trust alone: σ · ζ/2 · share · ρ₀ · ½[(R − S) + (T − P)]
+    trust = motives.score_worth(0.01, 0.0, 0.0, 0.5, 0.5, 1 / 6, own)
+    assert trust == pytest.approx(0.01 * 0.25 * (1 / 6) * 0.5 * 3.5)
+    # status and exclusion: P + X · mean payoff
+    assert motives.score_worth(0.0, 0.2, 0.1, 0.5, 0.5, 1.0, own) == pytest.approx(0.2 + 0.1 * 2.25)
+    # nothing attached to a score: worth nothing, whatever the game
+    assert motives.score_worth(0.0, 0.0, 0.0, 1.0, 1.0, 1.0, own * 7) == 0.0
+    # per-row games broadcast
+    rows = np.stack([own, 2 * own], axis=-1)
+    np.testing.assert_allclose(
+        motives.score_worth(0.0, 0.0, 0.1, 0.5, 0.5, 1.0, rows), [0.225, 0.45]
+    )
+
+
+def test_prior_share_is_the_priors_weight_once_experience_settles():
+    """A prior worth k draws beside Σ (1 − φ)^j = 1/φ remembered partners."""
+    k, phi = 2.0, 0.1
+    remembered = sum((1 - phi) ** j for j in range(5000))
+    assert motives.prior_share(k, phi) == pytest.approx(k / (k + remembered))
+    assert motives.prior_share(k, 0.0) == 0.0  # experience outweighs any prior
+    assert motives.prior_share(k, 1.0) == pytest.approx(2 / 3)  # one partner remembered

@@ -414,3 +414,44 @@ def test_rates_per_community_need_communities():
         regime.step(np.ones(2, bool), 0.5, regime.initial_scores(2), np.random.default_rng(1))
     with pytest.raises(ValueError, match="coverage is given per community"):
         SocialCredit(coverage=[0.1, 0.2]).context("default")
+
+
+# --------------------------------------------------------------------------- reputation
+def test_reputation_terms_of_the_default_regime():
+    terms = SocialCredit().reputation_terms
+    assert terms["score_persistence"] == pytest.approx(0.99)
+    assert terms["signal_slope"] == pytest.approx(0.01)  # 100 points to either bound
+    # blacklist 1 over 20 points, red list 0.5 over 20 points
+    assert terms["status_price"] == pytest.approx(1.0 / 20 + 0.5 / 20)
+    assert terms["status_exclusion"] == 0.0
+    excluding = SocialCredit(blacklist_exclusion=0.4, blacklist_threshold=90.0).reputation_terms
+    assert excluding["status_exclusion"] == pytest.approx(0.4 / 10)
+    assert excluding["status_price"] == pytest.approx(1.0 / 10 + 0.5 / 20)
+
+
+def test_reputation_terms_vanish_with_what_gives_a_score_its_future():
+    private = SocialCredit(public_scores=False).reputation_terms
+    assert private["signal_slope"] == 0.0 and private["status_price"] > 0
+    # thresholds the score cannot reach, and lists that cost nothing
+    unreachable = SocialCredit(blacklist_threshold=0.0, redlist_threshold=250.0)
+    assert unreachable.reputation_terms["status_price"] == 0.0
+    free = SocialCredit(blacklist_cost=0.0, redlist_bonus=0.0).reputation_terms
+    assert free["status_price"] == 0.0
+    # a threshold at the start is one point away, not zero
+    at_start = SocialCredit(blacklist_threshold=100.0, redlist_bonus=0.0).reputation_terms
+    assert at_start["status_price"] == pytest.approx(1.0)
+    # an asymmetric scale averages the signal's slope on the two sides
+    lopsided = SocialCredit(score_max=150.0).reputation_terms
+    assert lopsided["signal_slope"] == pytest.approx(0.5 * (1 / 50 + 1 / 100))
+
+
+def test_contexts_carry_the_reputation_terms():
+    regime = SocialCredit(score_decay=0.2, blacklist_cost=4.0)
+    context = regime.context_for(
+        np.array([0.5, 0.1]), np.array([100.0, 90.0]), remaining=0.0, in_group=0.0
+    )
+    for name, value in regime.reputation_terms.items():
+        assert getattr(context, name) == pytest.approx(value)
+    none = NoRegime().context_for(0.5, np.nan, remaining=0.0, in_group=0.0)
+    for name in regime.reputation_terms:
+        assert getattr(none, name) == 0.0
