@@ -101,6 +101,8 @@ def contexts(draw):
         signal_slope=draw(st.floats(0.0, 1.0)),
         status_price=draw(st.floats(0.0, 10.0)),
         status_exclusion=draw(unit),
+        standing_stake=draw(st.floats(-2.0, 2.0)),
+        standing_persistence=draw(unit),
     )
 
 

@@ -495,8 +495,12 @@ def compare(simulated: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.
 
 # --------------------------------------------------------------------------- robustness
 def robust_paths() -> list[str]:
-    """Every continuous default of :class:`Profile`: all but the horizon, a choice of rule."""
-    return [p for p in _paths() if p != "rational.horizon"]
+    """Every continuous default of :class:`Profile` that a move by a share can move.
+
+    All but the horizon (a choice of rule) and the defaults at 0 (``rational.reputation``:
+    ``0 · (1 ± spread)`` is 0, so such a path would only add a dimension to the design).
+    """
+    return [p for p in _paths() if p != "rational.horizon" and default_value(p) != 0.0]
 
 
 def _factors(count: int, draws: int, spread: float, seed: int) -> np.ndarray:

@@ -31,8 +31,10 @@ twice):
     ``status_exclusion``, written by :meth:`SocialCredit.context_for
     <sccgames.SocialCredit.context_for>`; :func:`~sccgames.model.motives.score_worth` at the
     profile's ζ, ρ₀, prior strength and forgetting) and ``F(δ) = δ / (1 − δ (1 − d))``
-    (:func:`~sccgames.model.motives.score_future`). Free: β, τ and δ (δ is free wherever a
-    row has turns remaining or a score with a material future); no λ. Where every row has
+    (:func:`~sccgames.model.motives.score_future`); a community's standing adds
+    :func:`~sccgames.model.decision.standing_value` (columns ``standing_stake``,
+    ``standing_persistence``). Free: β, τ and δ (δ is free wherever a row has turns
+    remaining or a score or standing with a material future); no λ. Where every row has
     the same regime it fits as well as the static model with ``λ = F(δ) V``; conditions
     whose regimes attach different futures to a score tell them apart.
 ``"motive"``
@@ -134,6 +136,8 @@ CONTEXT_COLUMNS = (
     "signal_slope",
     "status_price",
     "status_exclusion",
+    "standing_stake",
+    "standing_persistence",
 )
 #: Observable history counts (from :class:`~sccgames.model.decision.State`).
 HISTORY_COLUMNS = ("partner_c", "partner_moves", "c_then_c", "after_c", "d_then_c", "after_d")
@@ -196,6 +200,8 @@ COLUMN_RANGES: dict[str, tuple[float, float]] = {
     "signal_slope": (0.0, MAX_MAGNITUDE),
     "status_price": (0.0, MAX_MAGNITUDE),
     "status_exclusion": (0.0, 1.0),
+    "standing_stake": (-2.0, 2.0),
+    "standing_persistence": (0.0, 1.0),
     STAKES_COLUMN: (0.0, MAX_MAGNITUDE),
 } | {name: (0.0, float(MAX_ROUNDS)) for name in HISTORY_COLUMNS}
 #: The range of a payoff cell (a row may leave all eight empty: :data:`PAYOFF_COLUMNS`).
@@ -276,7 +282,10 @@ class _Data:
             "score_value": bool(np.any(watched * (c.score_up + c.score_down) != 0)),
             "delta": bool(np.any(np.asarray(c.remaining) > 0)),
             # the reputation model's δ also discounts a score's material future
-            "score_future": bool(np.any(watched * (c.score_up + c.score_down) * self.worth != 0)),
+            "score_future": bool(
+                np.any(watched * (c.score_up + c.score_down) * self.worth != 0)
+                or np.any(self.standing != 0)
+            ),
             "esteem": bool(np.any(np.asarray(c.visibility) != 0)),
             # w_H matters once some habit has formed (θ = w_H |2h − 1| > 0 somewhere)
             "habit": self.habit is not None and bool(np.any(self.habit != 0.5)),
@@ -292,6 +301,19 @@ class _Data:
             c.signal_slope,
             c.status_price,
             c.status_exclusion,
+            r.score_trust,
+            r.responsiveness,
+            motives.prior_share(r.prior_strength, r.forgetting),
+            self.own,
+        )
+        return np.broadcast_to(np.asarray(worth, float), (self.n,))
+
+    @cached_property
+    def standing(self) -> np.ndarray:
+        """What a C's standing is worth over a D's a period, at the profile's beliefs."""
+        r = _DEFAULT.rational
+        worth = motives.trust_worth(
+            self.context.standing_stake,
             r.score_trust,
             r.responsiveness,
             motives.prior_share(r.prior_strength, r.forgetting),
@@ -532,7 +554,8 @@ class _Design:
     ``p̂ = p0 + p1 τ`` (at the default prior strength; :meth:`belief` at another, with the
     prior ``q0 + q1 τ`` and the partner counts ``(c, m)``); ``ΔX = x0 + x1 λ``, and for the
     reputation model ``ΔX = x0 + reputation · F(δ)`` with ``reputation = x1 V`` and
-    ``F(δ) = δ / (1 − δ · persistence)``;
+    ``F(δ) = δ / (1 − δ · persistence)``, plus the standing's ``standing · F(δ)`` at its own
+    persistence;
     ``Δu_R = r0 + r1 p̂ + shadow(δ) · future + ΔX``;
     the emotion term of σ, α, β_g is ``θ (e0 + e1 p̂)``; the norm term is
     ``n · moral(p̂)``; the esteem term ``ν · visibility · image(ΔX)``. The coefficients
@@ -562,6 +585,8 @@ class _Design:
     responses: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     reputation: np.ndarray
     persistence: np.ndarray
+    standing: np.ndarray
+    standing_persistence: np.ndarray
 
     @classmethod
     def of(cls, d: _Data) -> _Design:
@@ -639,6 +664,8 @@ class _Design:
             responses=responses,  # type: ignore[arg-type]
             reputation=full(x1) * d.worth,
             persistence=full(c.score_persistence),
+            standing=d.standing,
+            standing_persistence=full(c.standing_persistence),
         )
 
     # the pieces of the utility, each a motive function
@@ -674,8 +701,10 @@ class _Design:
                 future, dfuture_dk = self.future_at(p["prior_strength"])
         p_hat = p0 + p["trust"] * p1
         delta_x = self.x0 + p["score_value"] * self.x1 if "score_value" in names else self.x0
-        if reputation:
-            delta_x = delta_x + self.reputation * motives.score_future(p["delta"], self.persistence)
+        if reputation:  # the score's future and the standing's, both discounted by δ
+            score = self.reputation * motives.score_future(p["delta"], self.persistence)
+            standing = self.standing * motives.score_future(p["delta"], self.standing_persistence)
+            delta_x = delta_x + score + standing
         # the emotion terms are θ (e0 + e1 p̂): their sum is one affine function of p̂
         constant = self.r0 + p["warm_glow"] + sum(p[k] * self.emotion[k][0] for k in _EMOTION)
         slope = self.r1 + sum(p[k] * self.emotion[k][1] for k in _EMOTION)  # ∂u/∂p̂ so far
@@ -807,9 +836,11 @@ class _Evaluation:
             elif name == "delta":
                 lo, hi = BOUNDS["delta"]
                 terms = [(beta, self.future * _slope(design.shadow, p["delta"], lo, hi))]
-                if self.reputation:  # ∂F/∂δ = 1 / (1 − δ q)²
+                if self.reputation:  # ∂F/∂δ = 1 / (1 − δ q)², for the score and the standing
                     rest = 1.0 - p["delta"] * design.persistence
                     terms.append((beta, design.reputation / rest**2))
+                    rest = 1.0 - p["delta"] * design.standing_persistence
+                    terms.append((beta, design.standing / rest**2))
             elif name == "norm":
                 terms = [(beta, self.moral)]
             elif name == "esteem":

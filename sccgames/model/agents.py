@@ -252,7 +252,9 @@ class ReputationAware(MotiveAgent):
     but what the regime attaches to the point (``RationalParams.reputation = 1``): partners'
     trust through a public score, the blacklist's cost and exclusion, the red list's
     bonus, discounted over the periods the point lasts
-    (:func:`sccgames.model.decision.score_value`). Without a scoring regime it is the
+    (:func:`sccgames.model.decision.score_value`); and a community's standing by the
+    partners' trust it draws until peers see the next act
+    (:func:`sccgames.model.decision.standing_value`). Without a scoring regime it is the
     textbook egoist; under one it is the rational account of "behaving for the score".
     """
 

@@ -69,11 +69,18 @@ class Context:
         list's bonus, each spread over the points between the start and its threshold.
     status_exclusion : float, default 0
         Share of interactions one score point nearer the blacklist loses per period.
+    standing_stake : float, default 0
+        How much higher, in expectation, the public signal of my standing in a community
+        is after a C than after a D (peers see the act with probability v, misjudge it
+        with probability e, and the assessment norm judges it against the partner's
+        reputation): in [−2, 2], 0 without a community.
+    standing_persistence : float, default 0
+        Share ``1 − v`` of periods a standing lasts (until peers see the next act).
 
-    The last four describe the material future a regime attaches to a score; only a
-    reputation-aware rational agent reads them (:func:`sccgames.model.motives.score_worth`,
-    ``RationalParams.reputation``). Without a regime they are 0 and a score is worth
-    nothing beyond the free λ.
+    The last six describe the material future a regime attaches to a score or a standing;
+    only a reputation-aware rational agent reads them (:func:`score_value`,
+    :func:`standing_value`, ``RationalParams.reputation``). Without a regime they are 0
+    and a score is worth nothing beyond the free λ.
 
     """
 
@@ -96,6 +103,8 @@ class Context:
     signal_slope: Number = 0.0
     status_price: Number = 0.0
     status_exclusion: Number = 0.0
+    standing_stake: Number = 0.0
+    standing_persistence: Number = 0.0
 
     __repr__ = plain_repr
 
@@ -344,6 +353,32 @@ def score_value(
     return r.score_value + motives.scaled(r.reputation, motives.scaled(weight, future * worth))
 
 
+def standing_value(
+    profile: Profile, context: Context, payoffs: Payoffs, weight: Number = 1.0
+) -> Number:
+    """What a C is worth over a D through the standing a community gives for it.
+
+    ``r · w · F(δ) · T``: the swing ``Context.standing_stake`` of the signal partners see,
+    worth ``T`` a period through their trust (:func:`~sccgames.model.motives.trust_worth`),
+    for ``F(δ) = δ / (1 − δ (1 − v))`` discounted periods
+    (:func:`~sccgames.model.motives.score_future` with the standing's persistence: it lasts
+    until peers see the next act). 0 for an agent that is not reputation-aware, and
+    without a community.
+    """
+    r = profile.rational
+    if motives.is_number(r.reputation, 0.0) or motives.is_number(context.standing_stake, 0.0):
+        return 0.0
+    worth = motives.trust_worth(
+        context.standing_stake,
+        r.score_trust,
+        r.responsiveness,
+        motives.prior_share(r.prior_strength, r.forgetting),
+        payoffs.own,
+    )
+    future = motives.score_future(r.delta, context.standing_persistence)
+    return motives.scaled(r.reputation, motives.scaled(weight, future * worth))
+
+
 def motive_utilities(
     profile: Profile, state: State, context: Context, payoffs: Payoffs
 ) -> Utilities:
@@ -352,6 +387,9 @@ def motive_utilities(
     p_hat = belief(profile, state, context)
     weight = motives.future_weight(r.horizon, context.known_end)
     delta_x = context.incentive(score_value(profile, context, payoffs, weight))
+    standing = standing_value(profile, context, payoffs, weight)
+    if not motives.is_number(standing, 0.0):
+        delta_x = delta_x + standing
     shadow = motives.scaled(weight, motives.shadow_of_future(r.delta, context.remaining))
     # a partner met once (strangers, a one-shot game) has no future in which to answer my
     # move: its responsiveness multiplies 0, so it is not estimated (a society of strangers

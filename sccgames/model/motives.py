@@ -275,14 +275,36 @@ def score_worth(
       blacklist loses, each worth the mean of the four payoffs of the game.
 
     Partners' trust is the channel of indirect reciprocity [NowakSigmund1998]_: a good
-    name is worth the cooperation it draws.
+    name is worth the cooperation it draws (:func:`trust_worth`).
     """
     cc, cd = own[C_INDEX][C_INDEX], own[C_INDEX][D_INDEX]
     dc, dd = own[D_INDEX][C_INDEX], own[D_INDEX][D_INDEX]
-    trust_gain = 0.5 * ((cc - cd) + (dc - dd))
     interaction = 0.25 * (cc + cd + dc + dd)
-    trust = signal_slope * (0.5 * score_trust) * prior_share * responsiveness * trust_gain
+    trust = trust_worth(signal_slope, score_trust, responsiveness, prior_share, own)
     return status_price + status_exclusion * interaction + trust
+
+
+def trust_worth(
+    signal: ArrayLike,
+    score_trust: ArrayLike,
+    responsiveness: ArrayLike,
+    prior_share: ArrayLike,
+    own: np.ndarray,
+) -> ArrayLike:
+    """What a rise of ``signal`` in the public signal partners see of me buys in a period.
+
+    A partner's prior that I cooperate moves by ``ζ/2`` per unit of signal
+    (:func:`trust_prior`, averaged over the two sides of 0), the prior carries a share
+    ``prior_share`` of its belief, its cooperation follows what it expects of me by ρ₀ (as
+    it follows what I did), and each unit of its cooperation is worth
+    ``G = ½ [(π(C,C) − π(C,D)) + (π(D,C) − π(D,D))]``, averaged over my two acts. Used for
+    a score point (``signal`` = the signal per point) and for a community's standing
+    (``signal`` = the swing an act makes in it, ``Context.standing_stake``).
+    """
+    cc, cd = own[C_INDEX][C_INDEX], own[C_INDEX][D_INDEX]
+    dc, dd = own[D_INDEX][C_INDEX], own[D_INDEX][D_INDEX]
+    gain = 0.5 * ((cc - cd) + (dc - dd))
+    return signal * (0.5 * score_trust) * prior_share * responsiveness * gain
 
 
 def prior_share(prior_strength: ArrayLike, forgetting: ArrayLike) -> ArrayLike:

@@ -152,7 +152,9 @@ class RationalParams:
         r in [0, 1], the share of a score's material future that is added to λ: what the
         regime attaches to a point through partners' trust, the blacklist (its cost and
         exclusion) and the red list, computed from the regime
-        (:func:`sccgames.model.decision.score_value`, ``docs/model.md`` §2). 1 is the
+        (:func:`sccgames.model.decision.score_value`, ``docs/model.md`` §2); and the same
+        share of what a community's standing is worth
+        (:func:`sccgames.model.decision.standing_value`). 1 is the
         reputation-aware rational agent (:class:`~sccgames.ReputationAware`). Chosen as 0 so
         that the calibrated agents keep the free λ they were calibrated with.
 

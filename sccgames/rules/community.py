@@ -200,6 +200,8 @@ class CommunityReputation:
         the partner's reputation shows as a signal of ±1 (``partner_good`` may also be the
         share of good reputations among a group's other members: their mean signal). Every
         engine reaches it through :meth:`sccgames.rules.institutions.Combined.context_for`.
+        What a C is worth over a D to one's own standing, for a reputation-aware agent, is
+        :meth:`standing_stake`, lasting ``1 − v`` of periods (``standing_persistence``).
         """
         return Context(
             domain=domain,
@@ -208,7 +210,27 @@ class CommunityReputation:
             partner_signal=self.signal(partner_good),
             in_group=in_group,
             remaining=remaining,
+            standing_stake=self.standing_stake(partner_good),
+            standing_persistence=1.0 - self.visibility,
         )
+
+    def standing_stake(self, partner_good: Any) -> Any:
+        """How much higher the signal of my reputation is, expected, after a C than a D.
+
+        Peers see the act with probability v and misjudge it with probability e; the norm
+        gives the act a reputation against the recipient's (a good recipient: every norm
+        makes C good and D bad; a bad one: image scoring still does, standing judges both
+        good, stern judging the reverse). The signal of a reputation swings by 2 between
+        bad and good, so the stake is ``2 v (1 − 2e) j`` with ``j`` the norm's verdict on C
+        minus that on D, averaged over the share of good recipients ``partner_good``.
+        """
+        table = Assessment(self.norm).table.astype(float)  # [cooperated, recipient_good]
+        to_good, to_bad = table[1, 1] - table[0, 1], table[1, 0] - table[0, 0]
+        good = np.asarray(partner_good, dtype=float) if np.ndim(partner_good) else float(
+            partner_good
+        )
+        verdict = to_bad + (to_good - to_bad) * good
+        return 2.0 * self.visibility * (1.0 - 2.0 * self.error) * verdict
 
     def update(
         self,

@@ -238,13 +238,19 @@ class Combined:
                 seen = community.context_for(
                     coverage, partner_good, remaining=remaining, in_group=in_group, domain=domain
                 )
-                signal = seen.partner_signal
+                signal, stake = seen.partner_signal, seen.standing_stake
+                slope = context.signal_slope
                 if credit is not None and credit.public_scores:
+                    # partners see the mean of the two signals: each moves it half as far
                     signal = (context.partner_signal + signal) * 0.5
+                    stake, slope = stake * 0.5, slope * 0.5
                 context = replace(
                     context,
                     visibility=_larger(context.visibility, seen.visibility),
                     partner_signal=signal,
+                    signal_slope=slope,
+                    standing_stake=stake,
+                    standing_persistence=seen.standing_persistence,
                 )
         if peers is not None:
             context = replace(context, peer_sanction=peers.expected_fine(peer_belief, group_size))

@@ -555,9 +555,10 @@ def test_fit_section_defaults_and_spec() -> None:
     experiment = config.parse(base_fit())
     spec = experiment.fit
     assert spec == config.FitSpec(MODELS, 5, 3, "society", None, 0, 99)
-    assert spec.models == (Model.RATIONAL, Model.LEARNING, Model.MOTIVE) and not spec.published
+    assert spec.models == (Model.RATIONAL, Model.LEARNING, Model.REPUTATION, Model.MOTIVE)
+    assert not spec.published
     assert experiment.raw["fit"] == {
-        "models": ["rational", "learning", "motive"],
+        "models": ["rational", "learning", "reputation", "motive"],
         "starts": 5,
         "train_rounds": 3,
         "data": "society",
@@ -567,7 +568,8 @@ def test_fit_section_defaults_and_spec() -> None:
         "columns": {},
     }
     # the models come in the order of inference.MODELS whatever the file's order
-    assert config.parse(base_fit(models=["motive", "learning", "rational"])).fit.models == MODELS
+    shuffled = ["motive", "learning", "reputation", "rational"]
+    assert config.parse(base_fit(models=shuffled)).fit.models == MODELS
     two = config.parse(base_fit(models=["motive", "rational"])).fit.models
     assert two == (Model.RATIONAL, Model.MOTIVE)
     assert config.parse(base_society()).fit is None
@@ -599,7 +601,10 @@ def test_fit_section_defaults_and_spec() -> None:
             "fit.models[1]: unknown value 'motiv'; did you mean 'motive'?",
         ),
         ({"models": ["motive", "motive"]}, "fit.models[1]: 'motive' is given twice"),
-        ({"models": [1]}, "fit.models[0]: expected one of 'rational', 'learning', 'motive', got 1"),
+        (
+            {"models": [1]},
+            "fit.models[0]: expected one of 'rational', 'learning', 'reputation', 'motive', got 1",
+        ),
         ({"data": "socety"}, "fit.data: unknown value 'socety'; did you mean 'society'?"),
         ({"data": "choices.xlsx"}, "or a path ending in .csv"),
         ({"data": 3}, "fit.data: expected one of 'society', 'gneezy_rustichini_2000' or a path"),
@@ -671,7 +676,8 @@ def test_json_schema_knows_the_fit_section() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     schema = config.json_schema()
     fit = schema["properties"]["fit"]
-    assert fit["properties"]["models"]["items"]["enum"] == ["rational", "learning", "motive"]
+    models = fit["properties"]["models"]["items"]["enum"]
+    assert models == ["rational", "learning", "reputation", "motive"]
     assert fit["properties"]["models"]["uniqueItems"] is True
     assert fit["properties"]["starts"] == {
         "type": "integer",

@@ -339,3 +339,11 @@ def test_the_readme_quotes_the_documented_calibration():
     assert f"prisoner's dilemma ({robust['pd_first_round']:.2f})" in paragraph
     assert f"public goods ({robust['pg_first_round']:.2f})" in paragraph
     assert "eight of the ten targets" in paragraph
+
+
+def test_robust_paths_are_the_defaults_a_share_can_move():
+    paths = cal.robust_paths()
+    assert len(paths) == 46  # docs/calibration.md
+    assert "rational.horizon" not in paths and "rational.reputation" not in paths
+    assert all(cal.default_value(p) != 0 for p in paths)
+    assert "rational.score_value" in paths and "beta" in paths

@@ -696,6 +696,7 @@ def test_concatenated_conditions_fit_jointly() -> None:
         "esteem": 0.5,
         "habit": 0.2,
         "prior_strength": 4.0,
+        "delta": 0.6,
     }
     for model in inf.MODELS:
         joint = inf.loglik(model, theta, both)
@@ -771,12 +772,16 @@ def test_learning_recovery(citizen_data: pd.DataFrame) -> None:
 # --------------------------------------------------------------------------- reputation
 def _two_regimes(**kw) -> pd.DataFrame:
     """A Citizen society under the default social credit and under a harsher, faster-fading
-    one (a blacklist costing 4, forgiveness 0.2), concatenated."""
+    one (a blacklist costing 4, forgiveness 0.2) beside a community that judges by
+    standing, concatenated."""
     harsh = scc.Schedule(
         {
             0: scc.NoRegime(),
-            5: scc.SocialCredit(
-                coverage={"work": 0.8, "home": 0.3}, blacklist_cost=4.0, score_decay=0.2
+            5: scc.Combined(
+                scc.SocialCredit(
+                    coverage={"work": 0.8, "home": 0.3}, blacklist_cost=4.0, score_decay=0.2
+                ),
+                scc.CommunityReputation(visibility=0.6, error=0.1),
             ),
         }
     )
@@ -792,9 +797,11 @@ def test_reputation_likelihood_is_the_decision_rule_of_a_reputation_aware_agent(
     matching: str,
 ) -> None:
     """log L of the reputation model = Σ log P of the decision rule of a rational agent
-    with λ₀ = 0 and reputation 1 (to 1e-9), strangers (δ discounts the score alone) and
-    fixed partners (δ discounts both futures): the agent simulates, the same code fits."""
+    with λ₀ = 0 and reputation 1 (to 1e-9), strangers (δ discounts the score and the
+    standing) and fixed partners (δ discounts every future): the agent simulates, the same
+    code fits."""
     data = _two_regimes(matching=matching)
+    assert (data["standing_stake"] != 0).any()
     params = {"beta": 1.7, "trust": 0.6, "delta": 0.8}
     profile = replace(
         Profile(),

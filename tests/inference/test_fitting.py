@@ -84,7 +84,7 @@ def test_fit_file_writes_a_complete_run_folder(fitted):
     assert set(tables) == {*COLUMNS, "choices"}
     for name, columns in COLUMNS.items():
         assert list(tables[name].columns) == columns, name
-    assert list(tables["fits"]["model"]) == ["rational", "learning", "motive"]
+    assert list(tables["fits"]["model"]) == ["rational", "learning", "reputation", "motive"]
     assert len(tables["boot"]) == 50
 
 
@@ -97,10 +97,12 @@ def test_fitted_loglikelihoods_equal_inference_on_the_same_data(fitted, data):
     train.attrs = data.attrs
     rational = inference.fit("rational", train, starts=5, seed=1)
     learning = inference.fit("learning", train, starts=5, seed=1, init=rational.params)
+    reputation = inference.fit("reputation", train, starts=5, seed=1, init=rational.params)
     motive = inference.fit("motive", train, starts=5, seed=1, init=rational.params)
-    rival = learning if learning.bic < rational.bic else rational
+    rival = min((rational, learning, reputation), key=lambda f: f.bic)  # the first on a tie
     fits = tables["fits"].set_index("model")
     assert fits.loc["learning", "loglik"] == pytest.approx(learning.loglik, rel=1e-12)
+    assert fits.loc["reputation", "loglik"] == pytest.approx(reputation.loglik, rel=1e-12)
     assert fits.loc["rational", "loglik"] == pytest.approx(rational.loglik, rel=1e-12)
     assert fits.loc["motive", "loglik"] == pytest.approx(motive.loglik, rel=1e-12)
     assert fits.loc["motive", "loglik"] >= fits.loc["rational", "loglik"]
@@ -121,7 +123,7 @@ def test_fitted_loglikelihoods_equal_inference_on_the_same_data(fitted, data):
     test.attrs = data.attrs
     scores = tables["scores"].set_index("model")
     losses = {}
-    for fit in (rational, learning, motive):
+    for fit in (rational, learning, reputation, motive):
         p = inference.predict(fit, test)
         losses[fit.model] = inference.log_loss(p, test["cooperated"])
         assert scores.loc[fit.model, "log_loss"] == pytest.approx(losses[fit.model], rel=1e-12)
@@ -133,9 +135,9 @@ def test_fitted_loglikelihoods_equal_inference_on_the_same_data(fitted, data):
         np.testing.assert_allclose(by_round["predicted"], hand, rtol=1e-12)
     gap = losses[rival.model] - losses["motive"]
     assert (scores["rival"] == rival.model).all()
-    assert scores["log_loss_gap"].to_numpy() == pytest.approx([gap] * 3)
+    assert scores["log_loss_gap"].to_numpy() == pytest.approx([gap] * 4)
     static = losses["rational"] - losses["motive"]
-    assert scores["static_gap"].to_numpy() == pytest.approx([static] * 3)
+    assert scores["static_gap"].to_numpy() == pytest.approx([static] * 4)
     low, high = np.quantile(tables["boot"]["log_loss_gap"], [0.025, 0.975])
     assert scores["ci_low"].iloc[0] == pytest.approx(low)
     assert scores["ci_high"].iloc[0] == pytest.approx(high)

@@ -356,3 +356,20 @@ def test_a_reputation_aware_agent_complies_more_where_the_score_buys_more():
     egoist = replace(profile, rational=RationalParams(score_value=0.0))
     assert p(nothing) == p(nothing, egoist)
     assert p(default) > p(default, egoist)
+
+
+def test_standing_value_is_the_standings_future_priced_by_partners_trust():
+    from sccgames.model.decision import standing_value
+    from sccgames.rules.community import CommunityReputation
+
+    context = CommunityReputation(visibility=0.5).context_for(
+        0.0, True, remaining=0.0, in_group=0.0
+    )
+    aware = replace(Profile(), rational=RationalParams(score_value=0.0, reputation=1.0))
+    swing = 2 * 0.5  # v = 0.5, no error, standing judges C good and D bad
+    per_period = swing * 0.25 * (0.2 / 1.2) * 0.5 * 3.5
+    future = 0.9 / (1 - 0.9 * 0.5)
+    assert standing_value(aware, context, _pd()) == pytest.approx(future * per_period)
+    assert standing_value(Profile(), context, _pd()) == 0.0  # not reputation-aware
+    u = motive_utilities(aware, initial_state(aware), context, _pd())
+    assert u.incentive == pytest.approx(future * per_period)

@@ -377,3 +377,12 @@ def test_prior_share_is_the_priors_weight_once_experience_settles():
     assert motives.prior_share(k, phi) == pytest.approx(k / (k + remembered))
     assert motives.prior_share(k, 0.0) == 0.0  # experience outweighs any prior
     assert motives.prior_share(k, 1.0) == pytest.approx(2 / 3)  # one partner remembered
+
+
+def test_trust_worth_is_the_partners_extra_cooperation_priced():
+    own = np.array([[3.0, 0.0], [5.0, 1.0]])
+    # a swing of 2 in the signal: prior + ζ, a share 1/6 of belief, followed by ρ₀, worth G
+    assert motives.trust_worth(2.0, 0.5, 0.5, 1 / 6, own) == pytest.approx(
+        2 * 0.25 * (1 / 6) * 0.5 * 3.5
+    )
+    assert motives.trust_worth(-1.0, 0.5, 0.5, 1.0, own) < 0  # a stake against C

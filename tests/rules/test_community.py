@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from sccgames.model.decision import Context
 from sccgames.rules.community import DRAWS_PER_ACT, Assessment, CommunityReputation, assess
+from sccgames.rules.regimes import SocialCredit
 
 # The full table of each norm, as (act, recipient good) -> actor good.
 TRUTH = {
@@ -339,3 +340,52 @@ def test_empty_population():
 def test_update_validates_shapes_and_partners(good, cooperated, partner, draws, message):
     with pytest.raises(ValueError, match=f"^CommunityReputation.update needs .*{message}"):
         CommunityReputation().update(good, cooperated, partner, draws)
+
+
+@pytest.mark.parametrize(
+    ("norm", "to_good", "to_bad"),
+    [("image_scoring", 1.0, 1.0), ("standing", 1.0, 0.0), ("stern_judging", 1.0, -1.0)],
+)
+def test_standing_stake_is_the_expected_swing_of_my_signal(norm, to_good, to_bad):
+    """2 v (1 − 2e) × (the norm's verdict on C minus that on D): checked against the table
+    by simulation-free enumeration of the four cases, and by a Monte Carlo of update()."""
+    community = CommunityReputation(norm=norm, visibility=0.6, error=0.1)
+    factor = 2 * 0.6 * (1 - 2 * 0.1)
+    assert community.standing_stake(True) == pytest.approx(factor * to_good)
+    assert community.standing_stake(False) == pytest.approx(factor * to_bad)
+    shares = np.array([0.0, 0.25, 1.0])
+    np.testing.assert_allclose(
+        community.standing_stake(shares), factor * (to_bad + (to_good - to_bad) * shares)
+    )
+    # Monte Carlo: the mean signal after a C minus after a D, everyone (recipients and
+    # actors) starting with the same reputation
+    n, rng = 200_000, np.random.default_rng(5)
+    partner = np.roll(np.arange(n), 1)
+    for good_recipient, expected in ((True, to_good), (False, to_bad)):
+        good = np.full(n, good_recipient)
+        after = {}
+        for act in (True, False):
+            new = community.update(good, np.full(n, act), partner, rng)
+            after[act] = np.mean(np.where(new, 1.0, -1.0))
+        # an unseen act keeps the old reputation, the same after C and after D
+        swing = after[True] - after[False]
+        assert swing == pytest.approx(factor * expected, abs=5 * 2 * 2 / np.sqrt(n))
+
+
+def test_standing_lasts_until_peers_see_the_next_act_and_halves_beside_a_public_score():
+    from sccgames.rules.institutions import Combined
+
+    community = CommunityReputation(visibility=0.3)
+    context = community.context_for(0.5, True, remaining=0.0, in_group=0.0)
+    assert context.standing_persistence == pytest.approx(0.7)
+    assert context.standing_stake == pytest.approx(2 * 0.3)
+    both = Combined(SocialCredit(), community).context_for(
+        0.5, 100.0, partner_good=True, remaining=0.0, in_group=0.0
+    )
+    # partners see the mean of the score's signal and the standing's: each moves it half
+    assert both.standing_stake == pytest.approx(0.3)
+    assert both.signal_slope == pytest.approx(0.5 * SocialCredit().reputation_terms["signal_slope"])
+    private = Combined(SocialCredit(public_scores=False), community).context_for(
+        0.5, 100.0, partner_good=True, remaining=0.0, in_group=0.0
+    )
+    assert private.standing_stake == pytest.approx(0.6) and private.signal_slope == 0.0
