@@ -3,7 +3,8 @@
 The choices are those of a mixed society (half ``Citizen``, half ``HomoEconomicus``, 5 000
 citizens for 20 rounds, a social credit system from round 5 over two domains): 10⁵ rows. One
 repetition fits the static rational model (``fit(..., starts=5)``, the default), then the
-learning and the motive model (``starts=5`` plus the static estimates as a sixth start:
+learning, the reputation-aware and the motive model (``starts=5`` plus the static
+estimates as a sixth start:
 :func:`sccgames.inference.selection.fit_all`), standard errors included. It reports the
 median over ``--repeats`` and, measured in the same run (the machine is shared and noisy),
 the same fits with L-BFGS-B's finite-difference gradients instead of the exact ones, and
