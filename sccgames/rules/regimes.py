@@ -466,9 +466,11 @@ class SocialCredit(_Regime):
         the score's bounds); ``status_exclusion``, ``blacklist_exclusion`` divided alike.
         Read only by a reputation-aware agent (``RationalParams.reputation``).
         """
-        up = max(self.score_max - self.score_start, math.ulp(1.0))
-        down = max(self.score_start - self.score_min, math.ulp(1.0))
-        slope = 0.5 * (1.0 / up + 1.0 / down) if self.public_scores else 0.0
+        # the signal's slope on each side of the start that has room (a start at a bound
+        # leaves one side; the signal is then ±1 at the other bound)
+        rooms = (self.score_max - self.score_start, self.score_start - self.score_min)
+        slopes = [1.0 / r for r in rooms if r > 0]
+        slope = sum(slopes) / len(slopes) if self.public_scores and slopes else 0.0
 
         def per_point(threshold: float) -> float:
             """1 / (points from the start to ``threshold``), 0 if it cannot be reached."""

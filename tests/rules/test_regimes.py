@@ -443,6 +443,9 @@ def test_reputation_terms_vanish_with_what_gives_a_score_its_future():
     # an asymmetric scale averages the signal's slope on the two sides
     lopsided = SocialCredit(score_max=150.0).reputation_terms
     assert lopsided["signal_slope"] == pytest.approx(0.5 * (1 / 50 + 1 / 100))
+    # a start at a bound: the one side with room
+    at_top = SocialCredit(score_max=100.0, redlist_threshold=100.0).reputation_terms
+    assert at_top["signal_slope"] == pytest.approx(1 / 100)
 
 
 def test_contexts_carry_the_reputation_terms():
