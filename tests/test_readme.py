@@ -15,7 +15,7 @@ TEXT = README.read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```python\n(.*?)```", TEXT, re.S)
 
 #: What the first example prints, as the README quotes it: cooperation (watched, unwatched).
-QUOTED = {"HomoEconomicus": (1.00, 0.00), "Citizen": (0.95, 0.79), "Moralist": (1.00, 0.98)}
+QUOTED = {"HomoEconomicus": (1.00, 0.00), "Citizen": (0.94, 0.76), "Moralist": (1.00, 0.98)}
 #: The README quotes two decimals: a printed value within half a unit of the last digit.
 TOLERANCE = 0.005
 
@@ -62,7 +62,7 @@ def test_first_example_gap_orders_the_motive_types():
     gap = run_block(BLOCKS[0])["gap"]
     assert gap["HomoEconomicus"] > gap["Citizen"] > gap["Moralist"]
     assert gap["HomoEconomicus"] == pytest.approx(1.0, abs=TOLERANCE)
-    assert gap["Moralist"] == pytest.approx(0.015, abs=TOLERANCE)  # a little noise, unwatched
+    assert gap["Moralist"] == pytest.approx(0.022, abs=TOLERANCE)  # a little noise, unwatched
 
 
 def test_match_example_shows_compliance_only_where_watched():

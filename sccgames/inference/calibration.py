@@ -524,21 +524,31 @@ def _moved_values(paths: Sequence[str], values: np.ndarray, factors: np.ndarray)
 
 
 def perturbed(
-    paths: Sequence[str], draws: int = 64, spread: float = 0.1, seed: int = 0
+    paths: Sequence[str],
+    draws: int = 64,
+    spread: float = 0.1,
+    seed: int = 0,
+    *,
+    values: Mapping[str, float] | None = None,
 ) -> np.ndarray:
     """Defaults moved by up to ``±spread``: an array (draws × paths).
 
     A scrambled Sobol design [Sobol1967]_ (a Latin hypercube when ``draws`` is not a power
     of two) puts each parameter at ``default · (1 + spread · (2u − 1))``, clipped to [0, 1]
-    for a parameter that is a probability or a share.
+    for a parameter that is a probability or a share. ``values`` (by profile path) replaces
+    the default as the centre of the moves where it names one; the same ``seed`` gives the
+    same factors whatever the centre.
     """
     if not (isinstance(draws, int) and draws >= 2):
         raise ValueError(f"draws must be an integer >= 2, got {draws!r}")
     _check_spread(spread)
     if not paths:
         raise ValueError("parameters must name at least one profile path")
-    defaults = np.array([default_value(p) for p in paths])
-    return _moved_values(paths, defaults, _factors(len(paths), draws, spread, seed))
+    values = dict(values or {})
+    for path in values:
+        default_value(path)
+    centre = np.array([values.get(p, default_value(p)) for p in paths], dtype=float)
+    return _moved_values(paths, centre, _factors(len(paths), draws, spread, seed))
 
 
 def _check_spread(spread: float) -> None:
@@ -569,6 +579,7 @@ def target_robustness(
     size: int = 2000,
     seeds: Sequence[int] = (1, 2, 3),
     targets: pd.DataFrame | None = None,
+    values: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """The share of draws of the defaults, each moved by up to ``±spread``, meeting each target.
 
@@ -576,15 +587,25 @@ def target_robustness(
     with the moved defaults; a target holds at a draw when the mean over ``seeds`` is in its
     range. Returns one row per target: ``statistic``, ``fitted``, ``share`` (of draws),
     ``low``, ``high``, ``min`` and ``max`` (of the statistic over the draws).
+
+    ``values`` moves the centre of the design from the defaults to candidate values, as
+    :func:`calibrate` takes them: profile paths (:func:`default_value` lists them; each
+    moved path is moved around its value here, a path not moved is held at it) and keys of
+    :data:`DESIGN_PARAMETERS` (held at their value in every draw). With the same ``seed``
+    the draws move each parameter by the same factors as around the defaults.
     """
     targets = _check_targets(TARGETS if targets is None else targets)
     seeds = _check_seeds(seeds)
+    profile, design = _split(dict(values or {}))
+    for path in design:
+        _design_default(path)
     paths = list(robust_paths() if parameters is None else parameters)
-    x = perturbed(paths, draws, spread, seed)
+    x = perturbed(paths, draws, spread, seed, values=profile)
     means = []
     for point in x:
-        pop = with_defaults(Population(size), dict(zip(paths, point.tolist(), strict=True)))
-        sim = simulate(pop, seeds, targets).groupby("statistic")["value"].mean()
+        moved = {**profile, **dict(zip(paths, point.tolist(), strict=True))}
+        pop = with_defaults(Population(size), moved)
+        sim = simulate(pop, seeds, targets, design).groupby("statistic")["value"].mean()
         means.append(sim.reindex(targets["statistic"]).to_numpy())
     values = np.array(means)
     low, high = targets["low"].to_numpy(), targets["high"].to_numpy()

@@ -226,27 +226,27 @@ class MoralParams:
 
     Parameters
     ----------
-    norm : float, default 0.05
+    norm : float, default 0.066
         Baseline norm strength n₀, payoff units, in [0, norm_max]. Calibrated: estimated
-        with the other defaults marked so by ``sccgames calibrate``
-        (``docs/calibration.md``): the default person's norm is weak, and its moral concern
-        is the harm a violation does (``harm_weight``).
+        with the other defaults marked so by the robust calibration
+        (``benchmarks/calibrate_robust.py``, ``docs/calibration.md``): the default person's
+        norm is weak, and its moral concern is the harm a violation does (``harm_weight``).
     norm_max : float, default 5.0
         Ceiling n_max of a fully internalized norm. Chosen so that a maximal norm outweighs
         the largest gain from defection in the default prisoner's dilemma (``T − S = 5``).
     conditionality : float, default 0.5
         k in [0, 1], the conditional share of the norm [Bicchieri2006]_. Chosen halfway
         between unconditional duty and pure conformity.
-    threshold : float, default 0.416
+    threshold : float, default 0.403
         t in [0, 1], the compliance the conditional part needs [Bicchieri2006]_. Calibrated:
-        estimated with the other defaults marked so by ``sccgames calibrate``
-        (``docs/calibration.md``).
+        estimated with the other defaults marked so by the robust calibration
+        (``benchmarks/calibrate_robust.py``, ``docs/calibration.md``).
     width : float, default 0.05
         Softness of that threshold (``docs/model.md`` §2), ``> 0``.
-    harm_weight : float, default 2.4
+    harm_weight : float, default 2.74
         μ >= 0 per payoff unit of harm to the other side (to every group-mate in a group
-        game) [Cohn2019]_. Calibrated: estimated with the other defaults marked so by
-        ``sccgames calibrate`` (``docs/calibration.md``).
+        game) [Cohn2019]_. Calibrated: estimated with the other defaults marked so by the
+        robust calibration (``benchmarks/calibrate_robust.py``, ``docs/calibration.md``).
     framing : float, default 0.5
         κ in [0, 1]: the largest share of the norm a present incentive turns into a price
         [GneezyRustichini2000]_. Chosen so that a salient fine halves the norm at most.
@@ -264,31 +264,31 @@ class MoralParams:
     recovery : float, default 0.005
         ψ in [0, 1] per period without incentive. Chosen small, so that removing a fine does
         not bring the norm back within a study's length (hysteresis, [GneezyRustichini2000]_).
-    compliance_learning : float, default 0.475
+    compliance_learning : float, default 0.465
         Rate in [0, 1] at which the perceived compliance ē follows what the agent sees.
-        Calibrated: estimated with the other defaults marked so by ``sccgames calibrate``
-        (``docs/calibration.md``): beliefs about others follow what one sees within a few
-        rounds.
-    initial_compliance : float, default 0.869
-        Starting ē in [0, 1]. Calibrated: estimated with the other defaults marked so by
-        ``sccgames calibrate`` (``docs/calibration.md``): strangers are first expected to
-        keep the norm.
+        Calibrated: estimated with the other defaults marked so by the robust calibration
+        (``benchmarks/calibrate_robust.py``, ``docs/calibration.md``): beliefs about others
+        follow what one sees within a few rounds.
+    initial_compliance : float, default 0.9
+        Starting ē in [0, 1]. Calibrated: estimated with the other defaults marked so by the
+        robust calibration (``benchmarks/calibrate_robust.py``, ``docs/calibration.md``):
+        strangers are first expected to keep the norm.
 
     """
 
-    norm: Number = 0.05
+    norm: Number = 0.066
     norm_max: Number = 5.0
     conditionality: Number = 0.5
-    threshold: Number = 0.416
+    threshold: Number = 0.403
     width: Number = 0.05
-    harm_weight: Number = 2.4
+    harm_weight: Number = 2.74
     framing: Number = 0.5
     framing_half: Number = 0.1
     internalization: Number = 0.005
     legitimacy_threshold: Number = 0.5
     recovery: Number = 0.005
-    compliance_learning: Number = 0.475
-    initial_compliance: Number = 0.869
+    compliance_learning: Number = 0.465
+    initial_compliance: Number = 0.9
 
     def __post_init__(self) -> None:
         _check_all(
@@ -327,16 +327,17 @@ class EmotionParams:
         σ >= 0, weight on the partner's payoff. Chosen small: a little altruism.
     envy : float, default 0.85
         Fehr–Schmidt α >= 0, the mean of their estimated distribution [FehrSchmidt1999]_.
-    guilt : float, default 0.923
+    guilt : float, default 0.816
         Fehr–Schmidt β in [0, 1) [FehrSchmidt1999]_. Calibrated: estimated with the other
-        defaults marked so by ``sccgames calibrate`` (``docs/calibration.md``): the aversion
-        to being ahead of the other side that, with the harm weight, makes fuller wallets
-        come back more often [Cohn2019]_; within the range of Fehr and Schmidt's estimates
-        (β < 1).
-    warm_glow : float, default 0.012
+        defaults marked so by the robust calibration (``benchmarks/calibrate_robust.py``,
+        ``docs/calibration.md``): the aversion to being ahead of the other side that, with
+        the harm weight, makes fuller wallets come back more often [Cohn2019]_; within the
+        range of Fehr and Schmidt's estimates (β < 1).
+    warm_glow : float, default 0.037
         g >= 0, the joy of giving itself [Andreoni1990]_. Calibrated: estimated with the
-        other defaults marked so by ``sccgames calibrate`` (``docs/calibration.md``): next
-        to nothing once concern for the other side is counted.
+        other defaults marked so by the robust calibration
+        (``benchmarks/calibrate_robust.py``, ``docs/calibration.md``): next to nothing once
+        concern for the other side is counted.
     anger_gain, anger_decay : float, default 1.0, 0.2
         γ_A >= 0 and λ_A in [0, 1]: one exploitation raises anger by one payoff weight, which
         fades by a fifth each period. Chosen so that anger turns sympathy into spite at once
@@ -349,8 +350,8 @@ class EmotionParams:
 
     sympathy: Number = 0.1
     envy: Number = 0.85
-    guilt: Number = 0.923
-    warm_glow: Number = 0.012
+    guilt: Number = 0.816
+    warm_glow: Number = 0.037
     anger_gain: Number = 1.0
     anger_decay: Number = 0.2
     resentment_gain: Number = 1.0
@@ -383,11 +384,11 @@ class SocialParams:
         ν >= 0, the worth of being seen to cooperate. Chosen as one payoff unit.
     image_half : float, default 1.0
         X½ > 0, the incentive at which its image value halves [BenabouTirole2006]_.
-    conformity : float, default 1.16
+    conformity : float, default 1.19
         χ >= 0, pull toward what most others do. Calibrated: estimated with the other
-        defaults marked so by ``sccgames calibrate`` (``docs/calibration.md``): with the
-        conditional norm, it makes contributions follow others'
-        [FischbacherGachterFehr2001]_.
+        defaults marked so by the robust calibration (``benchmarks/calibrate_robust.py``,
+        ``docs/calibration.md``): with the conditional norm, it makes contributions follow
+        others' [FischbacherGachterFehr2001]_.
     belonging : float, default 0.5
         ι >= 0, extra wish to cooperate with one's own group (parochial sociality).
 
@@ -395,7 +396,7 @@ class SocialParams:
 
     esteem: Number = 1.0
     image_half: Number = 1.0
-    conformity: Number = 1.16
+    conformity: Number = 1.19
     belonging: Number = 0.5
 
     def __post_init__(self) -> None:
@@ -464,10 +465,11 @@ class Profile:
 
     Parameters
     ----------
-    beta : float, default 0.674
+    beta : float, default 0.62
         Logit precision β >= 0 of deliberation [McKelveyPalfrey1995]_: a one-unit difference
-        in preference is chosen about 66% of the time. Calibrated: estimated with the other
-        defaults marked so by ``sccgames calibrate`` (``docs/calibration.md``).
+        in preference is chosen about 65% of the time. Calibrated: estimated with the other
+        defaults marked so by the robust calibration (``benchmarks/calibrate_robust.py``,
+        ``docs/calibration.md``).
     weights, rational, habit, moral, emotion, social, legitimacy
         The parameter sets above, each with its documented defaults.
 
@@ -479,7 +481,7 @@ class Profile:
 
     """
 
-    beta: Number = 0.674
+    beta: Number = 0.62
     weights: Weights = field(default_factory=Weights)
     rational: RationalParams = field(default_factory=RationalParams)
     habit: HabitParams = field(default_factory=HabitParams)

@@ -80,16 +80,16 @@ class LostWallet(axl.AsymmetricGame):
         wallet held seven times their "money" wallet (US$94.15 against US$13.45).
     effort : float, default 0.25
         e >= 0, the cost of returning it. Chosen small: an e-mail to the owner.
-    owner_value : float, default 0.0
+    owner_value : float, default 0.132
         v >= 0, what the wallet (keys, cards, a business card) is worth to its owner beyond
-        the money. Calibrated with the default profile (``sccgames calibrate``,
-        ``docs/calibration.md``): only the return rate without money reveals it, and the
-        estimate sits at its bound 0 — the finders of the default population weigh the
-        owner's loss of the money, not of the rest.
+        the money. Calibrated with the default profile (the robust calibration,
+        ``benchmarks/calibrate_robust.py``, ``docs/calibration.md``): only the return rate
+        without money reveals it, and the estimate is small — the finders of the default
+        population weigh mostly the owner's loss of the money, not of the rest.
 
     """
 
-    def __init__(self, money: float = 2.0, effort: float = 0.25, owner_value: float = 0.0):
+    def __init__(self, money: float = 2.0, effort: float = 0.25, owner_value: float = 0.132):
         _wallet_params("LostWallet", money, effort, owner_value)
         self.money = money
         self.effort = effort

