@@ -90,7 +90,7 @@ from scipy.special import expit, log_expit
 
 from sccgames.limits import MAX_MAGNITUDE, MAX_ROUNDS
 from sccgames.model import motives
-from sccgames.model.decision import Context
+from sccgames.model.decision import Context, point_worth, standing_worth
 from sccgames.model.profiles import Profile
 
 
@@ -296,29 +296,13 @@ class _Data:
     @cached_property
     def worth(self) -> np.ndarray:
         """``V``: a score point's material worth a period, at the profile's beliefs."""
-        r, c = _DEFAULT.rational, self.context
-        worth = motives.score_worth(
-            c.signal_slope,
-            c.status_price,
-            c.status_exclusion,
-            r.score_trust,
-            r.responsiveness,
-            motives.prior_share(r.prior_strength, r.forgetting),
-            self.own,
-        )
+        worth = point_worth(_DEFAULT.rational, self.context, self.own)
         return np.broadcast_to(np.asarray(worth, float), (self.n,))
 
     @cached_property
     def standing(self) -> np.ndarray:
         """What a C's standing is worth over a D's a period, at the profile's beliefs."""
-        r = _DEFAULT.rational
-        worth = motives.trust_worth(
-            self.context.standing_stake,
-            r.score_trust,
-            r.responsiveness,
-            motives.prior_share(r.prior_strength, r.forgetting),
-            self.own,
-        )
+        worth = standing_worth(_DEFAULT.rational, self.context, self.own)
         return np.broadcast_to(np.asarray(worth, float), (self.n,))
 
     @cached_property

@@ -17,7 +17,7 @@ import numpy as np
 
 from sccgames._reprs import plain_repr
 from sccgames.model import motives
-from sccgames.model.profiles import Profile
+from sccgames.model.profiles import Profile, RationalParams
 
 Number = Any
 
@@ -325,30 +325,55 @@ def belief(profile: Profile, state: State, context: Context) -> Number:
     return motives.beta_mean(prior, r.prior_strength, *evidence(state))
 
 
-def score_value(
-    profile: Profile, context: Context, payoffs: Payoffs, weight: Number = 1.0
-) -> Number:
-    """λ, what a score point is worth: the free ``score_value`` plus the regime's part.
+def point_worth(rational: RationalParams, context: Context, own: np.ndarray) -> Number:
+    """``V``: what one score point buys a period, as a rational agent judges others.
 
-    ``λ = λ₀ + r · w · F(δ) · V``: a share ``r`` (``RationalParams.reputation``) of the
-    material future the regime attaches to a point — ``V`` a period
-    (:func:`~sccgames.model.motives.score_worth`) for ``F(δ)`` discounted periods
-    (:func:`~sccgames.model.motives.score_future`) — weighted by ``w``, the weight the agent
-    puts on the future (:func:`~sccgames.model.motives.future_weight`). Others' trust and
-    responsiveness are judged by the agent's own ζ, ρ₀, prior strength and forgetting.
+    :func:`~sccgames.model.motives.score_worth` of the context's regime terms, with others'
+    trust and responsiveness judged by the agent's own ζ, ρ₀, prior strength and forgetting.
+    Shared by the agent (:func:`score_value`) and the reputation model's likelihood.
     """
-    r = profile.rational
-    if motives.is_number(r.reputation, 0.0):
-        return r.score_value  # (the default agents: no pass over a population)
-    worth = motives.score_worth(
+    r = rational
+    return motives.score_worth(
         context.signal_slope,
         context.status_price,
         context.status_exclusion,
         r.score_trust,
         r.responsiveness,
         motives.prior_share(r.prior_strength, r.forgetting),
-        payoffs.own,
+        own,
     )
+
+
+def standing_worth(rational: RationalParams, context: Context, own: np.ndarray) -> Number:
+    """``T``: what a C's standing buys over a D's a period, judged as in :func:`point_worth`.
+
+    :func:`~sccgames.model.motives.trust_worth` of the swing ``Context.standing_stake``.
+    """
+    r = rational
+    return motives.trust_worth(
+        context.standing_stake,
+        r.score_trust,
+        r.responsiveness,
+        motives.prior_share(r.prior_strength, r.forgetting),
+        own,
+    )
+
+
+def score_value(
+    profile: Profile, context: Context, payoffs: Payoffs, weight: Number = 1.0
+) -> Number:
+    """λ, what a score point is worth: the free ``score_value`` plus the regime's part.
+
+    ``λ = λ₀ + r · w · F(δ) · V``: a share ``r`` (``RationalParams.reputation``) of the
+    material future the regime attaches to a point — ``V`` a period (:func:`point_worth`)
+    for ``F(δ)`` discounted periods (:func:`~sccgames.model.motives.score_future`) —
+    weighted by ``w``, the weight the agent puts on the future
+    (:func:`~sccgames.model.motives.future_weight`).
+    """
+    r = profile.rational
+    if motives.is_number(r.reputation, 0.0):
+        return r.score_value  # (the default agents: no pass over a population)
+    worth = point_worth(r, context, payoffs.own)
     future = motives.score_future(r.delta, context.score_persistence)
     return r.score_value + motives.scaled(r.reputation, motives.scaled(weight, future * worth))
 
@@ -359,8 +384,8 @@ def standing_value(
     """What a C is worth over a D through the standing a community gives for it.
 
     ``r · w · F(δ) · T``: the swing ``Context.standing_stake`` of the signal partners see,
-    worth ``T`` a period through their trust (:func:`~sccgames.model.motives.trust_worth`),
-    for ``F(δ) = δ / (1 − δ (1 − v))`` discounted periods
+    worth ``T`` a period through their trust (:func:`standing_worth`), for
+    ``F(δ) = δ / (1 − δ (1 − v))`` discounted periods
     (:func:`~sccgames.model.motives.score_future` with the standing's persistence: it lasts
     until peers see the next act). 0 for an agent that is not reputation-aware, and
     without a community.
@@ -368,13 +393,7 @@ def standing_value(
     r = profile.rational
     if motives.is_number(r.reputation, 0.0) or motives.is_number(context.standing_stake, 0.0):
         return 0.0
-    worth = motives.trust_worth(
-        context.standing_stake,
-        r.score_trust,
-        r.responsiveness,
-        motives.prior_share(r.prior_strength, r.forgetting),
-        payoffs.own,
-    )
+    worth = standing_worth(r, context, payoffs.own)
     future = motives.score_future(r.delta, context.standing_persistence)
     return motives.scaled(r.reputation, motives.scaled(weight, future * worth))
 
