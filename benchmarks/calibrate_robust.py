@@ -66,18 +66,7 @@ FITTED = [*cal.PARAMETERS, *cal.DESIGN_PARAMETERS]
 #: Where the search starts and what its penalty pulls towards: the plain estimates of
 #: ``sccgames calibrate`` (docs/calibration.md), written out so that the run does not depend
 #: on the package's current defaults.
-START = {
-    "beta": 0.674,
-    "moral.norm": 0.05,
-    "moral.harm_weight": 2.4,
-    "moral.threshold": 0.416,
-    "moral.initial_compliance": 0.869,
-    "moral.compliance_learning": 0.475,
-    "emotion.warm_glow": 0.012,
-    "emotion.guilt": 0.923,
-    "social.conformity": 1.16,
-    "wallet.owner_value": 0.0,
-}
+START = dict(cal.PLAIN_ESTIMATES)
 
 #: The box of the wide design: it holds :data:`START` and the point a first search on a
 #: model linear in the ten values (fitted to a ±10% design at :data:`START`) moved to

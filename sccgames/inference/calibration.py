@@ -204,6 +204,23 @@ PARAMETERS: dict[str, tuple[float, float]] = {
     "social.conformity": (1.0, 3.0),
 }
 
+#: What :func:`calibrate` estimates with its defaults (``sccgames calibrate``, the *plain*
+#: column of docs/calibration.md, rounded to three digits): the fit closest to the targets,
+#: around which ``benchmarks/calibrate_robust.py`` searches for the robust estimates that
+#: are the package's defaults.
+PLAIN_ESTIMATES: dict[str, float] = {
+    "beta": 0.674,
+    "moral.norm": 0.05,
+    "moral.harm_weight": 2.4,
+    "moral.threshold": 0.416,
+    "moral.initial_compliance": 0.869,
+    "moral.compliance_learning": 0.475,
+    "emotion.warm_glow": 0.012,
+    "emotion.guilt": 0.923,
+    "social.conformity": 1.16,
+    "wallet.owner_value": 0.0,
+}
+
 #: Parameters of the designs :func:`calibrate` estimates with the profile's: what the
 #: wallet's key and cards are worth to its owner (:class:`~sccgames.LostWallet`'s
 #: ``owner_value``), which only the return rate without money reveals [Cohn2019]_.

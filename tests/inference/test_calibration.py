@@ -350,20 +350,7 @@ def test_robust_paths_are_the_defaults_a_share_can_move():
     assert "rational.score_value" in paths and "beta" in paths
 
 
-#: The plain estimates of ``sccgames calibrate`` (docs/calibration.md), beside which the
-#: defaults, the robust estimates, are documented.
-PLAIN = {
-    "beta": 0.674,
-    "moral.norm": 0.05,
-    "moral.harm_weight": 2.4,
-    "moral.threshold": 0.416,
-    "moral.initial_compliance": 0.869,
-    "moral.compliance_learning": 0.475,
-    "emotion.warm_glow": 0.012,
-    "emotion.guilt": 0.923,
-    "social.conformity": 1.16,
-    "wallet.owner_value": 0.0,
-}
+PLAIN = cal.PLAIN_ESTIMATES
 
 
 def test_the_robust_defaults_cost_the_documented_plain_fit():
