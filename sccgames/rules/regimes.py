@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -455,7 +457,7 @@ class SocialCredit(_Regime):
         return 0.0 if math.isnan(signal) else signal
 
     @property
-    def reputation_terms(self) -> dict[str, float]:
+    def reputation_terms(self) -> Mapping[str, float]:
         """The material future this regime attaches to a score point, as Context fields.
 
         Linearized at ``score_start`` (``docs/model.md`` §2, "The reputation-aware rival"):
@@ -466,6 +468,11 @@ class SocialCredit(_Regime):
         the score's bounds); ``status_exclusion``, ``blacklist_exclusion`` divided alike.
         Read only by a reputation-aware agent (``RationalParams.reputation``).
         """
+        return MappingProxyType(self._reputation_terms)
+
+    @cached_property
+    def _reputation_terms(self) -> dict[str, float]:
+        """:attr:`reputation_terms`, computed once (a plain dict: the regime stays picklable)."""
         # the signal's slope on each side of the start that has room (a start at a bound
         # leaves one side; the signal is then ±1 at the other bound)
         rooms = (self.score_max - self.score_start, self.score_start - self.score_min)
@@ -539,7 +546,7 @@ class SocialCredit(_Regime):
             partner_signal=signal,
             in_group=in_group,
             remaining=remaining,
-            **self.reputation_terms,
+            **self._reputation_terms,  # (computed once per regime, not per round)
         )
 
     # ---------------------------------------------------------------- the period

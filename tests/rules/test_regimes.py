@@ -458,3 +458,14 @@ def test_contexts_carry_the_reputation_terms():
     none = NoRegime().context_for(0.5, np.nan, remaining=0.0, in_group=0.0)
     for name in regime.reputation_terms:
         assert getattr(none, name) == 0.0
+
+
+def test_reputation_terms_are_read_only_and_the_regime_pickles_after_use():
+    import pickle
+
+    regime = SocialCredit(blacklist_cost=2.0)
+    regime.context_for(0.5, 100.0, remaining=0.0, in_group=0.0)  # computes the terms
+    with pytest.raises(TypeError):
+        regime.reputation_terms["status_price"] = 0.0  # type: ignore[index]
+    again = pickle.loads(pickle.dumps(regime))
+    assert again == regime and dict(again.reputation_terms) == dict(regime.reputation_terms)
