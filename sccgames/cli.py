@@ -175,6 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--processes", type=_positive_int, default=None, help="worker processes")
     sweep.add_argument("--scheduler", default=None, help="a Dask scheduler address")
     sweep.add_argument("--quiet", action="store_true", help="no progress bars")
+    explore = commands.add_parser(
+        "explore",
+        help="the sandbox in a web browser: society, tournament and lost-wallet pages",
+        description="Start the explorer, a local web app on 127.0.0.1, and print its "
+        "address; Ctrl-C stops it. Needs the explore extra: pip install 'sccgames[explore]'.",
+    )
+    explore.add_argument("--port", type=_whole_number(0), default=0, help="0: any free port")
     validate = commands.add_parser(
         "validate",
         help="check an experiment file without running it",
@@ -291,6 +298,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _command(args: argparse.Namespace) -> int:
     if args.command in {"run", "sweep", "validate", "report", "schema", "fit"}:
         return _experiments(args)
+    if args.command == "explore":
+        try:
+            from sccgames.explorer.app import serve
+        except ImportError as error:
+            raise ValueError(
+                f"the explorer needs the explore extra ({error.name} is missing): "
+                "pip install 'sccgames[explore]'"
+            ) from None
+        return serve(port=args.port)
     if args.command == "calibrate":
         from sccgames.inference.calibration import run_cli
 

@@ -99,6 +99,9 @@ class RoundState:
     role : numpy.ndarray or None
         Each citizen's role in a game with roles (0: trustor, finder; 1: trustee, owner);
         None for a game without roles.
+    score : numpy.ndarray or None
+        Each citizen's social credit score after this round (NaN in a run with no social
+        credit regime in any phase); ``None`` only for a state built by hand.
 
     """
 
@@ -114,6 +117,7 @@ class RoundState:
     partner: np.ndarray | None
     role: np.ndarray | None = None
     community_figures: dict[str, Any] = field(default_factory=dict)
+    score: np.ndarray | None = None
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -635,6 +639,7 @@ class _Run:
                 if self.communities > 1
                 else {}
             ),
+            score=self.scores.copy(),
         )
 
     def _community_figures(

@@ -147,6 +147,16 @@ def test_stream_yields_each_round_and_can_stop_early():
     assert [s.round for s in society] == list(range(50))  # a fresh run each time
 
 
+def test_each_round_state_carries_every_citizens_score():
+    # the per-citizen scores behind the "score" figure: its mean over citizens is the figure
+    # (everybody acts in a pairwise game of an even population); NaN with no scoring regime
+    for state in scc.Society(1000, rounds=4, regime=CREDIT, domains=DOMAINS, seed=3).stream():
+        assert state.score.shape == (1000,)
+        assert state.score.mean() == pytest.approx(state.figures["score"][-1], rel=1e-6)
+    assert state.score.std() > 0  # scores have moved apart by round 4
+    assert np.isnan(next(iter(scc.Society(100, rounds=2, seed=1))).score).all()
+
+
 def test_schedule_switches_regimes_by_round():
     plan = scc.Schedule({0: scc.NoRegime(), 3: CREDIT, 6: scc.NoRegime()})
     m = scc.Society(200, 9, regime=plan, domains=DOMAINS, seed=2).run(progress_bar=False).metrics
