@@ -1,5 +1,7 @@
-"""What every page of the explorer shares: a form whose fields show their own errors, the
-experiment file a page exports and loads, and a computation run off the page's event loop.
+"""What every page of the explorer shares.
+
+A form whose fields show their own errors, the experiment file a page exports and loads, and
+a computation run off the page's event loop.
 
 A page describes its setup as an experiment config (the dict an experiment file holds), so
 that the page, ``sccgames run`` and the Python API build the same society or tournament from
