@@ -169,11 +169,18 @@ class Worker:
         Called with the list of items that arrived since the last refresh.
     on_end : callable
         Called with how the thread ended.
+    on_tick : callable, optional
+        Called at every refresh before anything else (for changes a page queued itself).
 
     """
 
-    def __init__(self, on_items: Callable[[list[Any]], None], on_end: Callable[[str], None]):
-        self.on_items, self.on_end = on_items, on_end
+    def __init__(
+        self,
+        on_items: Callable[[list[Any]], None],
+        on_end: Callable[[str], None],
+        on_tick: Callable[[], None] | None = None,
+    ) -> None:
+        self.on_items, self.on_end, self.on_tick = on_items, on_end, on_tick
         self.inbox: list[Any] = []
         self.halt = threading.Event()
         self.thread: threading.Thread | None = None
@@ -228,6 +235,8 @@ class Worker:
 
     def refresh(self) -> None:
         """Hand what arrived to the page; report the thread's end once."""
+        if self.on_tick is not None:
+            self.on_tick()
         ending = self.ending  # read first: the thread sets it after its last item
         batch = []
         while self.inbox:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sccgames.experiments.config import ConfigError
 from sccgames.explorer.setups import check_shown, default
 from sccgames.model.agents import motive_strategies
 from sccgames.model.population import Population
@@ -199,6 +200,28 @@ def to_config(setup: SocietySetup) -> tuple[dict[str, Any], dict[str, str]]:
     return config, where
 
 
+def check(setup: SocietySetup) -> None:
+    """What the page asks beyond the file: the regimes end after they start.
+
+    (A file's schedule lists phases in any order; on the page a removal before the
+    introduction is a typing slip.)
+
+    Raises
+    ------
+    ConfigError
+        At the removal's key path.
+
+    """
+    if setup.regimes and setup.remove is not None and setup.remove <= setup.introduce:
+        config, where = to_config(setup)
+        path = next(p for p, name in where.items() if name == "remove")
+        raise ConfigError(
+            f"the regimes must be removed after they are introduced (round {setup.introduce}), "
+            f"got round {setup.remove}",
+            path,
+        )
+
+
 def _rest(share: Any) -> Any:
     """The unwatched domain's share (what is left of a number; a non-number as it is)."""
     return 1.0 - share if isinstance(share, int | float) and not isinstance(share, bool) else share
@@ -216,15 +239,15 @@ def from_config(raw: dict[str, Any]) -> SocietySetup:
     """
     society = raw.get("society") or {}
     population = society.get("population") or {}
-    domains = society.get("domains") or {}
+    domains = _table(society.get("domains"))
     values: dict[str, Any] = {
         "name": raw.get("name"),
         "seed": raw.get("seed"),
         "rounds": society.get("rounds"),
         "size": population.get("size"),
-        "shares": {p: float(population.get("shares", {}).get(p, 0.0)) for p in PRESETS},
+        "shares": {p: float(v) for p, v in (population.get("shares") or {}).items() if v != 0},
         "communities": population.get("communities"),
-        "homophily": (society.get("matching") or {}).get("homophily", 0.0),
+        "homophily": _table(society.get("matching")).get("homophily", 0.0),
         "game": _name(society.get("game")),
         "watched_share": domains.get("watched", 1.0),
         "introduce": 0,
@@ -243,6 +266,11 @@ def from_config(raw: dict[str, Any]) -> SocietySetup:
     setup = SocietySetup(**{k: v for k, v in values.items() if v is not None or k == "remove"})
     check_shown(raw, to_config(setup)[0], "society")
     return setup
+
+
+def _table(value: Any) -> dict[str, Any]:
+    """A config table, or an empty one for a bare name or nothing."""
+    return value if isinstance(value, dict) else {}
 
 
 def _name(value: Any) -> str:
@@ -293,8 +321,11 @@ def round_points(state: Any) -> dict[str, float]:
     figures = state.figures
     domains = list(figures["domain"])
     point = {"round": float(state.round)}
-    for chart, label, figure, domain in SERIES:
-        point[f"{chart}/{label}"] = float(figures[figure][domains.index(domain)])
+    for chart, label, figure, domain in SERIES:  # NaN for a domain the society lacks
+        found = domain in domains
+        point[f"{chart}/{label}"] = (
+            float(figures[figure][domains.index(domain)]) if found else float("nan")
+        )
     score = state.score
     quantiles = (
         np.quantile(score, SCORE_QUANTILES)
@@ -314,58 +345,58 @@ def page() -> Any:
     from bokeh.palettes import Category10_10
     from bokeh.plotting import figure
 
-    from sccgames.experiments.config import ConfigError, parse
+    from sccgames.experiments.config import parse
     from sccgames.explorer.common import Form, Worker, read_experiment, toml_text
 
     start = SocietySetup()
     num, integer = pn.widgets.FloatInput, pn.widgets.IntInput
     fields: dict[str, Any] = {
-        "name": pn.widgets.TextInput(name="Name", value=start.name),
-        "seed": integer(name="Seed", value=start.seed),
-        "rounds": integer(name="Rounds", value=start.rounds, step=10),
-        "size": integer(name="Citizens", value=start.size, step=1000),
+        "name": pn.widgets.TextInput(label="Name", value=start.name),
+        "seed": integer(label="Seed", value=start.seed),
+        "rounds": integer(label="Rounds", value=start.rounds, step=10),
+        "size": integer(label="Citizens", value=start.size, step=1000),
         **{
             f"share_{p}": num(name=f"{p} share", value=start.shares.get(p, 0.0), step=0.05)
             for p in PRESETS
         },
-        "communities": integer(name="Communities", value=start.communities),
-        "homophily": num(name="Homophily", value=start.homophily, step=0.1),
-        "game": pn.widgets.Select(name="Game", options=list(GAMES), value=start.game),
+        "communities": integer(label="Communities", value=start.communities),
+        "homophily": num(label="Homophily", value=start.homophily, step=0.1),
+        "game": pn.widgets.Select(label="Game", options=list(GAMES), value=start.game),
         "watched_share": num(
-            name="Share of acts in the watched domain", value=start.watched_share, step=0.1
+            label="Share of acts in the watched domain", value=start.watched_share, step=0.1
         ),
         "regimes": pn.widgets.CheckBoxGroup(
-            name="Regimes", options=list(REGIMES), value=list(start.regimes)
+            label="Regimes", options=list(REGIMES), value=list(start.regimes)
         ),
-        "introduce": integer(name="Introduce at round", value=start.introduce),
-        "remove": integer(name="Remove at round (empty: never)", value=start.remove),
+        "introduce": integer(label="Introduce at round", value=start.introduce),
+        "remove": integer(label="Remove at round (empty: never)", value=start.remove),
         "coverage_watched": num(
-            name="Coverage, watched domain", value=start.coverage_watched, step=0.1
+            label="Coverage, watched domain", value=start.coverage_watched, step=0.1
         ),
         "coverage_unwatched": num(
-            name="Coverage, unwatched domain", value=start.coverage_unwatched, step=0.1
+            label="Coverage, unwatched domain", value=start.coverage_unwatched, step=0.1
         ),
-        "reward": num(name="Reward", value=start.reward, step=0.1),
-        "fine": num(name="Fine", value=start.fine, step=0.1),
-        "false_positive": num(name="False positives", value=start.false_positive, step=0.01),
-        "false_negative": num(name="False negatives", value=start.false_negative, step=0.01),
+        "reward": num(label="Reward", value=start.reward, step=0.1),
+        "fine": num(label="Fine", value=start.fine, step=0.1),
+        "false_positive": num(label="False positives", value=start.false_positive, step=0.01),
+        "false_negative": num(label="False negatives", value=start.false_negative, step=0.01),
         "appeal": num(
-            name="Appeals (share of false sanctions undone)", value=start.appeal, step=0.1
+            label="Appeals (share of false sanctions undone)", value=start.appeal, step=0.1
         ),
-        "public_scores": pn.widgets.Checkbox(name="Public scores", value=start.public_scores),
+        "public_scores": pn.widgets.Checkbox(label="Public scores", value=start.public_scores),
         "blacklist_threshold": num(
-            name="Blacklist below score", value=start.blacklist_threshold, step=5
+            label="Blacklist below score", value=start.blacklist_threshold, step=5
         ),
-        "visibility": num(name="Visibility to peers", value=start.visibility, step=0.1),
+        "visibility": num(label="Visibility to peers", value=start.visibility, step=0.1),
         "assessment": pn.widgets.Select(
-            name="Assessment norm",
+            label="Assessment norm",
             options=["image_scoring", "standing", "stern_judging"],
             value=start.assessment,
         ),
         "punishment_cost": num(
-            name="Punishing costs the punisher", value=start.punishment_cost, step=0.1
+            label="Punishing costs the punisher", value=start.punishment_cost, step=0.1
         ),
-        "punishment_fine": num(name="Punishment fine", value=start.punishment_fine, step=0.1),
+        "punishment_fine": num(label="Punishment fine", value=start.punishment_fine, step=0.1),
     }
     form = Form(fields)
 
@@ -428,12 +459,12 @@ def page() -> Any:
         figures.append(fig)
 
     status = pn.pane.Markdown("Set up a society and press Run.", css_classes=["status"])
-    run_button = pn.widgets.Button(name="Run", button_type="primary", css_classes=["run"])
-    pause_button = pn.widgets.Button(name="Pause", disabled=True, css_classes=["pause"])
-    step_button = pn.widgets.Button(name="Step", css_classes=["step"])
-    reset_button = pn.widgets.Button(name="Reset", css_classes=["reset"])
+    run_button = pn.widgets.Button(label="Run", color="primary", css_classes=["run"])
+    pause_button = pn.widgets.Button(label="Pause", disabled=True, css_classes=["pause"])
+    step_button = pn.widgets.Button(label="Step", css_classes=["step"])
+    reset_button = pn.widgets.Button(label="Reset", css_classes=["reset"])
     upload = pn.widgets.FileInput(
-        accept=".toml", name="Load an experiment file", css_classes=["load"]
+        accept=".toml", label="Load an experiment file", css_classes=["load"]
     )
     session: dict[str, Any] = {"run": None, "config": None, "frames": [], "generation": 0}
     pending: dict[str, Any] = {}  # chart changes for the next refresh
@@ -447,6 +478,7 @@ def page() -> Any:
             return None
         config, where = to_config(setup)
         try:
+            check(setup)
             society = parse(config, "the page").build()
         except ConfigError as exc:
             form.show(exc, share_field(where))
@@ -459,9 +491,11 @@ def page() -> Any:
         run_button.disabled = step_button.disabled = not ok or worker.busy
         export.disabled = not ok
 
-    def on_items(batch: list[Any]) -> None:
+    def on_tick() -> None:
         if pending.pop("reset", None) is not None:
             _reset_charts()
+
+    def on_items(batch: list[Any]) -> None:
         batch = [state for generation, state in batch if generation == session["generation"]]
         if not batch:
             return
@@ -475,8 +509,6 @@ def page() -> Any:
         status.object = f"round {done} of {session['rounds']} · {rate:.0f} rounds/s"
 
     def on_end(ending: str) -> None:
-        if pending.pop("reset", None) is not None:
-            _reset_charts()
         run_button.disabled = step_button.disabled = False
         pause_button.disabled = True
         if ending.startswith("error"):
@@ -486,7 +518,7 @@ def page() -> Any:
         elif session["run"] is not None:
             status.object = f"{status.object} · paused"
 
-    worker = Worker(on_items, on_end)
+    worker = Worker(on_items, on_end, on_tick)
 
     def _reset_charts() -> None:
         source.data = {"round": [], **{k: [] for k in keys}}
@@ -556,7 +588,7 @@ def page() -> Any:
         callback=export_file,
         filename="society.toml",
         label="Export experiment file",
-        button_type="success",
+        color="success",
         css_classes=["export"],
     )
     download = pn.widgets.FileDownload(
@@ -599,9 +631,8 @@ def page() -> Any:
             item("communities"),
             item("homophily"),
             title="Population",
-            collapsed=True,
         ),
-        pn.Card(item("game"), item("watched_share"), title="Game and domains", collapsed=True),
+        pn.Card(item("game"), item("watched_share"), title="Game and domains"),
         pn.Card(
             item("regimes"),
             item("introduce"),
