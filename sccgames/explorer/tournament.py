@@ -58,6 +58,15 @@ PLAYERS = (*PRESETS, *CLASSICS)
 GAMES = ("pd", "stag_hunt", "snowdrift", "harmony")
 #: The regimes a tournament page offers (the only ones a tournament file takes).
 REGIMES = ("none", "social_credit")
+#: The page's fields of the social credit system.
+SOCIAL_CREDIT_FIELDS = (
+    "coverage_watched",
+    "coverage_unwatched",
+    "reward",
+    "fine",
+    "false_positive",
+    "false_negative",
+)
 #: The page's two domains: one the regime watches, one it need not.
 DOMAINS = ("watched", "unwatched")
 #: The most generations the page evolves: a Moran process of this many birth-death events
@@ -77,9 +86,9 @@ class TournamentSetup:
         The tournament's seed; the same seed gives the same tournament on the page and from
         the exported file. Default 2026, the example file's (``configs/tournament.toml``).
     players : tuple of str
-        Names from :data:`PLAYERS`, in seating order. Default four presets and four classics,
-        chosen so that motives meet axelrod's strategies and the default tournament plays in
-        well under a second.
+        Names from :data:`PLAYERS`, in its order (:func:`seating`). Default four presets and
+        four classics, chosen so that motives meet axelrod's strategies and the default
+        tournament plays in well under a second.
     turns : int
         Turns per match. Default 100, chosen so that a default tournament finishes in a few
         seconds on a loaded machine while a match is still long enough for reciprocity.
@@ -192,14 +201,8 @@ def to_config(setup: TournamentSetup) -> tuple[dict[str, Any], dict[str, str]]:
             "false_positive": s.false_positive,
             "false_negative": s.false_negative,
         }
-        where |= {
-            f"tournament.regime.{k}": k
-            for k in ("reward", "fine", "false_positive", "false_negative")
-        }
-        where |= {
-            "tournament.regime.coverage.watched": "coverage_watched",
-            "tournament.regime.coverage.unwatched": "coverage_unwatched",
-        }
+        where |= {f"tournament.regime.{k}": k for k in SOCIAL_CREDIT_FIELDS[2:]}
+        where |= {f"tournament.regime.coverage.{d}": f"coverage_{d}" for d in DOMAINS}
     elif s.regime != "none":
         tournament["regime"] = s.regime  # the file's check names what is allowed
     config = {"kind": "tournament", "name": s.name, "seed": s.seed, "tournament": tournament}
@@ -264,7 +267,11 @@ def from_config(raw: Mapping[str, Any]) -> TournamentSetup:
 
 
 def unshown_players(players: Any) -> tuple[str, str] | None:
-    """The key path and one-line reason the page cannot seat ``players``, or ``None``."""
+    """The key path and one-line reason the page cannot seat ``players``, or ``None``.
+
+    The page seats players in the order of :data:`PLAYERS` (its list shows them so), and the
+    order is part of a tournament: it decides which seed each match draws.
+    """
     for k, player in enumerate(players):
         path = f"tournament.players[{k}]"
         if player not in PLAYERS:
@@ -274,7 +281,17 @@ def unshown_players(players: Any) -> tuple[str, str] | None:
             )
         if player in players[:k]:
             return path, f"the tournament page seats each player once; {player!r} is twice"
+        if k and PLAYERS.index(player) < PLAYERS.index(players[k - 1]):
+            return path, (
+                f"the tournament page seats players in the order of its list, {player!r} "
+                f"before {players[k - 1]!r}; run the file with 'sccgames run'"
+            )
     return None
+
+
+def seating(players: Any) -> tuple[str, ...]:
+    """``players`` in the page's order (:data:`PLAYERS`)."""
+    return tuple(p for p in PLAYERS if p in players)
 
 
 # ----------------------------------------------------------------------------- the evolution
@@ -356,7 +373,8 @@ def boxes(matches: pd.DataFrame) -> pd.DataFrame:
     Each player's payoff in a repetition is its mean payoff per turn over its matches in
     that repetition (as :func:`sccgames.experiments.plots.payoff_boxplot` draws it). Columns
     ``name``, ``rank``, ``q1``, ``median``, ``q3``, ``lower``, ``upper`` (whiskers: the
-    furthest values within 1.5 interquartile ranges of the box, matplotlib's) and ``mean``.
+    furthest values within 1.5 interquartile ranges of the box, never inside it, as
+    :func:`matplotlib.cbook.boxplot_stats` has them) and ``mean``.
     """
     per_repetition = matches.groupby(["player", "repetition"])["payoff"].mean()
     names = matches.groupby("player")["name"].first()
@@ -372,8 +390,8 @@ def boxes(matches: pd.DataFrame) -> pd.DataFrame:
                 "q1": q1,
                 "median": median,
                 "q3": q3,
-                "lower": values[values >= q1 - reach].min(),
-                "upper": values[values <= q3 + reach].max(),
+                "lower": min(values[values >= q1 - reach].min(), q1),
+                "upper": max(values[values <= q3 + reach].max(), q3),
                 "mean": float(values.mean()),
             }
         )
@@ -459,7 +477,7 @@ def page() -> Any:
     def setups() -> tuple[TournamentSetup, EvolutionSetup]:
         values = form.values()
         evo = EvolutionSetup(**{k: values.pop(k) for k in evo_fields})
-        values["players"] = tuple(values["players"])
+        values["players"] = seating(values["players"])
         return TournamentSetup(**values), evo
 
     def fill(setup: TournamentSetup) -> None:
@@ -497,7 +515,7 @@ def page() -> Any:
     box_fig.xaxis.major_label_orientation = 0.6
 
     coop_fig = figure(
-        title="Cooperation: share of C where watched and where not",
+        title="Cooperation: share of C where watched (coverage above 0) and where not",
         x_range=FactorRange(),
         y_range=(0, 1),
         height=300,
@@ -517,8 +535,7 @@ def page() -> Any:
     )
     coop_fig.xaxis.major_label_orientation = 0.6
     coop_fig.xaxis.group_label_orientation = 0.6
-    coop_fig.legend.location = "top_right"
-    coop_fig.legend.background_fill_alpha = 0.5
+    coop_fig.add_layout(coop_fig.legend[0], "right")
 
     evo_fig = figure(
         title="Evolution of the same players (computed from the tournament's payoffs)",
@@ -533,8 +550,7 @@ def page() -> Any:
     evo_fig.multi_line(
         "xs", "ys", source=evo_source, color="color", line_width=2, legend_field="type"
     )
-    evo_fig.legend.location = "top_left"
-    evo_fig.legend.background_fill_alpha = 0.5
+    evo_fig.add_layout(evo_fig.legend[0], "right")
 
     status = pn.pane.Markdown("Choose the players and press Run.", css_classes=["status"])
     note = pn.pane.Markdown(
@@ -572,6 +588,8 @@ def page() -> Any:
         return config, setup, evo
 
     def validate(*_: Any) -> None:
+        for name in SOCIAL_CREDIT_FIELDS:  # a regime's settings count only with the regime
+            fields[name].disabled = fields["regime"].value == "none"
         ok = checked() is not None
         run_button.disabled = not ok or session.get("running", False)
         export.disabled = not ok
@@ -748,7 +766,6 @@ def page() -> Any:
             title="Regime",
         ),
         pn.Card(
-            note,
             item("dynamics"),
             item("generations"),
             item("population"),
@@ -768,6 +785,7 @@ def page() -> Any:
             pn.pane.Bokeh(box_fig),
             pn.pane.Bokeh(coop_fig),
             pn.pane.Bokeh(evo_fig),
+            note,
         ),
     )
 

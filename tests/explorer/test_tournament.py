@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def small(**changes) -> TournamentSetup:
     """A quick setup: few players, turns and repetitions."""
     base = TournamentSetup(
-        players=("Moralist", "HomoEconomicus", "Tit For Tat", "Defector"), turns=20, repetitions=4
+        players=("HomoEconomicus", "Moralist", "Tit For Tat", "Defector"), turns=20, repetitions=4
     )
     return dataclasses.replace(base, **changes)
 
@@ -64,7 +64,7 @@ def test_a_setup_comes_back_from_its_config(
     players, turns, repetitions, noise, fine, coverage, regime, game, seed
 ):
     setup = TournamentSetup(
-        players=tuple(players),
+        players=tournament.seating(players),
         turns=turns,
         repetitions=repetitions,
         noise=noise,
@@ -124,6 +124,7 @@ def test_a_file_without_a_regime_loads_as_regime_none(regime):
         ({"domains": {"a": 0.2, "b": 0.3, "c": 0.5}}, "tournament.domains"),
         ({"players": ["Moralist", "TitForTat"]}, "tournament.players[1]"),
         ({"players": ["Moralist", "Defector", "Moralist"]}, "tournament.players[2]"),
+        ({"players": ["Defector", "Moralist"]}, "tournament.players[1]"),
         ({"game": {"kind": "pd", "r": 4.0}}, "tournament.game"),
     ],
 )
@@ -393,3 +394,40 @@ def test_stop_discards_a_run_and_gives_the_page_back(explorer, explorer_url):
     page.locator(".run button").click()
     expect(page.locator(".status")).to_contain_text("finished")
     assert len(source(page, "tournament-points")["payoff"]) == 3 * len(TournamentSetup.players)
+
+
+def test_the_page_loads_a_file_and_refuses_one_it_cannot_show(explorer, explorer_url, tmp_path):
+    from playwright.sync_api import expect
+
+    page = explorer
+    page.goto(explorer_url + "/tournament")
+    expect(page.locator(".status")).to_contain_text("press Run")
+    setup = small(fine=2.25, turns=40, noise=0.02, name="loaded")
+    good = tmp_path / "good.toml"
+    good.write_text(toml_text(to_config(setup)[0]))
+    page.locator(".load input[type=file]").set_input_files(str(good))
+    expect(page.locator(".status")).to_contain_text("loaded good.toml")
+    expect(page.locator(".field-fine input")).to_have_value("2.25")
+    expect(page.locator(".field-turns input")).to_have_value("40")
+    expect(page.locator(".field-name input")).to_have_value("loaded")
+    chosen = page.locator(".field-players").get_by_role("button", name="Remove item")
+    expect(chosen).to_have_count(len(setup.players))  # one chip per player seated
+    for k, player in enumerate(setup.players):
+        expect(chosen.nth(k)).to_have_accessible_name(f"Remove item: '{player}'")
+    with page.expect_download() as download:
+        page.locator(".export button").click()
+    exported = tmp_path / "exported.toml"
+    download.value.save_as(exported)
+    again = read_experiment(exported.read_bytes(), "exported.toml").raw
+    assert again == read_experiment(good.read_bytes(), "good.toml").raw
+
+    config = to_config(setup)[0]
+    config["tournament"]["players"] = ["Moralist", "TitForTat"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(toml_text(config))
+    page.locator(".load input[type=file]").set_input_files(str(bad))
+    message = page.locator(".form-error")
+    expect(message).to_contain_text("not loaded")
+    expect(message).to_contain_text("tournament.players[1]")
+    expect(message).to_contain_text("does not offer 'TitForTat'")
+    expect(page.locator(".field-turns input")).to_have_value("40")  # the page kept its setup
