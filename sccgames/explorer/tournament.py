@@ -573,6 +573,12 @@ def page() -> Any:
         except (TypeError, ValueError) as exc:  # pragma: no cover - widgets give typed values
             form.general.object, form.general.visible = str(exc), True
             return None
+        empty = [name for name, value in form.values().items() if value is None]
+        if empty:  # a file would fall back on a default the page does not show
+            form.clear()
+            form.messages[empty[0]].object = "enter a value (an empty field is not allowed)"
+            form.messages[empty[0]].visible = True
+            return None
         config, where = to_config(setup)
         try:
             parse(config, "the page").build()
@@ -620,6 +626,17 @@ def page() -> Any:
         }
 
     def on_items(batch: list[Any]) -> None:
+        try:
+            draw(batch)
+        except Exception as exc:  # a figure's error is the page's to show, never the server's
+            session["generation"] += 1
+            session["running"] = False
+            new_worker()
+            stop_button.disabled = True
+            status.object = f"stopped: the results could not be drawn ({exc})"
+            validate()
+
+    def draw(batch: list[Any]) -> None:
         for generation, kind, item in batch:
             if generation != session["generation"]:
                 continue  # a stopped run's

@@ -371,8 +371,17 @@ def test_a_bad_value_shows_its_message_by_its_field_and_stops_the_run(explorer, 
     set_number(page, "turns", "0")
     expect(page.locator(".error-turns")).to_contain_text("expected a whole number")
     expect(page.locator(".run button")).to_be_disabled()
+    set_number(page, "turns", "")
+    expect(page.locator(".error-turns")).to_contain_text("enter a value")
+    expect(page.locator(".run button")).to_be_disabled()
     set_number(page, "turns", "50")
     expect(page.locator(".run button")).to_be_enabled()
+    chosen = page.locator(".field-players").get_by_role("button", name="Remove item")
+    for left in range(len(TournamentSetup.players) - 1, 0, -1):
+        chosen.first.click()
+        expect(chosen).to_have_count(left)
+    expect(page.locator(".error-players")).to_contain_text("expected a list of at least 2")
+    expect(page.locator(".run button")).to_be_disabled()
 
 
 def test_stop_discards_a_run_and_gives_the_page_back(explorer, explorer_url):
