@@ -500,11 +500,11 @@ def page() -> Any:
     ):
         fig_p.line("money", key, source=lines, color=color, line_width=2, legend_label=label)
     fig_p.add_layout(money_mark[1])
-    fig_p.legend.location = "bottom_left"
+    fig_p.legend.location = "right"
     fig_p.legend.background_fill_alpha = 0.5
     fig_watchers = figure(
         x_range=FactorRange(*WATCHERS),
-        y_range=Range1d(0, 1.05),
+        y_range=Range1d(0, 1.5),
         height=280,
         width=430,
         tools="save",
@@ -539,7 +539,8 @@ def page() -> Any:
         source=society_share,
         legend_label="share returned in the society",
     )
-    fig_watchers.legend.location = "bottom_left"
+    fig_watchers.legend.location = "top_left"
+    fig_watchers.legend.label_text_font_size = "9pt"
     fig_watchers.legend.background_fill_alpha = 0.5
 
     status = pn.pane.Markdown("", css_classes=["status"])
@@ -560,6 +561,12 @@ def page() -> Any:
             setup = setup_of()
         except (TypeError, ValueError) as exc:  # pragma: no cover - widgets give typed values
             form.general.object, form.general.visible = str(exc), True
+            return None
+        empty = [name for name, value in form.values().items() if value is None]
+        if empty:  # (a file may leave a value out for its default; the page shows each)
+            form.clear()
+            form.messages[empty[0]].object = "empty: enter a value"
+            form.messages[empty[0]].visible = True
             return None
         made: dict[str, Any] = {}
         # the chosen watcher first: its error is the one shown
@@ -607,7 +614,8 @@ def page() -> Any:
         status.object = (
             f"A {setup.finder} finds a wallet holding {setup.money:g}, watched by "
             f"{setup.watcher}: **P(return) = {here.p_return:.4f}** (deliberation alone "
-            f"{here.p_deliberate:.4f}; habit weight θ = {here.habit_weight:.3f})."
+            f"{here.p_deliberate:.4f}; habit weight θ = {here.habit_weight:.3f}). "
+            f"Run: {setup.citizens} citizens, seed {setup.seed}."
         )
         if config != session["config"] and society_share.data["share"]:
             society_share.data = {"watcher": [], "share": []}  # that run was of another setup
@@ -616,6 +624,9 @@ def page() -> Any:
     def on_items(batch: list[Any]) -> None:
         for generation, state in batch:
             if generation != session["generation"]:
+                continue
+            if to_config(setup_of())[0] != session["config"]:
+                returned.object = "The setup changed during the run: press Run again."
                 continue
             share, finders = share_returned(state)
             count = round(share * finders)
@@ -712,6 +723,7 @@ def page() -> Any:
         pn.Card(
             item("finder"),
             item("money"),
+            pn.pane.Markdown("Who watches the find", margin=(5, 10, 0, 10)),
             item("watcher"),
             item("effort"),
             item("owner_value"),
