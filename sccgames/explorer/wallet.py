@@ -50,7 +50,8 @@ PRESETS = tuple(cls.__name__ for cls in motive_strategies)
 WATCHERS = ("nobody", "neighbours", "the state")
 #: The four deliberative motives, in the order the page draws them.
 MOTIVES = ("rational", "moral", "emotion", "social")
-#: Points on the money axis of the page's lines.
+#: Points on the money axis of the page's lines: chosen so that the default axis, 0 to 14,
+#: has a point every quarter of a payoff unit.
 MONEY_POINTS = 57
 #: The money axis ends at this many times the default money at least: Cohn et al.'s "big
 #: money" wallet held seven times their "money" wallet (LostWallet's docstring).
@@ -64,10 +65,11 @@ class WalletSetup:
     Attributes
     ----------
     name : str
-        The experiment's name (its run folder's, with ``sccgames run``).
+        The experiment's name (its run folder's, with ``sccgames run``). Default
+        ``"lost_wallet"``, the game's name in experiment files.
     seed : int
         The society's seed; the same seed gives the same share returned on the page and
-        from the exported file.
+        from the exported file. Default 1, the society page's.
     finder : str
         The preset every citizen is (of :data:`PRESETS`). Default ``"Citizen"``, chosen so
         that the finder has every motive at its calibrated default.
