@@ -506,8 +506,8 @@ def page() -> Any:
     fig_p.legend.background_fill_alpha = 0.5
     fig_watchers = figure(
         x_range=FactorRange(*WATCHERS),
-        y_range=Range1d(0, 1.5),
-        height=280,
+        y_range=Range1d(0, 1.05),
+        height=310,
         width=430,
         tools="save",
         title="P(return) by who watches",
@@ -541,8 +541,10 @@ def page() -> Any:
         source=society_share,
         legend_label="share returned in the society",
     )
-    fig_watchers.legend.location = "top_left"
-    fig_watchers.legend.label_text_font_size = "9pt"
+    legend = fig_watchers.legend[0]
+    legend.orientation = "horizontal"
+    legend.label_text_font_size = "9pt"
+    fig_watchers.add_layout(legend, "below")  # (the bars reach 1: no room inside)
     fig_watchers.legend.background_fill_alpha = 0.5
 
     status = pn.pane.Markdown("", css_classes=["status"])
