@@ -299,13 +299,16 @@ def _command(args: argparse.Namespace) -> int:
     if args.command in {"run", "sweep", "validate", "report", "schema", "fit"}:
         return _experiments(args)
     if args.command == "explore":
-        try:
-            from sccgames.explorer.app import serve
+        try:  # the explore extra
+            import panel  # noqa: F401
+            import tomli_w  # noqa: F401
         except ImportError as error:
             raise ValueError(
                 f"the explorer needs the explore extra ({error.name} is missing): "
                 "pip install 'sccgames[explore]'"
             ) from None
+        from sccgames.explorer.app import serve
+
         return serve(port=args.port)
     if args.command == "calibrate":
         from sccgames.inference.calibration import run_cli

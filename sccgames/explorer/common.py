@@ -141,6 +141,20 @@ class Form:
         for message in (*self.messages.values(), self.general):
             message.visible = False
 
+    def show_empty(self, optional: tuple[str, ...] = ()) -> str | None:
+        """Mark the first empty field not in ``optional``; its name (``None``: none is empty).
+
+        A file may leave a value out to take the package's default, but the page shows every
+        value, so an emptied field is refused rather than run with a default it does not show.
+        """
+        for name, value in self.values().items():
+            if value is None and name not in optional:
+                self.clear()
+                self.messages[name].object = "empty: enter a value"
+                self.messages[name].visible = True
+                return name
+        return None
+
     def show(self, error: ConfigError, where: Mapping[str, str]) -> str | None:
         """Show ``error``'s message next to its field (or above the form); its field's name."""
         self.clear()

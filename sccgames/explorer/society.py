@@ -213,8 +213,7 @@ def check(setup: SocietySetup) -> None:
 
     """
     if setup.regimes and setup.remove is not None and setup.remove <= setup.introduce:
-        config, where = to_config(setup)
-        path = next(p for p, name in where.items() if name == "remove")
+        path = next(p for p, name in to_config(setup)[1].items() if name == "remove")
         raise ConfigError(
             f"the regimes must be removed after they are introduced (round {setup.introduce}), "
             f"got round {setup.remove}",
@@ -356,7 +355,7 @@ def page() -> Any:
         "rounds": integer(label="Rounds", value=start.rounds, step=10),
         "size": integer(label="Citizens", value=start.size, step=1000),
         **{
-            f"share_{p}": num(name=f"{p} share", value=start.shares.get(p, 0.0), step=0.05)
+            f"share_{p}": num(label=f"{p} share", value=start.shares.get(p, 0.0), step=0.05)
             for p in PRESETS
         },
         "communities": integer(label="Communities", value=start.communities),
@@ -475,6 +474,8 @@ def page() -> Any:
             setup = setup_of()
         except (TypeError, ValueError) as exc:  # pragma: no cover - widgets give typed values
             form.general.object, form.general.visible = str(exc), True
+            return None
+        if form.show_empty(optional=("remove",)) is not None:  # empty removal: never
             return None
         config, where = to_config(setup)
         try:

@@ -436,40 +436,40 @@ def page() -> Any:
     start, evo_start = TournamentSetup(), EvolutionSetup()
     num, integer = pn.widgets.FloatInput, pn.widgets.IntInput
     fields: dict[str, Any] = {
-        "name": pn.widgets.TextInput(name="Name", value=start.name),
-        "seed": integer(name="Seed", value=start.seed),
+        "name": pn.widgets.TextInput(label="Name", value=start.name),
+        "seed": integer(label="Seed", value=start.seed),
         "players": pn.widgets.MultiChoice(
-            name="Players (motive presets and axelrod's classics)",
+            label="Players (motive presets and axelrod's classics)",
             options=list(PLAYERS),
             value=list(start.players),
         ),
-        "turns": integer(name="Turns per match", value=start.turns, step=50),
-        "repetitions": integer(name="Repetitions", value=start.repetitions),
-        "noise": num(name="Noise (chance a move flips)", value=start.noise, step=0.01),
-        "game": pn.widgets.Select(name="Game", options=list(GAMES), value=start.game),
+        "turns": integer(label="Turns per match", value=start.turns, step=50),
+        "repetitions": integer(label="Repetitions", value=start.repetitions),
+        "noise": num(label="Noise (chance a move flips)", value=start.noise, step=0.01),
+        "game": pn.widgets.Select(label="Game", options=list(GAMES), value=start.game),
         "watched_share": num(
-            name="Share of turns in the watched domain", value=start.watched_share, step=0.1
+            label="Share of turns in the watched domain", value=start.watched_share, step=0.1
         ),
-        "regime": pn.widgets.Select(name="Regime", options=list(REGIMES), value=start.regime),
+        "regime": pn.widgets.Select(label="Regime", options=list(REGIMES), value=start.regime),
         "coverage_watched": num(
-            name="Coverage, watched domain", value=start.coverage_watched, step=0.1
+            label="Coverage, watched domain", value=start.coverage_watched, step=0.1
         ),
         "coverage_unwatched": num(
-            name="Coverage, unwatched domain", value=start.coverage_unwatched, step=0.1
+            label="Coverage, unwatched domain", value=start.coverage_unwatched, step=0.1
         ),
-        "reward": num(name="Reward", value=start.reward, step=0.1),
-        "fine": num(name="Fine", value=start.fine, step=0.1),
-        "false_positive": num(name="False positives", value=start.false_positive, step=0.01),
-        "false_negative": num(name="False negatives", value=start.false_negative, step=0.01),
+        "reward": num(label="Reward", value=start.reward, step=0.1),
+        "fine": num(label="Fine", value=start.fine, step=0.1),
+        "false_positive": num(label="False positives", value=start.false_positive, step=0.01),
+        "false_negative": num(label="False negatives", value=start.false_negative, step=0.01),
         "dynamics": pn.widgets.Select(
-            name="Dynamics",
+            label="Dynamics",
             options=[d.value for d in evolution.Dynamics],
             value=evo_start.dynamics,
         ),
-        "generations": integer(name="Generations", value=evo_start.generations, step=100),
-        "population": integer(name="Moran population", value=evo_start.population, step=10),
-        "selection": num(name="Selection intensity", value=evo_start.selection, step=0.1),
-        "mutation": num(name="Mutation", value=evo_start.mutation, step=0.01),
+        "generations": integer(label="Generations", value=evo_start.generations, step=100),
+        "population": integer(label="Moran population", value=evo_start.population, step=10),
+        "selection": num(label="Selection intensity", value=evo_start.selection, step=0.1),
+        "mutation": num(label="Mutation", value=evo_start.mutation, step=0.01),
     }
     form = Form(fields)
     evo_fields = [f.name for f in dataclasses.fields(EvolutionSetup)]
@@ -558,10 +558,10 @@ def page() -> Any:
         "settings are not part of the experiment file, which reproduces the tournament.",
         css_classes=["evolution-note"],
     )
-    run_button = pn.widgets.Button(name="Run", button_type="primary", css_classes=["run"])
-    stop_button = pn.widgets.Button(name="Stop", disabled=True, css_classes=["stop"])
+    run_button = pn.widgets.Button(label="Run", color="primary", css_classes=["run"])
+    stop_button = pn.widgets.Button(label="Stop", disabled=True, css_classes=["stop"])
     upload = pn.widgets.FileInput(
-        accept=".toml", name="Load an experiment file", css_classes=["load"]
+        accept=".toml", label="Load an experiment file", css_classes=["load"]
     )
     session: dict[str, Any] = {"generation": 0, "result": None, "started": 0.0}
     holder: dict[str, Worker] = {}
@@ -573,11 +573,7 @@ def page() -> Any:
         except (TypeError, ValueError) as exc:  # pragma: no cover - widgets give typed values
             form.general.object, form.general.visible = str(exc), True
             return None
-        empty = [name for name, value in form.values().items() if value is None]
-        if empty:  # a file would fall back on a default the page does not show
-            form.clear()
-            form.messages[empty[0]].object = "enter a value (an empty field is not allowed)"
-            form.messages[empty[0]].visible = True
+        if form.show_empty() is not None:
             return None
         config, where = to_config(setup)
         try:
@@ -724,7 +720,7 @@ def page() -> Any:
         callback=export_file,
         filename="tournament.toml",
         label="Export experiment file",
-        button_type="success",
+        color="success",
         css_classes=["export"],
     )
     download = pn.widgets.FileDownload(

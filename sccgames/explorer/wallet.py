@@ -389,32 +389,32 @@ def page() -> Any:
     num, integer = pn.widgets.FloatInput, pn.widgets.IntInput
     fields: dict[str, Any] = {
         "finder": pn.widgets.Select(
-            name="Finder (preset)", options=list(PRESETS), value=start.finder
+            label="Finder (preset)", options=list(PRESETS), value=start.finder
         ),
-        "money": num(name="Money in the wallet, w", value=start.money, step=0.5),
+        "money": num(label="Money in the wallet, w", value=start.money, step=0.5),
         "watcher": pn.widgets.RadioButtonGroup(
-            name="Who watches", options=list(WATCHERS), value=start.watcher
+            label="Who watches", options=list(WATCHERS), value=start.watcher
         ),
-        "effort": num(name="Effort of returning it, e", value=start.effort, step=0.05),
+        "effort": num(label="Effort of returning it, e", value=start.effort, step=0.05),
         "owner_value": num(
-            name="Worth to the owner beyond the money, v", value=start.owner_value, step=0.05
+            label="Worth to the owner beyond the money, v", value=start.owner_value, step=0.05
         ),
-        "visibility": num(name="Neighbours: visibility", value=start.visibility, step=0.1),
-        "coverage": num(name="State: coverage", value=start.coverage, step=0.1),
-        "reward": num(name="State: reward", value=start.reward, step=0.1),
-        "fine": num(name="State: fine", value=start.fine, step=0.5),
+        "visibility": num(label="Neighbours: visibility", value=start.visibility, step=0.1),
+        "coverage": num(label="State: coverage", value=start.coverage, step=0.1),
+        "reward": num(label="State: reward", value=start.reward, step=0.1),
+        "fine": num(label="State: fine", value=start.fine, step=0.5),
         "false_positive": num(
-            name="State: false positives ε⁺", value=start.false_positive, step=0.01
+            label="State: false positives ε⁺", value=start.false_positive, step=0.01
         ),
         "false_negative": num(
-            name="State: false negatives ε⁻", value=start.false_negative, step=0.01
+            label="State: false negatives ε⁻", value=start.false_negative, step=0.01
         ),
         "public_scores": pn.widgets.Checkbox(
-            name="State: public scores", value=start.public_scores
+            label="State: public scores", value=start.public_scores
         ),
-        "citizens": integer(name="Citizens (half of them find)", value=start.citizens, step=1000),
-        "seed": integer(name="Seed", value=start.seed),
-        "name": pn.widgets.TextInput(name="Name", value=start.name),
+        "citizens": integer(label="Citizens (half of them find)", value=start.citizens, step=1000),
+        "seed": integer(label="Seed", value=start.seed),
+        "name": pn.widgets.TextInput(label="Name", value=start.name),
     }
     form = Form(fields)
 
@@ -552,10 +552,10 @@ def page() -> Any:
         "Press Run to let the society find its wallets.", css_classes=["returned"]
     )
     run_button = pn.widgets.Button(
-        name="Run the society", button_type="primary", css_classes=["run"]
+        label="Run the society", color="primary", css_classes=["run"]
     )
     upload = pn.widgets.FileInput(
-        accept=".toml", name="Load an experiment file", css_classes=["load"]
+        accept=".toml", label="Load an experiment file", css_classes=["load"]
     )
     session: dict[str, Any] = {"generation": 0, "config": None}
 
@@ -566,11 +566,7 @@ def page() -> Any:
         except (TypeError, ValueError) as exc:  # pragma: no cover - widgets give typed values
             form.general.object, form.general.visible = str(exc), True
             return None
-        empty = [name for name, value in form.values().items() if value is None]
-        if empty:  # (a file may leave a value out for its default; the page shows each)
-            form.clear()
-            form.messages[empty[0]].object = "empty: enter a value"
-            form.messages[empty[0]].visible = True
+        if form.show_empty() is not None:
             return None
         made: dict[str, Any] = {}
         # the chosen watcher first: its error is the one shown
@@ -686,7 +682,7 @@ def page() -> Any:
         callback=export_file,
         filename="lost_wallet.toml",
         label="Export experiment file",
-        button_type="success",
+        color="success",
         css_classes=["export"],
     )
 

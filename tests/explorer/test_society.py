@@ -239,6 +239,9 @@ def test_a_bad_value_shows_its_message_next_to_it_and_blocks_the_run(explorer, e
     type_into(page, "coverage_watched", "0.5")
     expect(message).to_be_hidden()
     expect(page.locator(f".error-share_{PRESETS[0]}")).to_contain_text("must sum to 1")
+    type_into(page, "fine", "")  # emptied: refused, not run with a default it does not show
+    expect(page.locator(".error-fine")).to_contain_text("empty: enter a value")
+    type_into(page, "fine", "3")
     type_into(page, f"share_{PRESETS[0]}", "0.3")  # the default mix again: 0.3 + 0.55 + 0.15
     expect(page.locator(".run button")).to_be_enabled()
 
