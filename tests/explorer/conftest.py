@@ -4,7 +4,7 @@ The explorer is served in-process, from a thread with its own event loop, so tha
 measure its code's coverage; ``tests/explorer/test_app.py`` starts the ``sccgames explore``
 command itself. No browser is downloaded: Playwright launches the system's Chromium
 (``CHROMIUM``, default ``/usr/bin/chromium``; ``.ci/run`` installs Debian's package).
-Screenshots go to ``test-results/screenshots`` (``SCREENSHOTS`` overrides it).
+Screenshots go to ``test-screenshots/`` (``SCREENSHOTS`` overrides it).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 #: axelrod (about 20 s on a loaded two-core machine).
 TIMEOUT = 90_000
 SCREENSHOTS = Path(
-    os.environ.get("SCREENSHOTS", Path(__file__).resolve().parents[2] / "test-results/screenshots")
+    os.environ.get("SCREENSHOTS", Path(__file__).resolve().parents[2] / "test-screenshots")
 )
 
 
