@@ -12,6 +12,7 @@ field it came from.
 
 from __future__ import annotations
 
+import io
 import threading
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -78,6 +79,54 @@ def read_experiment(data: bytes, source: str) -> Experiment:
     return experiment_config.parse(tree, source)
 
 
+def load_setup(data: bytes, source: str, kind: str, page: str, from_config: Callable) -> Any:
+    """A page's setup from an uploaded experiment file.
+
+    Parameters
+    ----------
+    data, source : bytes, str
+        The file's bytes and name.
+    kind : str
+        The experiment kind the page shows.
+    page : str
+        The page's name, for the message.
+    from_config : callable
+        The page's reader of a checked config (``Experiment.raw``) into its setup.
+
+    Raises
+    ------
+    ConfigError
+        One line: the file's own error, another kind, or a setting the page cannot show.
+
+    """
+    experiment = read_experiment(data, source)
+    if experiment.kind != kind:
+        raise ConfigError(
+            f"the {page} page loads kind = {kind!r}, got {experiment.kind!r}", "kind", source
+        )
+    return from_config(experiment.raw)
+
+
+def download_button(
+    filename: str, label: str, text: Callable[[], str | None], css: str, **style: Any
+) -> pn.widgets.FileDownload:
+    """A button that downloads what ``text()`` returns when clicked.
+
+    ``text()`` returns ``None`` when there is nothing valid to give (the page shows why);
+    the download then holds one comment line saying so.
+    """
+
+    def content() -> io.StringIO:
+        made = text()
+        return io.StringIO(
+            made if made is not None else "# nothing to download: see the page's message\n"
+        )
+
+    return pn.widgets.FileDownload(
+        callback=content, filename=filename, label=label, css_classes=[css], **style
+    )
+
+
 def field_at(path: str, where: Mapping[str, str]) -> str | None:
     """The form field that wrote the config value at ``path``, or ``None``.
 
@@ -132,6 +181,11 @@ class Form:
         for name, value in values.items():
             self.widgets[name].value = value
 
+    def say(self, message: str) -> None:
+        """Show ``message`` above the form alone."""
+        self.clear()
+        self.general.object, self.general.visible = message, True
+
     def item(self, name: str) -> pn.Column:
         """A field and its message, to lay out."""
         return pn.Column(self.widgets[name], self.messages[name], margin=0)
@@ -169,6 +223,16 @@ class Form:
 
 
 # ----------------------------------------------------------------------------- the worker
+def tagged(society: Any, generation: int) -> Iterator[tuple[int, Any]]:
+    """A society's rounds, each tagged with the run it belongs to.
+
+    The society is built and played where the iterator is consumed (the worker's thread);
+    a page drops what a run it has reset or replaced still sends.
+    """
+    for state in society.stream():
+        yield generation, state
+
+
 class Worker:
     """Runs an iterator in a thread while the page stays responsive.
 

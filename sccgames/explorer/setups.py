@@ -13,11 +13,27 @@ from collections.abc import Mapping
 from typing import Any
 
 from sccgames.experiments.config import ConfigError, parse
+from sccgames.model.agents import motive_strategies
+
+#: The motive presets a page offers, by the class names experiment files use.
+PRESETS = tuple(cls.__name__ for cls in motive_strategies)
 
 
 def default(cls: type, name: str) -> Any:
     """The default of ``cls``'s keyword parameter ``name`` (a page's field starts there)."""
     return inspect.signature(cls).parameters[name].default
+
+
+def rest(share: Any) -> Any:
+    """What is left of a share for the other domain (a non-number as it is, for its error)."""
+    return 1.0 - share if isinstance(share, int | float) and not isinstance(share, bool) else share
+
+
+def kind_of(value: Any) -> str:
+    """The ``kind`` of a component written as a name or a table (``"none"`` for none)."""
+    if value is None:
+        return "none"
+    return value if isinstance(value, str) else str(value.get("kind", "none"))
 
 
 def first_difference(a: Any, b: Any, path: str = "") -> str | None:

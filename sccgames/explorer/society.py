@@ -8,9 +8,7 @@ Its setup is a :class:`SocietySetup`; :func:`to_config` makes it the config of a
 from __future__ import annotations
 
 import dataclasses
-import io
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sccgames.experiments.config import ConfigError
-from sccgames.explorer.setups import check_shown, default
-from sccgames.model.agents import motive_strategies
+from sccgames.explorer.setups import PRESETS, check_shown, default, kind_of, rest
 from sccgames.model.population import Population
 from sccgames.rules.community import CommunityReputation
 from sccgames.rules.institutions import PeerPunishment
@@ -27,11 +24,12 @@ from sccgames.rules.matching import RandomMatching
 from sccgames.rules.regimes import SocialCredit
 
 #: The presets a society page can mix, by name.
-PRESETS = tuple(cls.__name__ for cls in motive_strategies)
 #: Games a society can play, by their experiment-file names.
 GAMES = ("pd", "stag_hunt", "snowdrift", "harmony", "trust", "public_goods", "lost_wallet")
 #: The regimes a page can switch on together (a ``combined`` regime when several are on).
 REGIMES = ("social_credit", "community_reputation", "peer_punishment")
+#: The first line of an exported file.
+EXPORT_NOTE = "Exported by sccgames explore; run it with: sccgames run <this file>"
 #: The two domains of a page's society: one the regime watches, one it need not.
 DOMAINS = ("watched", "unwatched")
 
@@ -173,7 +171,7 @@ def to_config(setup: SocietySetup) -> tuple[dict[str, Any], dict[str, str]]:
     society: dict[str, Any] = {
         "rounds": s.rounds,
         "game": s.game,
-        "domains": {"watched": s.watched_share, "unwatched": _rest(s.watched_share)},
+        "domains": {"watched": s.watched_share, "unwatched": rest(s.watched_share)},
         "matching": {"kind": "random", "homophily": s.homophily},
         "population": {
             "size": s.size,
@@ -221,11 +219,6 @@ def check(setup: SocietySetup) -> None:
         )
 
 
-def _rest(share: Any) -> Any:
-    """The unwatched domain's share (what is left of a number; a non-number as it is)."""
-    return 1.0 - share if isinstance(share, int | float) and not isinstance(share, bool) else share
-
-
 def from_config(raw: dict[str, Any]) -> SocietySetup:
     """The setup of a checked society config (``Experiment.raw``).
 
@@ -247,7 +240,7 @@ def from_config(raw: dict[str, Any]) -> SocietySetup:
         "shares": {p: float(v) for p, v in (population.get("shares") or {}).items() if v != 0},
         "communities": population.get("communities"),
         "homophily": _table(society.get("matching")).get("homophily", 0.0),
-        "game": _name(society.get("game")),
+        "game": kind_of(society.get("game")),
         "watched_share": domains.get("watched", 1.0),
         "introduce": 0,
         "remove": None,
@@ -255,7 +248,7 @@ def from_config(raw: dict[str, Any]) -> SocietySetup:
     regime = society.get("regime")
     schedule = society.get("schedule")
     if schedule:
-        phases = [p for p in schedule if _name(p["regime"]) != "none"]
+        phases = [p for p in schedule if kind_of(p["regime"]) != "none"]
         if phases:
             regime = phases[0]["regime"]
             values["introduce"] = phases[0]["start"]
@@ -272,18 +265,13 @@ def _table(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _name(value: Any) -> str:
-    """The ``kind`` of a component written as a name or a table."""
-    return value if isinstance(value, str) else str((value or {}).get("kind", "none"))
-
-
 def _regime_values(regime: Any) -> dict[str, Any]:
     """The page's fields of a regime config (a single regime or a combined one)."""
-    kind = _name(regime)
+    kind = kind_of(regime)
     parts = regime.get("parts", []) if kind == "combined" else [] if kind == "none" else [regime]
-    values: dict[str, Any] = {"regimes": tuple(_name(p) for p in parts)}
+    values: dict[str, Any] = {"regimes": tuple(kind_of(p) for p in parts)}
     for part in parts:
-        kind = _name(part)
+        kind = kind_of(part)
         if kind == "social_credit":
             coverage = part.get("coverage")
             if isinstance(coverage, dict):
@@ -345,7 +333,14 @@ def page() -> Any:
     from bokeh.plotting import figure
 
     from sccgames.experiments.config import parse
-    from sccgames.explorer.common import Form, Worker, read_experiment, toml_text
+    from sccgames.explorer.common import (
+        Form,
+        Worker,
+        download_button,
+        load_setup,
+        tagged,
+        toml_text,
+    )
 
     start = SocietySetup()
     num, integer = pn.widgets.FloatInput, pn.widgets.IntInput
@@ -473,7 +468,7 @@ def page() -> Any:
         try:
             setup = setup_of()
         except (TypeError, ValueError) as exc:  # pragma: no cover - widgets give typed values
-            form.general.object, form.general.visible = str(exc), True
+            form.say(str(exc))
             return None
         if form.show_empty(optional=("remove",)) is not None:  # empty removal: never
             return None
@@ -540,7 +535,7 @@ def page() -> Any:
             session["generation"] += 1
             generation = session["generation"]
             session.update(
-                run=_tagged(society, generation),
+                run=tagged(society, generation),
                 config=config,
                 frames=[],
                 rounds=society.rounds,
@@ -570,48 +565,30 @@ def page() -> Any:
     pause_button.on_click(lambda _e: worker.stop())
     reset_button.on_click(reset)
 
-    def export_file() -> io.StringIO:
+    def exported() -> str | None:
         made = checked()
-        if made is None:
-            return io.StringIO("# not exported: the setup has an error, shown on the page\n")
-        return io.StringIO(
-            toml_text(
-                made[0], "Exported by sccgames explore; run it with: sccgames run <this file>"
-            )
+        return None if made is None else toml_text(made[0], EXPORT_NOTE)
+
+    def metrics() -> str:
+        frames = session["frames"]
+        return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()).to_csv(
+            index=False
         )
 
-    def metrics_file() -> io.StringIO:
-        frames = session["frames"]
-        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        return io.StringIO(table.to_csv(index=False))
-
-    export = pn.widgets.FileDownload(
-        callback=export_file,
-        filename="society.toml",
-        label="Export experiment file",
-        color="success",
-        css_classes=["export"],
+    export = download_button(
+        "society.toml", "Export experiment file", exported, "export", color="success"
     )
-    download = pn.widgets.FileDownload(
-        callback=metrics_file,
-        filename="metrics.csv",
-        label="Download the run's metrics",
-        css_classes=["metrics"],
-    )
+    download = download_button("metrics.csv", "Download the run's metrics", metrics, "metrics")
 
     def load(event: Any) -> None:
         if not event.new:
             return
         try:
-            experiment = read_experiment(event.new, upload.filename or "the file")
-            if experiment.kind != "society":
-                raise ConfigError(
-                    f"the society page loads kind = 'society', got {experiment.kind!r}", "kind"
-                )
-            setup = from_config(experiment.raw)
+            setup = load_setup(
+                event.new, upload.filename or "the file", "society", "society", from_config
+            )
         except ConfigError as exc:
-            form.clear()
-            form.general.object, form.general.visible = f"not loaded: {exc}", True
+            form.say(f"not loaded: {exc}")
             return
         fill(setup)
         reset()
@@ -664,9 +641,3 @@ def page() -> Any:
         controls,
         pn.Column(status, pn.GridBox(*(pn.pane.Bokeh(f) for f in figures), ncols=2)),
     )
-
-
-def _tagged(society: Any, generation: int) -> Iterator[tuple[int, Any]]:
-    """The society's rounds, each tagged with the run it belongs to (built in the worker)."""
-    for state in society.stream():
-        yield generation, state

@@ -20,7 +20,6 @@ evolution the worker does stop.
 from __future__ import annotations
 
 import dataclasses
-import io
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -32,12 +31,10 @@ import pandas as pd
 from sccgames.engines import evolution
 from sccgames.engines.tournament import Tournament
 from sccgames.experiments.config import ConfigError
-from sccgames.explorer.setups import check_shown, default
-from sccgames.model.agents import motive_strategies
+from sccgames.explorer.setups import PRESETS, check_shown, default, kind_of, rest
 from sccgames.rules.regimes import SocialCredit
 
 #: The motive presets a tournament page offers, by the class names experiment files use.
-PRESETS = tuple(cls.__name__ for cls in motive_strategies)
 #: A handful of axelrod's classics, by axelrod's names (all obey axelrod's rules, so the
 #: batch kernel plays them).
 CLASSICS = (
@@ -189,7 +186,7 @@ def to_config(setup: TournamentSetup) -> tuple[dict[str, Any], dict[str, str]]:
         "repetitions": s.repetitions,
         "noise": s.noise,
         "game": s.game,
-        "domains": {"watched": s.watched_share, "unwatched": _rest(s.watched_share)},
+        "domains": {"watched": s.watched_share, "unwatched": rest(s.watched_share)},
         "regime": "none",
     }
     if s.regime == "social_credit":
@@ -207,18 +204,6 @@ def to_config(setup: TournamentSetup) -> tuple[dict[str, Any], dict[str, str]]:
         tournament["regime"] = s.regime  # the file's check names what is allowed
     config = {"kind": "tournament", "name": s.name, "seed": s.seed, "tournament": tournament}
     return config, where
-
-
-def _rest(share: Any) -> Any:
-    """The unwatched domain's share (what is left of a number; a non-number as it is)."""
-    return 1.0 - share if isinstance(share, int | float) and not isinstance(share, bool) else share
-
-
-def _kind(value: Any) -> str:
-    """The ``kind`` of a component written as a name or a table (``None``: no regime)."""
-    if value is None:
-        return "none"
-    return value if isinstance(value, str) else str(value.get("kind", "none"))
 
 
 def from_config(raw: Mapping[str, Any]) -> TournamentSetup:
@@ -248,11 +233,11 @@ def from_config(raw: Mapping[str, Any]) -> TournamentSetup:
         "turns": tournament.get("turns"),
         "repetitions": tournament.get("repetitions"),
         "noise": tournament.get("noise"),
-        "game": _kind(tournament.get("game")),
+        "game": kind_of(tournament.get("game")),
         "watched_share": domains.get("watched"),
-        "regime": _kind(regime),
+        "regime": kind_of(regime),
     }
-    if _kind(regime) == "none":
+    if kind_of(regime) == "none":
         tournament["regime"] = "none"
     elif isinstance(regime, Mapping):
         coverage = regime.get("coverage")
@@ -431,7 +416,13 @@ def page() -> Any:
 
     from sccgames.engines.metrics import payoff_matrix
     from sccgames.experiments.config import ConfigError, parse
-    from sccgames.explorer.common import Form, Worker, read_experiment, toml_text
+    from sccgames.explorer.common import (
+        Form,
+        Worker,
+        download_button,
+        load_setup,
+        toml_text,
+    )
 
     start, evo_start = TournamentSetup(), EvolutionSetup()
     num, integer = pn.widgets.FloatInput, pn.widgets.IntInput
@@ -571,7 +562,7 @@ def page() -> Any:
         try:
             setup, evo = setups()
         except (TypeError, ValueError) as exc:  # pragma: no cover - widgets give typed values
-            form.general.object, form.general.visible = str(exc), True
+            form.say(str(exc))
             return None
         if form.show_empty() is not None:
             return None
@@ -699,51 +690,32 @@ def page() -> Any:
     run_button.on_click(run)
     stop_button.on_click(stop)
 
-    def export_file() -> io.StringIO:
+    def exported() -> str | None:
         made = checked()
-        if made is None:
-            return io.StringIO("# not exported: the setup has an error, shown on the page\n")
-        return io.StringIO(
-            toml_text(
-                made[0],
-                "Exported by sccgames explore; run it with: sccgames run <this file>\n"
-                "The page's evolution is computed from this tournament's results.",
-            )
-        )
+        note = "Exported by sccgames explore; run it with: sccgames run <this file>\n"
+        note += "The page's evolution is computed from this tournament's results."
+        return None if made is None else toml_text(made[0], note)
 
-    def results_file() -> io.StringIO:
+    def summary() -> str:
         result = session.get("result")
-        table = result.summary if result is not None else pd.DataFrame()
-        return io.StringIO(table.to_csv(index=False))
+        return (result.summary if result is not None else pd.DataFrame()).to_csv(index=False)
 
-    export = pn.widgets.FileDownload(
-        callback=export_file,
-        filename="tournament.toml",
-        label="Export experiment file",
-        color="success",
-        css_classes=["export"],
+    export = download_button(
+        "tournament.toml", "Export experiment file", exported, "export", color="success"
     )
-    download = pn.widgets.FileDownload(
-        callback=results_file,
-        filename="summary.csv",
-        label="Download the tournament's summary",
-        css_classes=["summary"],
+    download = download_button(
+        "summary.csv", "Download the tournament's summary", summary, "summary"
     )
 
     def load(event: Any) -> None:
         if not event.new:
             return
         try:
-            experiment = read_experiment(event.new, upload.filename or "the file")
-            if experiment.kind != "tournament":
-                raise ConfigError(
-                    f"the tournament page loads kind = 'tournament', got {experiment.kind!r}",
-                    "kind",
-                )
-            setup = from_config(experiment.raw)
+            setup = load_setup(
+                event.new, upload.filename or "the file", "tournament", "tournament", from_config
+            )
         except ConfigError as exc:
-            form.clear()
-            form.general.object, form.general.visible = f"not loaded: {exc}", True
+            form.say(f"not loaded: {exc}")
             return
         stop()
         fill(setup)

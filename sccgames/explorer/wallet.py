@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from sccgames.experiments.config import ConfigError
-from sccgames.explorer.setups import check_shown, default
+from sccgames.explorer.setups import PRESETS, check_shown, default, kind_of
 from sccgames.model import motives
-from sccgames.model.agents import motive_strategies
 from sccgames.model.decision import (
     Context,
     initial_state,
@@ -45,7 +43,6 @@ from sccgames.rules.matching import resolve_matching
 from sccgames.rules.regimes import NoRegime, SocialCredit
 
 #: The finders a page can take, by preset name.
-PRESETS = tuple(cls.__name__ for cls in motive_strategies)
 #: Who can watch the find.
 WATCHERS = ("nobody", "neighbours", "the state")
 #: The four deliberative motives, in the order the page draws them.
@@ -164,13 +161,6 @@ def to_config(setup: WalletSetup) -> tuple[dict[str, Any], dict[str, str]]:
     return config, where
 
 
-def _name(value: Any) -> str:
-    """The ``kind`` of a component written as a name or a table (``"none"`` for none)."""
-    if value is None:
-        return "none"
-    return value if isinstance(value, str) else str(value.get("kind", "none"))
-
-
 def from_config(raw: dict[str, Any]) -> WalletSetup:
     """The setup of a checked society config (``Experiment.raw``).
 
@@ -201,7 +191,7 @@ def from_config(raw: dict[str, Any]) -> WalletSetup:
         **{k: game.get(k) for k in ("money", "effort", "owner_value")},
     }
     regime = society.get("regime")
-    kind = _name(regime)
+    kind = kind_of(regime)
     if kind == "community_reputation":
         values |= {"watcher": "neighbours", "visibility": regime.get("visibility")}
     elif kind == "social_credit":
@@ -383,7 +373,14 @@ def page() -> Any:
     from bokeh.plotting import figure
 
     from sccgames.experiments.config import ConfigError, parse
-    from sccgames.explorer.common import Form, Worker, read_experiment, toml_text
+    from sccgames.explorer.common import (
+        Form,
+        Worker,
+        download_button,
+        load_setup,
+        tagged,
+        toml_text,
+    )
 
     start = WalletSetup()
     num, integer = pn.widgets.FloatInput, pn.widgets.IntInput
@@ -551,9 +548,7 @@ def page() -> Any:
     returned = pn.pane.Markdown(
         "Press Run to let the society find its wallets.", css_classes=["returned"]
     )
-    run_button = pn.widgets.Button(
-        label="Run the society", color="primary", css_classes=["run"]
-    )
+    run_button = pn.widgets.Button(label="Run the society", color="primary", css_classes=["run"])
     upload = pn.widgets.FileInput(
         accept=".toml", label="Load an experiment file", css_classes=["load"]
     )
@@ -564,7 +559,7 @@ def page() -> Any:
         try:
             setup = setup_of()
         except (TypeError, ValueError) as exc:  # pragma: no cover - widgets give typed values
-            form.general.object, form.general.visible = str(exc), True
+            form.say(str(exc))
             return None
         if form.show_empty() is not None:
             return None
@@ -662,44 +657,29 @@ def page() -> Any:
         )
         society_share.data = {"watcher": [], "share": []}
         returned.object = f"running {setup.citizens} citizens…"
-        if worker.start(_tagged(societies[setup.watcher], session["generation"])):
+        if worker.start(tagged(societies[setup.watcher], session["generation"])):
             run_button.disabled = True
 
     run_button.on_click(run)
 
-    def export_file() -> io.StringIO:
+    def exported() -> str | None:
         made = checked()
-        if made is None:
-            return io.StringIO("# not exported: the setup has an error, shown on the page\n")
-        return io.StringIO(
-            toml_text(
-                made[1],
-                "Exported by sccgames explore (lost wallet); run it with: sccgames run <this file>",
-            )
-        )
+        note = "Exported by sccgames explore (lost wallet); run it with: sccgames run <this file>"
+        return None if made is None else toml_text(made[1], note)
 
-    export = pn.widgets.FileDownload(
-        callback=export_file,
-        filename="lost_wallet.toml",
-        label="Export experiment file",
-        color="success",
-        css_classes=["export"],
+    export = download_button(
+        "lost_wallet.toml", "Export experiment file", exported, "export", color="success"
     )
 
     def load(event: Any) -> None:
         if not event.new:
             return
         try:
-            experiment = read_experiment(event.new, upload.filename or "the file")
-            if experiment.kind != "society":
-                raise ConfigError(
-                    f"the lost wallet page loads kind = 'society', got {experiment.kind!r}",
-                    "kind",
-                )
-            setup = from_config(experiment.raw)
+            setup = load_setup(
+                event.new, upload.filename or "the file", "society", "lost wallet", from_config
+            )
         except ConfigError as exc:
-            form.clear()
-            form.general.object, form.general.visible = f"not loaded: {exc}", True
+            form.say(f"not loaded: {exc}")
             return
         session["loading"] = True
         try:
@@ -754,9 +734,3 @@ def page() -> Any:
             ),
         ),
     )
-
-
-def _tagged(society: Any, generation: int) -> Iterator[tuple[int, Any]]:
-    """The society's one round, tagged with the run it belongs to (built in the worker)."""
-    for state in society.stream():
-        yield generation, state
