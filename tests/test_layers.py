@@ -20,9 +20,21 @@ PACKAGE = Path(sccgames.__file__).parent
 #: What each layer must not import at module level (importing a module must not load a
 #: layer above it; a method that draws may still import ``experiments.plots`` when called).
 FORBIDDEN = {
-    "sccgames.model": ("sccgames.engines", "sccgames.experiments", "sccgames.inference"),
-    "sccgames.rules": ("sccgames.engines", "sccgames.experiments", "sccgames.inference"),
-    "sccgames.engines": ("sccgames.experiments", "sccgames.inference"),
+    "sccgames.model": (
+        "sccgames.engines",
+        "sccgames.experiments",
+        "sccgames.inference",
+        "sccgames.explorer",
+    ),
+    "sccgames.rules": (
+        "sccgames.engines",
+        "sccgames.experiments",
+        "sccgames.inference",
+        "sccgames.explorer",
+    ),
+    "sccgames.engines": ("sccgames.experiments", "sccgames.inference", "sccgames.explorer"),
+    "sccgames.experiments": ("sccgames.explorer",),
+    "sccgames.inference": ("sccgames.explorer",),
 }
 
 

@@ -23,7 +23,6 @@ from sccgames.rules.institutions import PeerPunishment
 from sccgames.rules.matching import RandomMatching
 from sccgames.rules.regimes import SocialCredit
 
-#: The presets a society page can mix, by name.
 #: Games a society can play, by their experiment-file names.
 GAMES = ("pd", "stag_hunt", "snowdrift", "harmony", "trust", "public_goods", "lost_wallet")
 #: The regimes a page can switch on together (a ``combined`` regime when several are on).

@@ -34,7 +34,6 @@ from sccgames.experiments.config import ConfigError
 from sccgames.explorer.setups import PRESETS, check_shown, default, kind_of, rest
 from sccgames.rules.regimes import SocialCredit
 
-#: The motive presets a tournament page offers, by the class names experiment files use.
 #: A handful of axelrod's classics, by axelrod's names (all obey axelrod's rules, so the
 #: batch kernel plays them).
 CLASSICS = (

@@ -42,7 +42,6 @@ from sccgames.rules.institutions import schedule
 from sccgames.rules.matching import resolve_matching
 from sccgames.rules.regimes import NoRegime, SocialCredit
 
-#: The finders a page can take, by preset name.
 #: Who can watch the find.
 WATCHERS = ("nobody", "neighbours", "the state")
 #: The four deliberative motives, in the order the page draws them.

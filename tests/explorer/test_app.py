@@ -70,3 +70,20 @@ def test_the_index_links_every_page(explorer, explorer_url):
         page.get_by_role("link", name=title).click()
         page.wait_for_url(f"{explorer_url}/{route}")
         page.go_back()
+
+
+def test_the_command_line_imports_no_web_framework_until_explore_runs():
+    # `sccgames --help` must answer at once: the command and the server's module import
+    # Panel and Bokeh only when the explorer starts
+    code = (
+        "import sys, sccgames.cli, sccgames.explorer.app, sccgames.explorer.society; "
+        "print(sorted(m for m in ('panel', 'bokeh') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+    )
+    assert done.stdout.strip() == "[]"
