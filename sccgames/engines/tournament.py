@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -369,8 +369,23 @@ class Tournament:
         }
         return [(self.players, pairings[chunk], seeds[chunk], settings) for chunk in chunks]
 
-    def play(self, progress_bar: bool = True) -> TournamentResults:
-        """Play every match and return the :class:`TournamentResults`."""
+    def play(
+        self,
+        progress_bar: bool = True,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> TournamentResults:
+        """Play every match and return the :class:`TournamentResults`.
+
+        Parameters
+        ----------
+        progress_bar : bool, default True
+            Show a progress bar of the matches.
+        on_progress : callable, optional
+            Called with (matches played, matches in all) after each chunk of matches. An
+            exception it raises stops the tournament (queued chunks are cancelled, worker
+            processes stopped) and propagates: a caller's way to stop a long tournament.
+
+        """
         pairings = self._pairings()
         tasks = self._tasks(pairings)
         bar = tqdm(total=len(pairings), desc="matches", disable=not progress_bar)
@@ -381,10 +396,14 @@ class Tournament:
         else:  # workers that ignore Ctrl-C and die with this process
             pool = worker_pool(self.processes)
             outputs = pool.map(_play_chunk, tasks)
+        played = 0
         try:
             for output in outputs:
                 totals.append(output)
                 bar.update(len(output["side"]) // 2)
+                played += len(output["side"]) // 2
+                if on_progress is not None:
+                    on_progress(played, len(pairings))
         except BaseException:  # Ctrl-C: cancel the queued chunks and stop the workers now
             if pool is not None:
                 pool.stop()

@@ -223,6 +223,24 @@ class Form:
 
 
 # ----------------------------------------------------------------------------- the worker
+class Stopped(Exception):
+    """Raised inside a worker's computation that saw its :attr:`Worker.halt` set."""
+
+
+def stop_point(halt: threading.Event) -> Callable[..., None]:
+    """A progress callback that raises :class:`Stopped` once ``halt`` is set.
+
+    For a computation that reports progress (``Tournament.play(on_progress=...)``): the
+    worker's stop then takes effect at its next report, not at its end.
+    """
+
+    def check(*_: Any) -> None:
+        if halt.is_set():
+            raise Stopped
+
+    return check
+
+
 def tagged(society: Any, generation: int) -> Iterator[tuple[int, Any]]:
     """A society's rounds, each tagged with the run it belongs to.
 
@@ -307,6 +325,8 @@ class Worker:
                 taken += 1
             else:
                 ending = "paused"
+        except Stopped:
+            ending = "paused"
         except Exception as exc:  # a run's error is the page's to show, never the server's
             ending = f"error: {exc}"
         self.ending = ending

@@ -11,15 +11,15 @@ The evolution's settings (an :class:`EvolutionSetup`) have no place in an experi
 the exported file reproduces the tournament, and the page computes the evolution from its
 results.
 
-Stop: a tournament is played in one call that cannot be interrupted. Stop discards the run
-at once and gives the page back (Run works again); the abandoned thread finishes its
-tournament in the background and its result is dropped. Between the tournament and the
-evolution the worker does stop.
+Stop gives the page back at once (Run works again) and discards the run; the tournament
+itself stops after the chunk of matches it is playing
+(:meth:`~sccgames.Tournament.play`'s ``on_progress``), and the evolution is not started.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -671,7 +671,11 @@ def page() -> Any:
         session.update(result=None, evolved=None, evolution=evo, running=True)
         session["started"] = time.perf_counter()
         worker = holder["worker"] if not holder["worker"].busy else new_worker()
-        worker.start(_computation(config, setup.seed, evo, session["generation"], payoff_matrix))
+        worker.start(
+            _computation(
+                config, setup.seed, evo, session["generation"], payoff_matrix, worker.halt
+            )
+        )
         run_button.disabled = True
         stop_button.disabled = False
         status.object = f"running a tournament of {len(setup.players)} players…"
@@ -681,7 +685,7 @@ def page() -> Any:
             return
         session["generation"] += 1  # whatever the stopped run yields is dropped
         session["running"] = False
-        new_worker()  # an uninterruptible tournament finishes in its own thread, unheard
+        new_worker()  # the old worker's tournament stops at its next chunk of matches
         stop_button.disabled = True
         status.object = "stopped: the run was discarded"
         validate()
@@ -775,14 +779,22 @@ def page() -> Any:
 
 
 def _computation(
-    config: dict[str, Any], seed: int, evo: EvolutionSetup, generation: int, payoff_matrix: Any
+    config: dict[str, Any],
+    seed: int,
+    evo: EvolutionSetup,
+    generation: int,
+    payoff_matrix: Any,
+    halt: threading.Event,
 ) -> Iterator[tuple[int, str, Any]]:
     """The run, in the worker: the tournament's results, then the evolution's shares.
 
-    Both are built in the worker thread; each is tagged with the run it belongs to.
+    Both are built in the worker thread; each is tagged with the run it belongs to. The
+    tournament stops at its next chunk of matches once ``halt`` is set.
     """
     from sccgames.experiments.config import parse
+    from sccgames.explorer.common import stop_point
 
-    results = parse(config, "the page").build().play(progress_bar=False)
+    tournament = parse(config, "the page").build()
+    results = tournament.play(progress_bar=False, on_progress=stop_point(halt))
     yield generation, "tournament", results
     yield generation, "evolution", evolve(payoff_matrix(results.matches), evo, seed)

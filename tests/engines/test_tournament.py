@@ -97,6 +97,33 @@ def test_chunking_does_not_change_results(monkeypatch):
     pd.testing.assert_frame_equal(whole.matches, pieces.matches)
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_progress_is_reported_per_chunk_and_an_exception_there_stops_the_tournament(
+    monkeypatch, processes
+):
+    import sccgames.engines.tournament as tournament
+
+    monkeypatch.setattr(tournament, "BATCH_CHUNK", 5)
+    players = [scc.Citizen(), scc.Empath(), axl.Grudger()]
+    kwargs = dict(turns=20, repetitions=4, seed=9, processes=processes)
+    seen = []
+    Tournament(players, **kwargs).play(progress_bar=False, on_progress=lambda *a: seen.append(a))
+    total = 4 * 6  # repetitions × pairings of 3 players with self-play
+    assert seen == [(min(k, total), total) for k in range(5, total + 5, 5)]
+
+    class Enough(Exception):
+        pass
+
+    def stop_after_the_first(played, total):
+        seen.append(played)
+        raise Enough
+
+    seen.clear()
+    with pytest.raises(Enough):
+        Tournament(players, **kwargs).play(progress_bar=False, on_progress=stop_after_the_first)
+    assert seen == [5]
+
+
 def test_unseeded_tournament_replays_itself():
     tournament = Tournament([scc.Citizen(), axl.Random()], turns=10, repetitions=2)
     first = tournament.play(progress_bar=False).matches

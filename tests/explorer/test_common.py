@@ -10,7 +10,14 @@ import pytest
 
 from sccgames import limits
 from sccgames.experiments.config import ConfigError
-from sccgames.explorer.common import Form, Worker, field_at, read_experiment, toml_text
+from sccgames.explorer.common import (
+    Form,
+    Worker,
+    field_at,
+    read_experiment,
+    stop_point,
+    toml_text,
+)
 from sccgames.explorer.setups import check_shown, first_difference
 
 SOCIETY = {"kind": "society", "society": {"rounds": 3, "population": {"size": 10}}}
@@ -149,3 +156,22 @@ def test_the_worker_stops_when_asked_and_reports_an_error_without_raising():
     worker.start(failing())
     run_to_end(worker)
     assert ends[-1] == "error: SocialCredit.fine must be >= 0"
+
+
+def test_a_computation_reporting_progress_stops_inside_when_the_worker_is_stopped():
+    items, ends = [], []
+    worker = worker_for(items, ends)
+    reports = []
+
+    def long_computation(halt):
+        check = stop_point(halt)
+        for k in range(10**6):  # one item at the end, progress reported all along
+            reports.append(k)
+            if k == 3:
+                worker.stop()
+            check(k)
+        yield "done"
+
+    worker.start(long_computation(worker.halt))
+    run_to_end(worker)
+    assert (items, ends, reports) == ([], ["paused"], [0, 1, 2, 3])

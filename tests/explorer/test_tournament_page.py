@@ -8,6 +8,8 @@ import math
 import os
 import subprocess
 import sys
+import threading
+import time
 import tomllib
 from pathlib import Path
 
@@ -390,13 +392,18 @@ def test_stop_discards_a_run_and_gives_the_page_back(explorer, explorer_url):
     page = explorer
     page.goto(explorer_url + "/tournament")
     expect(page.locator(".status")).to_contain_text("press Run")
-    set_number(page, "turns", "4000")
-    set_number(page, "repetitions", "6")
+    set_number(page, "turns", "20000")  # 1800 matches of 20 000 turns: a long tournament
+    set_number(page, "repetitions", "50")
     page.locator(".run button").click()
     expect(page.locator(".status")).to_contain_text("running")
     page.locator(".stop button").click()
     expect(page.locator(".status")).to_contain_text("stopped")
     expect(page.locator(".run button")).to_be_enabled()
+    # the tournament itself stops (at its next chunk of matches), not only the page
+    deadline = time.monotonic() + 20  # a chunk of 10 such matches takes about 4 s
+    while any(t.name == "sccgames-explorer" and t.is_alive() for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the stopped tournament is still being played"
+        time.sleep(0.05)
     assert source(page, "tournament-boxes")["name"] == []
     set_number(page, "turns", "30")
     set_number(page, "repetitions", "3")
