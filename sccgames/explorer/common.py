@@ -257,7 +257,9 @@ class Worker:
     The thread only appends what the iterator yields to an inbox; a periodic callback on the
     page's event loop hands the inbox to ``on_items`` and, once the thread is done, calls
     ``on_end`` with ``"finished"``, ``"paused"`` or the error. Bokeh models are changed in
-    those callbacks only, never from the thread.
+    those callbacks only, never from the thread. The periodic callback runs only while there
+    is something to hand over: an idle page costs its server nothing (every callback takes
+    the interpreter's lock from whatever thread is computing).
 
     Parameters
     ----------
@@ -266,7 +268,12 @@ class Worker:
     on_end : callable
         Called with how the thread ended.
     on_tick : callable, optional
-        Called at every refresh before anything else (for changes a page queued itself).
+        Called at every refresh before anything else (for changes a page queued itself;
+        :meth:`wake` asks for a refresh).
+    repeat : callable, optional
+        ``repeat(function, milliseconds)`` starts calling ``function`` periodically and
+        returns an object with ``stop()``. Default ``pn.state.add_periodic_callback`` (the
+        page's session); a test passes its own.
 
     """
 
@@ -275,8 +282,10 @@ class Worker:
         on_items: Callable[[list[Any]], None],
         on_end: Callable[[str], None],
         on_tick: Callable[[], None] | None = None,
+        repeat: Callable[[Callable[[], None], int], Any] | None = None,
     ) -> None:
         self.on_items, self.on_end, self.on_tick = on_items, on_end, on_tick
+        self.repeat = repeat
         self.inbox: list[Any] = []
         self.halt = threading.Event()
         self.thread: threading.Thread | None = None
@@ -297,8 +306,7 @@ class Worker:
             return False
         self.halt.clear()
         self.ending = None
-        if self.callback is None:
-            self.callback = pn.state.add_periodic_callback(self.refresh, period=REFRESH_MS)
+        self.wake()
         self.thread = threading.Thread(
             target=self._work, args=(items, limit), daemon=True, name="sccgames-explorer"
         )
@@ -308,6 +316,20 @@ class Worker:
     def stop(self) -> None:
         """Ask the thread to stop after the item it is computing."""
         self.halt.set()
+
+    def wake(self) -> None:
+        """Refresh periodically until there is nothing left to hand over."""
+        if self.callback is None:
+            repeat = self.repeat or (
+                lambda function, period: pn.state.add_periodic_callback(function, period=period)
+            )
+            self.callback = repeat(self.refresh, REFRESH_MS)
+
+    def sleep(self) -> None:
+        """Stop refreshing (:meth:`start` and :meth:`wake` start again)."""
+        if self.callback is not None:
+            self.callback.stop()
+            self.callback = None
 
     def _work(self, items: Iterator[Any], limit: int | None) -> None:
         ending = "finished"
@@ -344,3 +366,5 @@ class Worker:
         if ending is not None:
             self.ending = None
             self.on_end(ending)
+        if not self.busy and self.ending is None and not self.inbox:
+            self.sleep()

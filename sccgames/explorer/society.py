@@ -517,13 +517,13 @@ def page() -> Any:
 
     def _reset_charts() -> None:
         source.data = {"round": [], **{k: [] for k in keys}}
-        x_range.start, x_range.end = 0, session["rounds"]
+        rounds = session["rounds"] or 1  # (a reset while the rounds field is empty)
+        x_range.start, x_range.end = 0, rounds
         setup = session["setup"]
-        on = bool(setup.regimes)
         for shade in shades:
-            shade.visible = on
-            shade.left = setup.introduce
-            shade.right = setup.remove if setup.remove is not None else session["rounds"]
+            shade.visible = bool(setup.regimes) and setup.introduce is not None
+            shade.left = setup.introduce or 0
+            shade.right = setup.remove if setup.remove is not None else rounds
 
     def begin(limit: int | None) -> None:
         made = checked()
@@ -554,10 +554,11 @@ def page() -> Any:
         session.update(run=None, config=None, frames=[])
         session["generation"] += 1
         status.object = "Set up a society and press Run."
-        if worker.callback is not None:
+        if "setup" in session:  # the charts were drawn: clear them at the next refresh
             pending["reset"] = True
             session["setup"] = setup_of()
             session["rounds"] = session["setup"].rounds
+            worker.wake()
 
     run_button.on_click(lambda _e: begin(None))
     step_button.on_click(lambda _e: begin(1))

@@ -111,10 +111,18 @@ def run_to_end(worker: Worker) -> None:
     worker.refresh()
 
 
+class Repeating:
+    """A stand-in for a page's periodic callback: the test calls ``refresh`` itself."""
+
+    def __init__(self, function, period):
+        self.running, self.period = True, period
+
+    def stop(self):
+        self.running = False
+
+
 def worker_for(items: list, ends: list) -> Worker:
-    worker = Worker(items.extend, ends.append)
-    worker.callback = "no page"  # the periodic callback is the page's; refresh is called here
-    return worker
+    return Worker(items.extend, ends.append, repeat=Repeating)
 
 
 def test_the_worker_hands_over_every_item_then_says_how_it_ended():
@@ -122,8 +130,12 @@ def test_the_worker_hands_over_every_item_then_says_how_it_ended():
     worker = worker_for(items, ends)
     numbers = iter(range(10))
     assert worker.start(numbers, limit=4)
+    repeating = worker.callback
+    assert repeating.running and repeating.period == 50
     run_to_end(worker)
     assert (items, ends) == ([0, 1, 2, 3], ["paused"])
+    # nothing left to hand over: the page's periodic callback stops until the next start
+    assert not repeating.running and worker.callback is None
     assert worker.start(numbers)  # resumes where it left off
     run_to_end(worker)
     assert (items[4:], ends[1:]) == ([4, 5, 6, 7, 8, 9], ["finished"])
