@@ -530,7 +530,8 @@ def page() -> Any:
         if made is None:
             return
         config, society = made
-        if session["run"] is None or config != session["config"]:
+        finished = session["run"] is not None and len(session["frames"]) >= session["rounds"]
+        if session["run"] is None or config != session["config"] or finished:  # a new run
             session["generation"] += 1
             generation = session["generation"]
             session.update(

@@ -226,6 +226,18 @@ def test_the_page_runs_30_rounds_and_its_file_reproduces_them(explorer, explorer
     from_run = rerun[rerun["domain"] == "watched"]["cooperation"].to_numpy()
     np.testing.assert_allclose(watched, from_run, rtol=1e-12)
 
+    # Run again after a finished run: the same run from its first round, drawn anew
+    page.evaluate(
+        "() => { window.drawn = 0; for (const d of Bokeh.documents) {"
+        " const m = d.get_model_by_name('society-rounds');"
+        " if (m) m.streaming.connect(() => { window.drawn += 1; }); } }"
+    )
+    page.locator(".run button").click()
+    page.wait_for_function("() => window.drawn > 0")
+    expect(page.locator(".status")).to_contain_text("round 30 of 30 · finished")
+    assert chart_rounds(page) == list(range(30))
+    assert chart_series(page, "cooperation/watched") == watched
+
 
 def test_a_bad_value_shows_its_message_next_to_it_and_blocks_the_run(explorer, explorer_url):
     page = explorer
