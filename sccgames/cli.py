@@ -49,6 +49,14 @@ def _whole_number(low: int):
     return parse
 
 
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    value = _whole_number(0)(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value}")
+    return value
+
+
 _positive_int = _whole_number(1)
 _seed = _whole_number(0)
 
@@ -181,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Start the explorer, a local web app on 127.0.0.1, and print its "
         "address; Ctrl-C stops it. Needs the explore extra: pip install 'sccgames[explore]'.",
     )
-    explore.add_argument("--port", type=_whole_number(0), default=0, help="0: any free port")
+    explore.add_argument("--port", type=_port, default=0, help="0: any free port")
     validate = commands.add_parser(
         "validate",
         help="check an experiment file without running it",

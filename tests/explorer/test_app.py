@@ -56,11 +56,15 @@ def test_without_the_explore_extra_the_command_says_what_to_install(monkeypatch,
     assert "pip install 'sccgames[explore]'" in line and "panel" in line
 
 
-def test_a_bad_port_is_refused_in_one_line(capsys):
+@pytest.mark.parametrize(
+    ("port", "message"),
+    [("-1", "expected a whole number >= 0"), ("70000", "expected a port from 0 to 65535")],
+)
+def test_a_bad_port_is_refused_in_one_line(capsys, port, message):
     with pytest.raises(SystemExit) as caught:
-        cli.main(["explore", "--port", "-1"])
+        cli.main(["explore", "--port", port])
     assert caught.value.code == 2
-    assert "expected a whole number >= 0" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 def test_the_index_links_every_page(explorer, explorer_url):
